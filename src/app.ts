@@ -1,0 +1,77 @@
+// Builds the Fastify app: platform plugins first (errors, operations, auth, the request path,
+// idempotency), then discovery, then each module's routes.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/index.ts';
+import { authenticatePlugin } from './platform/authenticate.ts';
+import { registerDiscovery } from './platform/discovery.ts';
+import { healthRoutes } from './platform/health.ts';
+import { registerErrorHandling } from './platform/http-errors.ts';
+import { requestId } from './platform/ids.ts';
+import { idempotencyPlugin } from './platform/idempotency.ts';
+import { operationsPlugin, type Operation } from './platform/operations.ts';
+import { requestPathPlugin } from './platform/request-path.ts';
+import { createRuntime, type Runtime } from './platform/runtime.ts';
+import { apiKeyRoutes } from './platform/routes/api-keys.ts';
+import { auditRoutes } from './platform/routes/audit.ts';
+import { tenantRoutes } from './reviews/routes/tenants.ts';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  rt: Runtime;
+  operations: Operation[];
+}
+
+export async function buildApp(config: Config, database: Database): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Secrets never reach the log, whatever a future log line includes.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
+    },
+    disableRequestLogging: true,
+    genReqId: () => requestId(),
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1024 * 1024,
+    // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
+    trustProxy: config.trustProxy as boolean | string,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const rt = await createRuntime(config, database, app.log);
+  app.decorate('rt', rt);
+  const operations: Operation[] = [];
+
+  registerErrorHandling(app);
+  await app.register(operationsPlugin, { operations });
+  await app.register(requestPathPlugin, { rt });
+  await app.register(authenticatePlugin, { rt });
+  await app.register(idempotencyPlugin, { rt });
+  await registerDiscovery(app, rt, operations);
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  healthRoutes(app, rt);
+  tenantRoutes(app, rt);
+  apiKeyRoutes(app, rt);
+  auditRoutes(app, rt);
+
+  app.addHook('onClose', async () => rt.stop());
+  await app.ready();
+  return { app, rt, operations };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rt: Runtime;
+  }
+}

@@ -1,0 +1,85 @@
+// The only reader of process.env. Everything configurable is here, typed and validated,
+// so the README's table of variables and the code cannot disagree for long.
+import { z } from 'zod';
+import path from 'node:path';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ORGSTACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(3000),
+  ALLOW_PRIVATE_FETCH: bool.default(false),
+});
+
+export type TrustProxy = boolean | number | string;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  publicUrlExplicit: boolean;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  logLevel: string;
+  secret: string | undefined;
+  trustProxy: TrustProxy;
+  auditRetentionDays: number;
+  authFailuresPerMinute: number;
+  flushIntervalMs: number;
+  keyCacheTtlMs: number;
+  /** Test-only escape hatch for the outbound-fetch guard. Never set it in production. */
+  allowPrivateFetch: boolean;
+}
+
+/** `TRUST_PROXY`: false (default), true, a hop count, or a comma list of proxy addresses/CIDRs. */
+function parseTrustProxy(raw: string): TrustProxy {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return raw.trim();
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", the way shells and .env files usually intend them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlExplicit: e.PUBLIC_URL !== undefined,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    secret: e.ORGSTACK_SECRET,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    flushIntervalMs: e.FLUSH_INTERVAL_MS,
+    keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
+    allowPrivateFetch: e.ALLOW_PRIVATE_FETCH,
+  };
+}

@@ -1,0 +1,87 @@
+// Opens the one database the process uses: embedded PGlite in DATA_DIR by default, or a
+// PostgreSQL server when DATABASE_URL is set. Both speak the same SQL through one Drizzle API.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** A Drizzle handle: the database itself or an open transaction (both run queries). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Runs `fn` on one dedicated connection (advisory locks are per connection). */
+  withSession<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** Subscribes to a PostgreSQL notification channel; every node sharing the database hears it. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<void>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string | null }; // null = in memory (tests)
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10) : openPglite(target.dataDir);
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    // PGlite has a single connection, so every query already runs "in one session".
+    withSession: (fn) => fn(db),
+    listen: async (channel, onMessage) => {
+      await client.listen(channel, onMessage);
+    },
+    notify: async (channel, payload) => {
+      await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    // Columns we declare as timestamptz come back as Date through Drizzle's own mapping.
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    withSession: async (fn) => {
+      const reserved = await client.reserve();
+      try {
+        return await fn(drizzlePostgres(reserved, { schema }) as unknown as Db);
+      } finally {
+        reserved.release();
+      }
+    },
+    listen: async (channel, onMessage) => {
+      await client.listen(channel, onMessage);
+    },
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Raw SQL rows, whichever driver runs them (PGlite answers `{ rows }`, postgres.js an array). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}

@@ -1,0 +1,2 @@
+// Every table of every module, so drizzle-kit sees one schema and one migration history.
+export * from '../platform/schema.ts';

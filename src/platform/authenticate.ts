@@ -1,0 +1,52 @@
+// The front of the request path for every authenticated route: who is calling (Bearer key →
+// Principal), may they (permission, tenant scope). Runs in onRequest, before the body is read,
+// so unauthenticated callers cost almost nothing.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, unauthorized } from './errors.ts';
+import { ANY_CREDENTIAL } from './operations.ts';
+import { requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
+import type { Runtime } from './runtime.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+export const authenticatePlugin = fp(async (app: FastifyInstance, { rt }: { rt: Runtime }) => {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (permission === undefined) return;
+
+    const ip = request.ip;
+    rt.authFailures.check(ip);
+    const token = bearerToken(request);
+    const principal = token ? await rt.credentials.authenticate(token) : null;
+    if (!principal) {
+      rt.authFailures.record(ip);
+      throw unauthorized(token ? 'The API key is invalid, revoked or expired' : 'Send an Authorization: Bearer <key> header');
+    }
+    request.principal = principal;
+    await rt.rateLimits.admit(principal, request);
+
+    const tenantId = (request.params as Record<string, string> | undefined)?.tenantId;
+    if (tenantId !== undefined) requireTenantAccess(principal, tenantId);
+    if (permission !== ANY_CREDENTIAL) requirePermission(principal, permission);
+  });
+});
+
+/** The explicit context a route hands to its service function. */
+export function contextOf(request: FastifyRequest, rt: Runtime): ServiceContext {
+  if (!request.principal) throw new AppError(500, 'internal', 'Route has no principal; did it declare a permission?');
+  return { principal: request.principal, requestId: request.id, rt };
+}

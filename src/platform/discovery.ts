@@ -1,0 +1,113 @@
+// Discovery for people and agents: the OpenAPI 3.1 document (generated from the same zod
+// schemas the routes validate with), /docs rendered from it, and /.well-known/agent.json built
+// from the same operation list, so none of them can drift from the routes.
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { createRequire } from 'node:module';
+import { KEY_PREFIX, DEFAULT_HOURLY_LIMIT } from './key-format.ts';
+import { ALL_PERMISSIONS } from './permissions.ts';
+import type { Operation } from './operations.ts';
+import type { Runtime } from './runtime.ts';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string; description: string };
+export const VERSION = pkg.version;
+
+const API_DESCRIPTION = `orgstack is a self-hostable, API-first platform for service businesses.
+
+**Authentication.** Every operation except discovery needs \`Authorization: Bearer <key>\`. Keys:
+tenant keys \`${KEY_PREFIX.tenant}…\` (one tenant), platform keys \`${KEY_PREFIX.platform}…\` (all tenants),
+user keys \`${KEY_PREFIX.user}…\` (a person's key, limited by their role). A key is shown once at creation.
+
+**Errors.** One body for every error: \`{ error, code, requestId, fieldErrors? }\`; \`x-request-id\` on every response.
+
+**Rate limits.** Each key has an hourly bucket aligned to the top of the UTC hour; every authenticated
+response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`; a 429 adds \`Retry-After\`.
+
+**Idempotency.** Send \`Idempotency-Key\` (≤ 255 characters) on a POST or PATCH to make a retry safe:
+the same key and body replays the first response with \`Idempotent-Replayed: true\`.`;
+
+export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Operation[]) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'orgstack API',
+        version: VERSION,
+        description: API_DESCRIPTION,
+        license: { name: 'Proprietary', identifier: 'LicenseRef-orgstack' },
+        contact: { name: 'orgstack', url: rt.config.publicUrl },
+      },
+      servers: [{ url: rt.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: `${KEY_PREFIX.tenant}… | ${KEY_PREFIX.platform}… | ${KEY_PREFIX.user}…`,
+            description: 'An orgstack API key. Mint one in the dashboard or with `orgstack keys create`.',
+          },
+        },
+      },
+      tags: [
+        { name: 'Tenants', description: 'The businesses using orgstack' },
+        { name: 'API keys', description: 'Bearer keys with permissions and hourly limits' },
+        { name: 'Audit', description: 'Every authenticated request, as recorded' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.get('/api/v1/openapi', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    transformSpecificationClone: true,
+  });
+
+  app.get('/.well-known/agent.json', { schema: { hide: true } }, async () => agentManifest(rt, operations));
+}
+
+export function agentManifest(rt: Runtime, operations: Operation[]) {
+  const base = rt.config.publicUrl;
+  return {
+    name: 'orgstack',
+    description: pkg.description,
+    version: VERSION,
+    api: { reviews: `${base}/api/v1`, work: `${base}/api/client` },
+    openapi: `${base}/api/v1/openapi`,
+    docs: `${base}/docs`,
+    auth: {
+      type: 'bearer',
+      header: 'Authorization: Bearer <key>',
+      keyPrefixes: { tenant: KEY_PREFIX.tenant, platform: KEY_PREFIX.platform, user: KEY_PREFIX.user },
+      obtainKeys: {
+        tenant: `${base}/dashboard/api-keys`,
+        platform: `${base}/super/api-keys`,
+        cli: 'orgstack keys create --tenant <id|slug>',
+      },
+    },
+    permissions: ALL_PERMISSIONS,
+    rateLimits: {
+      window: 'hour (aligned to the top of the UTC hour)',
+      defaults: {
+        tenantKey: DEFAULT_HOURLY_LIMIT.tenant,
+        platformKey: DEFAULT_HOURLY_LIMIT.platform,
+        userKey: DEFAULT_HOURLY_LIMIT.user,
+      },
+      headers: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    },
+    capabilities: operations.map((o) => ({
+      id: o.id,
+      method: o.method,
+      path: o.path,
+      permission: o.permission,
+      summary: o.summary,
+    })),
+    mcp: null,
+    contact: { url: base },
+  };
+}

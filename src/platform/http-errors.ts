@@ -1,0 +1,94 @@
+// Renders every failure as the JSON error body of the surface that was called: the Reviews v1
+// shape on /api/v1 (and everything else), the OrgX shape on /api/client. No stack ever leaves.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, badRequest, notFound, type FieldErrors } from './errors.ts';
+
+export const errorBodySchema = z
+  .object({
+    error: z.string().describe('A human sentence'),
+    code: z.string().describe('A stable machine code'),
+    requestId: z.string().describe('Equal to the x-request-id header'),
+    fieldErrors: z.record(z.string(), z.array(z.string())).optional().describe('400 only: field path → messages'),
+  })
+  .meta({ id: 'Error' });
+
+/** A documented error response of a route (for codes beyond the standard set). */
+export const errorResponse = (description: string) => errorBodySchema.describe(description);
+
+const WORK_PREFIX = '/api/client';
+
+export function renderError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
+  if (err.headers) reply.headers(err.headers);
+  reply.code(err.status);
+  if (request.url.startsWith(WORK_PREFIX)) {
+    // The OrgX contract keeps a simple 401 body; every other error is structured.
+    if (err.status === 401) {
+      return reply.send({ error: 'Unauthorized', message: `Valid API key required. ${err.message}` });
+    }
+    return reply.send({
+      error: {
+        code: err.code,
+        message: err.message,
+        status: err.status,
+        request_id: request.id,
+        ...(err.fieldErrors ? { details: { fields: err.fieldErrors } } : {}),
+      },
+    });
+  }
+  return reply.send({
+    error: err.message,
+    code: err.code,
+    requestId: request.id,
+    ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}),
+  });
+}
+
+/** Zod issues → `fieldErrors`, every offending field at once, unknown fields named. */
+function fieldErrorsOf(error: { validation: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] }, context: string): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.validation) {
+    const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    if (issue.keyword === 'unrecognized_keys') {
+      for (const key of (issue.params.keys as string[]) ?? []) (out[base ? `${base}.${key}` : key] ??= []).push('Unknown field');
+      continue;
+    }
+    const field = base || context;
+    (out[field] ??= []).push(issue.message ?? 'Invalid value');
+  }
+  return out;
+}
+
+/** Maps framework and library errors onto AppErrors; anything unexpected is a logged 500. */
+export function toAppError(err: FastifyError, request: FastifyRequest): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    // A path parameter that does not parse (a malformed UUID) is simply not found.
+    if (err.validationContext === 'params') return notFound();
+    return badRequest(fieldErrorsOf(err, err.validationContext ?? 'body'));
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'payload_too_large', 'The request body is larger than 1 MiB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'unsupported_media_type', 'Send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest({ body: ['The body is empty; send a JSON object'] });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return badRequest({ body: ['The body is not valid JSON'] }, 'Malformed JSON');
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) return badRequest({ body: ['The body is not valid JSON'] }, 'Malformed JSON');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new AppError(err.statusCode, err.statusCode === 404 ? 'not_found' : 'validation_failed', err.message);
+  }
+  request.log.error({ err }, 'unhandled error');
+  return new AppError(500, 'internal', 'Internal server error; retry with backoff');
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => renderError(request, reply, toAppError(err, request)));
+  app.setNotFoundHandler((request, reply) =>
+    renderError(request, reply, new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,58 @@
+// Wire schemas of API keys (shared by every surface that manages keys).
+import { z } from 'zod';
+import { ALL_PERMISSIONS } from './permissions.ts';
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['tenant', 'platform', 'user']),
+    name: z.string().nullable(),
+    prefix: z.string().describe('Kind prefix plus the first 8 characters; identifies the key in lists'),
+    permissions: z.array(z.string()),
+    hourlyLimit: z.number().int(),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable().describe('Updated at most about once a minute'),
+    expiresAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .meta({
+    id: 'ApiKey',
+    example: {
+      id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
+      kind: 'tenant',
+      name: 'CRM sync',
+      prefix: 'orgstack_sk_tnt_Ab3dEf9h',
+      permissions: ['employees:read', 'feedback:read'],
+      hourlyLimit: 1000,
+      createdAt: '2026-11-01T09:30:00.000Z',
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+    },
+  });
+
+export const createKeyBodySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).nullable().optional(),
+    permissions: z
+      .array(z.string())
+      .min(1)
+      .nullable()
+      .optional()
+      .describe(`Omit for every permission of the key's scope (and those added later). Known: ${ALL_PERMISSIONS.join(', ')}`),
+    hourlyLimit: z.number().int().min(1).optional().describe('Default 1000, never above your own limit'),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  })
+  .meta({ id: 'CreateApiKeyRequest', example: { name: 'CRM sync', permissions: ['employees:read', 'feedback:read'] } });
+
+export const rollKeyBodySchema = z
+  .strictObject({
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 24 * 3600)
+      .default(24 * 3600)
+      .describe('How long the old key keeps working (default 24 h, at most 30 days)'),
+  })
+  .meta({ id: 'RollApiKeyRequest' });

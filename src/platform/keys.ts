@@ -1,0 +1,259 @@
+// API keys: mint, list, revoke and roll. Used by the REST routes, the CLI and first-run setup.
+import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import { apiKeys, tenants, users } from './schema.ts';
+import { AppError, badRequest, conflict, notFound, type FieldErrors } from './errors.ts';
+import { DEFAULT_HOURLY_LIMIT, generateKey, type KeyKind } from './key-format.ts';
+import { isKnownPermission, isTenantPermission, scopePermissions } from './permissions.ts';
+import { isUuid, requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
+import { uuidv7 } from './ids.ts';
+import type { Page } from './pagination.ts';
+
+export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
+export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 3600;
+
+type KeyRow = typeof apiKeys.$inferSelect;
+
+export interface ApiKeyView {
+  id: string;
+  kind: KeyKind;
+  name: string | null;
+  prefix: string;
+  permissions: string[];
+  hourlyLimit: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export function toApiKeyView(row: KeyRow): ApiKeyView {
+  const kind = row.kind as KeyKind;
+  return {
+    id: row.id,
+    kind,
+    name: row.name,
+    prefix: row.prefix,
+    permissions: [...(row.permissions ?? scopePermissions(kind))],
+    hourlyLimit: row.hourlyLimit,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export interface MintInput {
+  kind: KeyKind;
+  tenantId?: string | null;
+  userId?: string | null;
+  name?: string | null;
+  /** Omitted or null = every permission of the kind's scope (stored as null, see permissions.ts). */
+  permissions?: string[] | null;
+  hourlyLimit?: number;
+  expiresAt?: Date | null;
+}
+
+export interface MintedKey {
+  apiKey: ApiKeyView;
+  /** The secret, shown exactly once. */
+  key: string;
+}
+
+const activeKey = () => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
+
+/**
+ * Mints a key. `minter` is the principal asking (null for the operator's CLI and first run):
+ * the new key can never hold a permission or a limit beyond the minter's own.
+ */
+export async function mintKey(db: Db, input: MintInput, minter: Principal | null): Promise<MintedKey> {
+  const { permissions, hourlyLimit } = checkMintRequest(input, minter);
+  return db.transaction(async (tx) => {
+    if (input.tenantId) {
+      // Lock the tenant row so two concurrent mints cannot both take the 100th slot.
+      const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.tenantId)).for('update');
+      if (!tenant) throw notFound();
+      const [{ n }] = await tx
+        .select({ n: count() })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, input.tenantId), activeKey()));
+      if (n >= MAX_ACTIVE_KEYS_PER_TENANT) {
+        throw conflict(`A tenant can have at most ${MAX_ACTIVE_KEYS_PER_TENANT} active keys; revoke one first`);
+      }
+    }
+    return insertKey(tx, { ...input, permissions, hourlyLimit }, minter);
+  });
+}
+
+async function insertKey(
+  tx: Db,
+  input: MintInput & { permissions: string[] | null; hourlyLimit: number },
+  minter: Principal | null,
+  rolledFromId: string | null = null,
+): Promise<MintedKey> {
+  const { key, hash, prefix } = generateKey(input.kind);
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      id: uuidv7(),
+      kind: input.kind,
+      tenantId: input.tenantId ?? null,
+      userId: input.userId ?? null,
+      name: input.name ?? null,
+      prefix,
+      keyHash: hash,
+      permissions: input.permissions,
+      hourlyLimit: input.hourlyLimit,
+      expiresAt: input.expiresAt ?? null,
+      rolledFromId,
+      createdByKind: minter?.kind ?? 'operator',
+      createdById: minter?.credentialId ?? null,
+    })
+    .returning();
+  return { apiKey: toApiKeyView(row), key };
+}
+
+function checkMintRequest(input: MintInput, minter: Principal | null) {
+  const errors: FieldErrors = {};
+  const add = (field: string, msg: string) => (errors[field] ??= []).push(msg);
+  const scope = scopePermissions(input.kind);
+
+  let permissions: string[] | null = null;
+  if (input.permissions) {
+    permissions = [...new Set(input.permissions)].sort();
+    for (const p of permissions) {
+      if (!isKnownPermission(p)) add('permissions', `Unknown permission "${p}"`);
+      else if (input.kind !== 'platform' && !isTenantPermission(p)) add('permissions', `"${p}" is a platform-only permission`);
+      else if (minter && !minter.permissions.has(p)) add('permissions', `You cannot grant "${p}": you do not hold it`);
+    }
+  } else if (minter && scope.some((p) => !minter.permissions.has(p))) {
+    // "All of its scope" cannot exceed the minter: the default becomes what the minter holds.
+    permissions = scope.filter((p) => minter.permissions.has(p));
+  }
+
+  const hourlyLimit = input.hourlyLimit ?? Math.min(DEFAULT_HOURLY_LIMIT[input.kind], minter?.hourlyLimit ?? Infinity);
+  if (!Number.isInteger(hourlyLimit) || hourlyLimit < 1) add('hourlyLimit', 'Must be a positive whole number');
+  else if (minter && hourlyLimit > minter.hourlyLimit) {
+    add('hourlyLimit', `Cannot exceed your own hourly limit of ${minter.hourlyLimit}`);
+  }
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) add('expiresAt', 'Must be in the future');
+  if (input.kind !== 'platform' && !input.tenantId) add('tenantId', 'A tenant or user key needs a tenant');
+  if (input.kind === 'user' && !input.userId) add('userId', 'A user key needs a user');
+  if (Object.keys(errors).length) throw badRequest(errors);
+  return { permissions, hourlyLimit };
+}
+
+/** Roll: a new key with the same settings; the old one keeps working for `overlapSeconds`. */
+export async function rollKey(db: Db, keyId: string, overlapSeconds: number, minter: Principal | null, tenantId?: string) {
+  return db.transaction(async (tx) => {
+    const old = await findKey(tx, keyId, tenantId, true);
+    if (old.revokedAt) throw conflict('A revoked key cannot be rolled');
+    const overlapEnds = new Date(Date.now() + overlapSeconds * 1000);
+    const [previous] = await tx
+      .update(apiKeys)
+      .set({ expiresAt: old.expiresAt && old.expiresAt < overlapEnds ? old.expiresAt : overlapEnds })
+      .where(eq(apiKeys.id, old.id))
+      .returning();
+    const minted = await insertKey(
+      tx,
+      {
+        kind: old.kind as KeyKind,
+        tenantId: old.tenantId,
+        userId: old.userId,
+        name: old.name,
+        permissions: old.permissions,
+        hourlyLimit: old.hourlyLimit,
+        expiresAt: old.expiresAt,
+      },
+      minter,
+      old.id,
+    );
+    return { ...minted, previous: toApiKeyView(previous) };
+  });
+}
+
+/** Revokes a key; revoking an already revoked key changes nothing. */
+export async function revokeKey(db: Db, keyId: string, tenantId?: string): Promise<ApiKeyView> {
+  const key = await findKey(db, keyId, tenantId, false);
+  if (key.revokedAt) return toApiKeyView(key);
+  const [row] = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.id)).returning();
+  return toApiKeyView(row);
+}
+
+async function findKey(db: Db, keyId: string, tenantId: string | undefined, lock: boolean): Promise<KeyRow> {
+  if (!isUuid(keyId)) throw notFound();
+  const where = tenantId ? and(eq(apiKeys.id, keyId), eq(apiKeys.tenantId, tenantId)) : eq(apiKeys.id, keyId);
+  const q = db.select().from(apiKeys).where(where);
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw notFound();
+  return row;
+}
+
+/** For the CLI: a key by id or by its display prefix (which must be unambiguous). */
+export async function findKeyByIdOrPrefix(db: Db, ref: string): Promise<KeyRow> {
+  const rows = isUuid(ref)
+    ? await db.select().from(apiKeys).where(eq(apiKeys.id, ref))
+    : await db.select().from(apiKeys).where(eq(apiKeys.prefix, ref));
+  if (rows.length === 0) throw new AppError(404, 'not_found', `No key matches "${ref}"`);
+  if (rows.length > 1) throw conflict(`"${ref}" matches ${rows.length} keys; use the id`);
+  return rows[0];
+}
+
+export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page) {
+  const where = filter.tenantId ? eq(apiKeys.tenantId, filter.tenantId) : undefined;
+  const [rows, [{ n }]] = await Promise.all([
+    db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+    db.select({ n: count() }).from(apiKeys).where(where),
+  ]);
+  return { items: rows.map(toApiKeyView), total: n };
+}
+
+// ---- the tenant-facing operations behind /api/v1/tenants/{tenantId}/api-keys ----
+
+export interface CreateKeyBody {
+  name?: string | null;
+  permissions?: string[] | null;
+  hourlyLimit?: number;
+  expiresAt?: Date | null;
+}
+
+export async function createTenantKey(ctx: ServiceContext, tenantId: string, body: CreateKeyBody): Promise<MintedKey> {
+  requireTenantAccess(ctx.principal, tenantId);
+  requirePermission(ctx.principal, 'keys:write');
+  return mintKey(ctx.rt.db, { kind: 'tenant', tenantId, ...body }, ctx.principal);
+}
+
+export async function listTenantKeys(ctx: ServiceContext, tenantId: string, page: Page) {
+  requireTenantAccess(ctx.principal, tenantId);
+  requirePermission(ctx.principal, 'keys:read');
+  await requireTenantExists(ctx.rt.db, tenantId);
+  return listKeys(ctx.rt.db, { tenantId }, page);
+}
+
+export async function revokeTenantKey(ctx: ServiceContext, tenantId: string, keyId: string): Promise<void> {
+  requireTenantAccess(ctx.principal, tenantId);
+  requirePermission(ctx.principal, 'keys:write');
+  await revokeKey(ctx.rt.db, keyId, tenantId);
+  await ctx.rt.credentials.invalidateAll();
+}
+
+export async function rollTenantKey(ctx: ServiceContext, tenantId: string, keyId: string, overlapSeconds: number) {
+  requireTenantAccess(ctx.principal, tenantId);
+  requirePermission(ctx.principal, 'keys:write');
+  const rolled = await rollKey(ctx.rt.db, keyId, overlapSeconds, ctx.principal, tenantId);
+  await ctx.rt.credentials.invalidateAll();
+  return rolled;
+}
+
+async function requireTenantExists(db: Db, tenantId: string) {
+  const [t] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!t) throw notFound();
+}
+
+/** A user key (`oxk_`) for a user of a tenant; used by the CLI now and the dashboard later. */
+export async function mintUserKey(db: Db, userId: string, input: Omit<MintInput, 'kind' | 'tenantId' | 'userId'>, minter: Principal | null) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw notFound();
+  if (!user.tenantId) throw badRequest({ user: ['A superadmin has no tenant; use a platform key'] });
+  return mintKey(db, { ...input, kind: 'user', tenantId: user.tenantId, userId: user.id }, minter);
+}

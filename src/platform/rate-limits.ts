@@ -1,0 +1,113 @@
+// Per-credential hourly buckets, aligned to the top of the UTC hour and shared by every node.
+// Each node counts admitted requests in memory and adds them to the database in one batched
+// UPSERT per flush (`count = count + excluded.count … RETURNING count`), which also tells it the
+// global count. So the hot path never waits for the database, at the price of a bounded
+// overshoot: after the global count reaches the limit, each node can still admit what it
+// receives until its next flush returns — at most Σ(node rate) × (flush interval + flush time).
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/index.ts';
+import { AppError } from './errors.ts';
+import type { Principal } from './principal.ts';
+
+const HOUR = 3_600_000;
+
+interface Window {
+  start: number;
+  /** The global count as of our last flush (or first load), including our own flushed requests. */
+  known: number;
+  /** Admitted here and not yet flushed. */
+  pending: number;
+  loading?: Promise<void>;
+}
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  reset: number; // unix seconds
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rateLimit: RateLimitState | null;
+  }
+}
+
+export class RateLimiter {
+  private windows = new Map<string, Window>();
+
+  constructor(private db: Db) {}
+
+  /** Admits the request or throws 429; records the state for the X-RateLimit-* headers. */
+  async admit(principal: Principal, request: FastifyRequest, now = Date.now()): Promise<void> {
+    const bucket = principal.credentialId;
+    const start = Math.floor(now / HOUR) * HOUR;
+    let w = this.windows.get(bucket);
+    if (!w || w.start !== start) {
+      w = { start, known: 0, pending: 0 };
+      this.windows.set(bucket, w);
+      // Learn what other nodes (or this node before a restart) already counted this hour.
+      w.loading = this.load(bucket, w);
+    }
+    if (w.loading) await w.loading;
+
+    const limit = principal.hourlyLimit;
+    const reset = (start + HOUR) / 1000;
+    const used = w.known + w.pending;
+    if (used >= limit) {
+      request.rateLimit = { limit, remaining: 0, reset };
+      throw new AppError(429, 'rate_limited', `Hourly limit of ${limit} requests reached; it resets at the top of the hour`, undefined, {
+        'retry-after': String(Math.max(1, Math.ceil(reset - now / 1000))),
+      });
+    }
+    w.pending++;
+    request.rateLimit = { limit, remaining: Math.max(0, limit - used - 1), reset };
+  }
+
+  private async load(bucket: string, w: Window) {
+    try {
+      const [row] = await queryRows<{ count: number }>(
+        this.db,
+        sql`select count from rate_limit_windows where bucket = ${bucket} and window_start = ${new Date(w.start).toISOString()}`,
+      );
+      w.known = Math.max(w.known, row?.count ?? 0);
+    } finally {
+      w.loading = undefined;
+    }
+  }
+
+  /** Adds every node-local count to the shared windows in one statement. */
+  async flush(): Promise<void> {
+    const batch: { bucket: string; w: Window; sent: number }[] = [];
+    for (const [bucket, w] of this.windows) if (w.pending > 0) batch.push({ bucket, w, sent: w.pending });
+    if (batch.length === 0) return this.forgetOldWindows();
+    const values = sql.join(
+      batch.map(({ bucket, w, sent }) => sql`(${bucket}, ${new Date(w.start).toISOString()}::timestamptz, ${sent}::int)`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ bucket: string; window_start: string | Date; count: number }>(
+      this.db,
+      sql`insert into rate_limit_windows (bucket, window_start, count) values ${values}
+          on conflict (bucket, window_start) do update set count = rate_limit_windows.count + excluded.count
+          returning bucket, window_start, count`,
+    );
+    const counts = new Map(rows.map((r) => [`${r.bucket}@${new Date(r.window_start).getTime()}`, Number(r.count)]));
+    for (const { bucket, w, sent } of batch) {
+      w.pending -= sent;
+      const global = counts.get(`${bucket}@${w.start}`);
+      if (global !== undefined) w.known = Math.max(w.known, global);
+    }
+    this.forgetOldWindows();
+  }
+
+  private forgetOldWindows() {
+    const current = Math.floor(Date.now() / HOUR) * HOUR;
+    for (const [bucket, w] of this.windows) if (w.start < current && w.pending === 0) this.windows.delete(bucket);
+  }
+
+  /** Requests counted this hour for a credential, as far as this node knows (for key lists). */
+  usedThisHour(bucket: string): number {
+    const w = this.windows.get(bucket);
+    return w && w.start === Math.floor(Date.now() / HOUR) * HOUR ? w.known + w.pending : 0;
+  }
+}

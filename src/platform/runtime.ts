@@ -1,0 +1,63 @@
+// The running node: configuration, the database, and the in-process state that keeps the
+// request path fast (credential cache, rate-limit counters, audit buffer), plus the timers
+// that flush that state and purge expired rows. Built once per server, handed to services.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database, Db } from '../db/index.ts';
+import { AuditLog } from './audit.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
+import { CredentialCache } from './credential-cache.ts';
+import { purgeExpired } from './maintenance.ts';
+import { RateLimiter } from './rate-limits.ts';
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  db: Db;
+  log: FastifyBaseLogger;
+  credentials: CredentialCache;
+  authFailures: AuthFailureLimiter;
+  rateLimits: RateLimiter;
+  audit: AuditLog;
+  /** Writes every buffer now (called by the timer, on shutdown, and by tests). */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, database: Database, log: FastifyBaseLogger): Promise<Runtime> {
+  const credentials = new CredentialCache(database, config.keyCacheTtlMs);
+  await credentials.start();
+  const rateLimits = new RateLimiter(database.db);
+  const audit = new AuditLog(database.db, log);
+
+  const flush = async () => {
+    const results = await Promise.allSettled([rateLimits.flush(), audit.flush(), credentials.flushLastUsed()]);
+    for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'flush failed; will retry');
+  };
+  const purge = () =>
+    purgeExpired(database.db, config.auditRetentionDays).catch((err) => log.error({ err }, 'purge failed; will retry'));
+
+  const flushTimer = setInterval(flush, config.flushIntervalMs);
+  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+  flushTimer.unref();
+  purgeTimer.unref();
+
+  return {
+    config,
+    database,
+    db: database.db,
+    log,
+    credentials,
+    authFailures: new AuthFailureLimiter(config.authFailuresPerMinute),
+    rateLimits,
+    audit,
+    flush,
+    async stop() {
+      clearInterval(flushTimer);
+      clearInterval(purgeTimer);
+      await flush();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// Platform tables: who may call (tenants, users, keys) and what the request path records
+// (rate-limit windows, audit rows, idempotency records, the event outbox).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    vertical: text('vertical'),
+    websiteUrl: text('website_url'),
+    googleMapsUrl: text('google_maps_url'),
+    googlePlaceCid: text('google_place_cid'),
+    xhsHandle: text('xhs_handle'),
+    logoUrl: text('logo_url'),
+    brandPrimaryColor: text('brand_primary_color').notNull().default('#1f6feb'),
+    brandAccentColor: text('brand_accent_color').notNull().default('#f5a623'),
+    plan: text('plan').notNull().default('trial'),
+    trialEndsAt: ts('trial_ends_at'),
+    status: text('status').notNull().default('active'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tenants_slug_key').on(t.slug), index('tenants_created_idx').on(t.createdAt, t.id)],
+);
+
+/** People who sign in. A superadmin has no tenant; everyone else belongs to exactly one. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    username: text('username').notNull(),
+    email: text('email'),
+    passwordHash: text('password_hash'),
+    role: text('role').notNull(),
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
+    index('users_tenant_idx').on(t.tenantId),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(), // tenant | platform | user
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** null = every permission of the key's scope, including ones later modules add. */
+    permissions: text('permissions').array(),
+    hourlyLimit: integer('hourly_limit').notNull(),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    rolledFromId: uuid('rolled_from_id'),
+    createdByKind: text('created_by_kind'),
+    createdById: uuid('created_by_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash_key').on(t.keyHash),
+    index('api_keys_tenant_idx').on(t.tenantId, t.createdAt),
+    index('api_keys_prefix_idx').on(t.prefix),
+  ],
+);
+
+/** One row per credential per UTC hour; nodes add their in-memory counts in batches. */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    bucket: text('bucket').notNull(),
+    windowStart: ts('window_start').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    at: ts('at').notNull(),
+    requestId: text('request_id').notNull(),
+    method: text('method').notNull(),
+    route: text('route').notNull(),
+    status: smallint('status').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    principalKind: text('principal_kind'),
+    principalId: uuid('principal_id'),
+    keyPrefix: text('key_prefix'),
+    userId: uuid('user_id'),
+    tenantId: uuid('tenant_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [
+    index('audit_tenant_at_idx').on(t.tenantId, t.at),
+    index('audit_principal_at_idx').on(t.principalId, t.at),
+    index('audit_at_idx').on(t.at),
+  ],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    state: text('state').notNull(), // running | done
+    status: smallint('status'),
+    headers: jsonb('headers').$type<Record<string, string>>(),
+    body: text('body'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
+);
+
+/** The outbox: every domain change writes its event here in the same transaction. */
+export const events = pgTable(
+  'events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    tenantId: uuid('tenant_id'),
+    data: jsonb('data').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('events_id_key').on(t.id), index('events_tenant_seq_idx').on(t.tenantId, t.seq)],
+);

@@ -1,0 +1,45 @@
+// Wire schemas of the Reviews v1 contract (reviews-api.md §4).
+import { z } from 'zod';
+
+const color = z.string().regex(/^#[0-9a-f]{6}$/i, 'Must be a #rrggbb colour');
+
+export const tenantSchema = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    vertical: z.string().nullable(),
+    websiteUrl: z.string().nullable(),
+    googleMapsUrl: z.string().nullable(),
+    googlePlaceCid: z.string().nullable(),
+    xhsHandle: z.string().nullable(),
+    logoUrl: z.string().nullable().describe('Served from our own origin'),
+    brandPrimaryColor: color,
+    brandAccentColor: color,
+    createdAt: z.iso.datetime(),
+    plan: z.string(),
+    trialEndsAt: z.iso.datetime().nullable(),
+    status: z.enum(['active', 'suspended']),
+  })
+  .meta({
+    id: 'Tenant',
+    example: {
+      id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
+      slug: 'bright-smile-dental',
+      name: 'Bright Smile Dental',
+      vertical: 'clinic',
+      websiteUrl: 'https://brightsmile.example',
+      googleMapsUrl: 'https://maps.google.com/?cid=12345678901234567890',
+      googlePlaceCid: '12345678901234567890',
+      xhsHandle: 'brightsmile',
+      logoUrl: 'https://reviews.example.com/assets/logos/0193b5d2.png',
+      brandPrimaryColor: '#0f766e',
+      brandAccentColor: '#f59e0b',
+      createdAt: '2026-11-01T09:30:00.000Z',
+      plan: 'trial',
+      trialEndsAt: '2026-11-15T09:30:00.000Z',
+      status: 'active',
+    },
+  });
+
+export const tenantIdParams = z.object({ tenantId: z.uuid().describe('The tenant id') });
