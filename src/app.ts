@@ -1,6 +1,6 @@
 // Builds the Fastify app: platform plugins first (errors, operations, auth, the request path,
 // idempotency), then discovery, then each module's routes.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/index.ts';
@@ -30,10 +30,10 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
       // Secrets never reach the log, whatever a future log line includes.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
     },
-    disableRequestLogging: true,
+    // One log line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => requestId(),
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1024 * 1024,
     // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
     trustProxy: config.trustProxy as boolean | string,
@@ -41,6 +41,8 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: any other body type is a 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
 
   const rt = await createRuntime(config, database, app.log);
   app.decorate('rt', rt);

@@ -62,12 +62,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    // A short-lived single-connection client: Drizzle cannot wrap postgres.js reserved connections.
     withSession: async (fn) => {
-      const reserved = await client.reserve();
+      const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
-        return await fn(drizzlePostgres(reserved, { schema }) as unknown as Db);
+        return await fn(drizzlePostgres(single, { schema }) as unknown as Db);
       } finally {
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     },
     listen: async (channel, onMessage) => {

@@ -6,6 +6,7 @@ export const apiKeySchema = z
   .object({
     id: z.uuid(),
     kind: z.enum(['tenant', 'platform', 'user']),
+    tenantId: z.uuid().nullable().describe('null for platform keys'),
     name: z.string().nullable(),
     prefix: z.string().describe('Kind prefix plus the first 8 characters; identifies the key in lists'),
     permissions: z.array(z.string()),
@@ -20,6 +21,7 @@ export const apiKeySchema = z
     example: {
       id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
       kind: 'tenant',
+      tenantId: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61',
       name: 'CRM sync',
       prefix: 'orgstack_sk_tnt_Ab3dEf9h',
       permissions: ['employees:read', 'feedback:read'],

@@ -8,6 +8,7 @@ import { isKnownPermission, isTenantPermission, scopePermissions } from './permi
 import { isUuid, requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
 import { uuidv7 } from './ids.ts';
 import type { Page } from './pagination.ts';
+import { emitEvent } from './events.ts';
 
 export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 3600;
@@ -17,6 +18,7 @@ type KeyRow = typeof apiKeys.$inferSelect;
 export interface ApiKeyView {
   id: string;
   kind: KeyKind;
+  tenantId: string | null;
   name: string | null;
   prefix: string;
   permissions: string[];
@@ -32,6 +34,7 @@ export function toApiKeyView(row: KeyRow): ApiKeyView {
   return {
     id: row.id,
     kind,
+    tenantId: row.tenantId,
     name: row.name,
     prefix: row.prefix,
     permissions: [...(row.permissions ?? scopePermissions(kind))],
@@ -81,7 +84,9 @@ export async function mintKey(db: Db, input: MintInput, minter: Principal | null
         throw conflict(`A tenant can have at most ${MAX_ACTIVE_KEYS_PER_TENANT} active keys; revoke one first`);
       }
     }
-    return insertKey(tx, { ...input, permissions, hourlyLimit }, minter);
+    const minted = await insertKey(tx, { ...input, permissions, hourlyLimit }, minter);
+    await emitEvent(tx, minted.apiKey.tenantId, 'api_key.created', minted.apiKey);
+    return minted;
   });
 }
 
@@ -168,6 +173,7 @@ export async function rollKey(db: Db, keyId: string, overlapSeconds: number, min
       minter,
       old.id,
     );
+    await emitEvent(tx, old.tenantId, 'api_key.rolled', { apiKey: minted.apiKey, previous: toApiKeyView(previous) });
     return { ...minted, previous: toApiKeyView(previous) };
   });
 }
@@ -176,8 +182,12 @@ export async function rollKey(db: Db, keyId: string, overlapSeconds: number, min
 export async function revokeKey(db: Db, keyId: string, tenantId?: string): Promise<ApiKeyView> {
   const key = await findKey(db, keyId, tenantId, false);
   if (key.revokedAt) return toApiKeyView(key);
-  const [row] = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.id)).returning();
-  return toApiKeyView(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, key.id)).returning();
+    const view = toApiKeyView(row);
+    await emitEvent(tx, row.tenantId, 'api_key.revoked', view);
+    return view;
+  });
 }
 
 async function findKey(db: Db, keyId: string, tenantId: string | undefined, lock: boolean): Promise<KeyRow> {
