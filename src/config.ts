@@ -3,10 +3,6 @@
 import { z } from 'zod';
 import path from 'node:path';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -21,7 +17,6 @@ const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(3000),
-  ALLOW_PRIVATE_FETCH: bool.default(false),
 });
 
 export type TrustProxy = boolean | number | string;
@@ -41,8 +36,6 @@ export interface Config {
   authFailuresPerMinute: number;
   flushIntervalMs: number;
   keyCacheTtlMs: number;
-  /** Test-only escape hatch for the outbound-fetch guard. Never set it in production. */
-  allowPrivateFetch: boolean;
 }
 
 /** `TRUST_PROXY`: false (default), true, a hop count, or a comma list of proxy addresses/CIDRs. */
@@ -80,6 +73,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
-    allowPrivateFetch: e.ALLOW_PRIVATE_FETCH,
   };
 }

@@ -25,6 +25,12 @@ const withDatabaseName = (url: string, name: string) => {
   return u.toString();
 };
 
+async function dropDatabase(name: string) {
+  const admin = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
+
 /** Creates (once per migration set) the template, then a fresh database from it. */
 async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
@@ -51,14 +57,7 @@ async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promi
   } finally {
     await admin.end();
   }
-  return {
-    url: withDatabaseName(testDatabaseUrl!, name),
-    drop: async () => {
-      const a = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`);
-      await a.end();
-    },
-  };
+  return { url: withDatabaseName(testDatabaseUrl!, name), drop: () => dropDatabase(name) };
 }
 
 export interface TestDatabase {
@@ -92,12 +91,5 @@ export async function emptyPostgresDatabase(): Promise<{ url: string; drop: () =
   const name = `orgstack_e_${randomBytes(6).toString('hex')}`;
   await admin.unsafe(`create database "${name}"`);
   await admin.end();
-  return {
-    url: withDatabaseName(testDatabaseUrl!, name),
-    drop: async () => {
-      const a = postgres(testDatabaseUrl!, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists "${name}" with (force)`);
-      await a.end();
-    },
-  };
+  return { url: withDatabaseName(testDatabaseUrl!, name), drop: () => dropDatabase(name) };
 }
