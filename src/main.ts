@@ -37,6 +37,10 @@ otherwise the embedded database in DATA_DIR (default ./data) is used.`;
 
 class UsageError extends Error {}
 
+/** node:util parseArgs rejects unknown or malformed options: bad usage, not a crash. */
+const isParseArgsError = (err: unknown): err is Error =>
+  err instanceof Error && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
+
 function parseDuration(value: string): number {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
   if (!m) throw new UsageError(`Cannot read the duration "${value}" (use e.g. 30m, 24h, 7d)`);
@@ -226,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseBusyError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseBusyError || isParseArgsError(err)) {
       console.error(err.message);
       return 2;
     }

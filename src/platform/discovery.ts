@@ -57,7 +57,7 @@ export async function registerDiscovery(app: FastifyInstance, rt: Runtime, opera
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (doc) => dropUnusedSchemas(markOptionalBodies(jsonSchemaTransformObject(doc))),
   });
 
   app.get('/api/v1/openapi', { schema: { hide: true } }, async () => app.swagger());
@@ -69,6 +69,58 @@ export async function registerDiscovery(app: FastifyInstance, rt: Runtime, opera
   });
 
   app.get('/.well-known/agent.json', { schema: { hide: true } }, async () => agentManifest(rt, operations));
+}
+
+type OpenApiDoc = ReturnType<typeof jsonSchemaTransformObject>;
+/** The parts of the generated document the two passes below touch. */
+interface DocParts {
+  paths?: Record<string, Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: { anyOf?: unknown[] } }> } }>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+/**
+ * Fastify validates a missing body as `null`, so a route whose body may be omitted declares it
+ * `.nullish()`; @fastify/swagger still marks every body required. Say what the route accepts:
+ * such a body is optional, and when sent it is the object schema.
+ */
+function markOptionalBodies(doc: OpenApiDoc): OpenApiDoc {
+  for (const item of Object.values((doc as DocParts).paths ?? {})) {
+    for (const op of Object.values(item)) {
+      const body = op?.requestBody;
+      if (!body?.content) continue;
+      for (const media of Object.values(body.content)) {
+        const anyOf = media.schema?.anyOf;
+        if (!anyOf || anyOf.length !== 2) continue;
+        const rest = anyOf.filter((s) => (s as { type?: unknown }).type !== 'null');
+        if (rest.length !== 1) continue;
+        media.schema = rest[0] as { anyOf?: unknown[] };
+        body.required = false;
+      }
+    }
+  }
+  return doc;
+}
+
+/**
+ * The zod registry yields every named schema twice (an input and an output variant); keep only
+ * those the operations reference, directly or through other schemas, so the document has no
+ * dead components.
+ */
+function dropUnusedSchemas(doc: OpenApiDoc): OpenApiDoc {
+  const parts = doc as DocParts;
+  const schemas = parts.components?.schemas;
+  if (!schemas) return doc;
+  const refsIn = (value: unknown) => [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+  const used = new Set<string>();
+  const queue = refsIn({ ...parts, components: { ...parts.components, schemas: {} } });
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (used.has(name) || !(name in schemas)) continue;
+    used.add(name);
+    queue.push(...refsIn(schemas[name]));
+  }
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+  return doc;
 }
 
 export function agentManifest(rt: Runtime, operations: Operation[]) {

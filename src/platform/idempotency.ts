@@ -6,7 +6,7 @@
 // route declares in `config.secretFields` are stored as null: a secret is shown once.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, lte, or } from 'drizzle-orm';
 import { AppError, badRequest } from './errors.ts';
 import { idempotencyKeys } from './schema.ts';
 import { sha256Hex } from './secrets.ts';
@@ -54,6 +54,16 @@ function withoutSecrets(payload: string, fields: string[] | undefined): string {
   }
 }
 
+/** A replayed error body names this request's id, so it matches the x-request-id header. */
+function withRequestId(body: string | null, id: string): string | undefined {
+  if (!body?.includes('"requestId"')) return body ?? undefined;
+  try {
+    return JSON.stringify({ ...JSON.parse(body), requestId: id });
+  } catch {
+    return body;
+  }
+}
+
 export const idempotencyPlugin = fp(async (app: FastifyInstance, { rt }: { rt: Runtime }) => {
   app.decorateRequest('idempotency', null);
   const db = rt.db;
@@ -87,11 +97,22 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
       const expired = !prior || prior.expiresAt.getTime() <= now;
       const abandoned = prior?.state === 'running' && prior.createdAt.getTime() < now - ABANDONED_AFTER_MS;
       if (expired || abandoned) {
-        // Retake the key: remove exactly the stale record we saw, then claim afresh.
+        // Retake the key: remove the record only while it is still stale (a concurrent retaker's
+        // fresh claim survives), then claim afresh. Not `created_at = prior.createdAt`: PostgreSQL
+        // keeps microseconds that a JS Date drops, so that never matched and the key stayed stuck.
         if (prior) {
           await db
             .delete(idempotencyKeys)
-            .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, prior.createdAt)));
+            .where(
+              and(
+                eq(idempotencyKeys.scope, scope),
+                eq(idempotencyKeys.key, key),
+                or(
+                  lte(idempotencyKeys.expiresAt, new Date(now)),
+                  and(eq(idempotencyKeys.state, 'running'), lt(idempotencyKeys.createdAt, new Date(now - ABANDONED_AFTER_MS))),
+                ),
+              ),
+            );
         }
         if (!(await claim(scope, key, fingerprint))) {
           throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly');
@@ -103,7 +124,7 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
       } else {
         reply.headers(prior.headers ?? {});
         reply.header('idempotent-replayed', 'true');
-        return reply.code(prior.status!).send(prior.body ?? undefined);
+        return reply.code(prior.status!).send(withRequestId(prior.body, request.id));
       }
     }
     request.idempotency = { scope, key };

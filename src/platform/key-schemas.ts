@@ -57,4 +57,4 @@ export const rollKeyBodySchema = z
       .default(24 * 3600)
       .describe('How long the old key keeps working (default 24 h, at most 30 days)'),
   })
-  .meta({ id: 'RollApiKeyRequest' });
+  .meta({ id: 'RollApiKeyRequest', example: { overlapSeconds: 3600 } });

@@ -2,7 +2,7 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { apiKeys, tenants, users } from './schema.ts';
-import { AppError, badRequest, conflict, notFound, type FieldErrors } from './errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound, type FieldErrors } from './errors.ts';
 import { DEFAULT_HOURLY_LIMIT, generateKey, type KeyKind } from './key-format.ts';
 import { isKnownPermission, isTenantPermission, scopePermissions } from './permissions.ts';
 import { isUuid, requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
@@ -153,6 +153,14 @@ export async function rollKey(db: Db, keyId: string, overlapSeconds: number, min
   return db.transaction(async (tx) => {
     const old = await findKey(tx, keyId, tenantId, true);
     if (old.revokedAt) throw conflict('A revoked key cannot be rolled');
+    // Rolling hands the caller a fresh secret with the old key's powers: the same rule as minting.
+    if (minter) {
+      // A person's key stays theirs: nobody else may obtain a fresh secret that acts as them.
+      if (old.kind === 'user' && minter.userId !== old.userId) throw forbidden("Only its owner can roll a user's key");
+      const beyond = (old.permissions ?? scopePermissions(old.kind as KeyKind)).filter((p) => !minter.permissions.has(p));
+      if (beyond.length) throw forbidden(`You cannot roll a key that holds permissions you do not: ${beyond.join(', ')}`);
+      if (old.hourlyLimit > minter.hourlyLimit) throw forbidden(`You cannot roll a key whose hourly limit exceeds your own (${minter.hourlyLimit})`);
+    }
     const overlapEnds = new Date(Date.now() + overlapSeconds * 1000);
     const [previous] = await tx
       .update(apiKeys)

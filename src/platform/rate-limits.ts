@@ -35,6 +35,7 @@ declare module 'fastify' {
 
 export class RateLimiter {
   private windows = new Map<string, Window>();
+  private flushing: Promise<void> | null = null;
 
   constructor(private db: Db) {}
 
@@ -78,6 +79,14 @@ export class RateLimiter {
 
   /** Adds every node-local count to the shared windows in one statement. */
   async flush(): Promise<void> {
+    // One flush at a time: two overlapping flushes (the timer and shutdown, or a tick while a
+    // slow flush still runs) would both send the same pending counts and count them twice.
+    while (this.flushing) await this.flushing.catch(() => {});
+    this.flushing = this.flushOnce().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
     const batch: { bucket: string; w: Window; sent: number }[] = [];
     for (const [bucket, w] of this.windows) if (w.pending > 0) batch.push({ bucket, w, sent: w.pending });
     if (batch.length === 0) return this.forgetOldWindows();

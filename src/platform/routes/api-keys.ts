@@ -42,7 +42,8 @@ export function apiKeyRoutes(app: FastifyInstance, rt: Runtime) {
   r.post(
     '/api/v1/tenants/:tenantId/api-keys',
     {
-      config: { permission: 'keys:write' },
+      // The secret is shown once: an idempotent replay stores and returns `key` as null.
+      config: { permission: 'keys:write', secretFields: ['key'] },
       schema: {
         operationId: 'createApiKey',
         tags,
@@ -86,15 +87,15 @@ export function apiKeyRoutes(app: FastifyInstance, rt: Runtime) {
   r.post(
     '/api/v1/tenants/:tenantId/api-keys/:keyId/roll',
     {
-      config: { permission: 'keys:write' },
+      config: { permission: 'keys:write', secretFields: ['key'] },
       schema: {
         operationId: 'rollApiKey',
         tags,
         summary: 'Roll (rotate) an API key',
         description:
-          'Issues a new key with the same name, permissions, limit and expiry; the old key keeps working for `overlapSeconds` (default 24 h), then expires.',
+          'Issues a new key with the same name, permissions, limit and expiry; the old key keeps working for `overlapSeconds` (default 24 h), then expires. The body is optional. Like creating, rolling never hands out more than the caller holds: a key with permissions or a limit beyond the caller\'s own cannot be rolled by it (403).',
         params: keyParams,
-        body: rollKeyBodySchema.optional(),
+        body: rollKeyBodySchema.nullish(),
         response: { 201: mintedSchema.extend({ previous: apiKeySchema }), 409: errorResponse('The key is revoked') },
       },
     },
