@@ -15,7 +15,7 @@ import { requestPathPlugin } from './platform/request-path.ts';
 import { createRuntime, type Runtime } from './platform/runtime.ts';
 import { apiKeyRoutes } from './platform/routes/api-keys.ts';
 import { auditRoutes } from './platform/routes/audit.ts';
-import { tenantRoutes } from './reviews/routes/tenants.ts';
+import { reviewsRoutes } from './reviews/routes/index.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -63,9 +63,9 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   });
 
   healthRoutes(app, rt);
-  tenantRoutes(app, rt);
   apiKeyRoutes(app, rt);
   auditRoutes(app, rt);
+  reviewsRoutes(app, rt);
 
   app.addHook('onClose', async () => rt.stop());
   await app.ready();

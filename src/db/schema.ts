@@ -1,2 +1,3 @@
 // Every table of every module, so drizzle-kit sees one schema and one migration history.
 export * from '../platform/schema.ts';
+export * from '../reviews/schema.ts';

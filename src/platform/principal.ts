@@ -48,3 +48,10 @@ export function requireTenantAccess(p: Principal, tenantId: string): void {
     throw new AppError(403, 'forbidden', 'This credential belongs to another tenant');
   }
 }
+
+/** The check every tenant-scoped service operation starts with: right tenant, right permission. */
+export function authorizeTenant(ctx: ServiceContext, tenantId: string, permission: string): string {
+  requireTenantAccess(ctx.principal, tenantId);
+  requirePermission(ctx.principal, permission);
+  return tenantId.toLowerCase();
+}
