@@ -43,3 +43,18 @@ export const tenantSchema = z
   });
 
 export const tenantIdParams = z.object({ tenantId: z.uuid().describe('The tenant id') });
+
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/, 'Use 2–63 lowercase letters, digits and hyphens (not at either end)');
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const timezoneSchema = z.string().max(64).refine(isTimeZone, 'Must be an IANA time zone such as Europe/London');
+export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const;

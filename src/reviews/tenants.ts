@@ -1,12 +1,14 @@
-// Tenants: the businesses that use orgstack. Reading them now; provisioning (POST /tenants)
-// builds on createTenant.
-import { count, desc, eq } from 'drizzle-orm';
+// Tenants: the businesses that use orgstack. Read by their own credentials; changed, suspended
+// and deleted by platform operators. Provisioning (POST /tenants) builds on createTenant.
+import { and, count, desc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { tenants } from '../platform/schema.ts';
-import { notFound } from '../platform/errors.ts';
+import { badRequest, conflict, notFound } from '../platform/errors.ts';
+import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
-import { isPlatform, requireTenantAccess, type ServiceContext } from '../platform/principal.ts';
+import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
+import { googlePlaceCidOf, isMapsShortLink } from './listing-urls.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
 
@@ -33,6 +35,7 @@ export type TenantView = ReturnType<typeof tenantView>;
 
 /** Platform credentials see every tenant; a tenant credential sees only its own. */
 export async function listTenants(ctx: ServiceContext, page: Page) {
+  requirePermission(ctx.principal, 'tenants:read');
   const db = ctx.rt.db;
   const where = isPlatform(ctx.principal) ? undefined : eq(tenants.id, ctx.principal.tenantId!);
   const [rows, [{ n }]] = await Promise.all([
@@ -43,8 +46,8 @@ export async function listTenants(ctx: ServiceContext, page: Page) {
 }
 
 export async function getTenant(ctx: ServiceContext, tenantId: string): Promise<TenantView> {
-  requireTenantAccess(ctx.principal, tenantId);
-  const [row] = await ctx.rt.db.select().from(tenants).where(eq(tenants.id, tenantId.toLowerCase())).limit(1);
+  const id = authorizeTenant(ctx, tenantId, 'tenants:read');
+  const [row] = await ctx.rt.db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
   if (!row) throw notFound();
   return tenantView(row);
 }
@@ -68,4 +71,59 @@ export interface NewTenant {
 export async function createTenant(db: Db, input: NewTenant): Promise<TenantView> {
   const [row] = await db.insert(tenants).values({ id: uuidv7(), ...input }).returning();
   return tenantView(row);
+}
+
+export interface TenantPatch {
+  name?: string;
+  slug?: string;
+  vertical?: string | null;
+  websiteUrl?: string | null;
+  googleMapsUrl?: string | null;
+  googlePlaceCid?: string | null;
+  xhsHandle?: string | null;
+  logoUrl?: string | null;
+  brandPrimaryColor?: string;
+  brandAccentColor?: string;
+  plan?: string;
+  trialEndsAt?: string | null;
+  status?: 'active' | 'suspended';
+}
+
+/** Platform operators change any Tenant field; suspension cuts the tenant's keys off at once. */
+export async function updateTenant(ctx: ServiceContext, tenantId: string, patch: TenantPatch): Promise<TenantView> {
+  const id = authorizeTenant(ctx, tenantId, 'tenants:write');
+  const { trialEndsAt, ...rest } = patch;
+  const changes: Partial<typeof tenants.$inferInsert> = { ...rest, updatedAt: new Date() };
+  if (trialEndsAt !== undefined) changes.trialEndsAt = trialEndsAt === null ? null : new Date(trialEndsAt);
+  // A new Maps URL brings its CID unless the caller sets one (short links resolve at provisioning).
+  if (patch.googleMapsUrl !== undefined && patch.googlePlaceCid === undefined) {
+    changes.googlePlaceCid = patch.googleMapsUrl && !isMapsShortLink(patch.googleMapsUrl) ? googlePlaceCidOf(patch.googleMapsUrl) : null;
+  }
+  const updated = await ctx.rt.db.transaction(async (tx) => {
+    if (patch.slug) {
+      const [taken] = await tx.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.slug, patch.slug), ne(tenants.id, id)));
+      if (taken) throw conflict(`The slug "${patch.slug}" is taken`);
+    }
+    const [row] = await tx.update(tenants).set(changes).where(eq(tenants.id, id)).returning();
+    if (!row) throw notFound();
+    const view = tenantView(row);
+    await emitEvent(tx, id, 'tenant.updated', { tenant: view, changed: Object.keys(patch) });
+    return view;
+  });
+  if (patch.status !== undefined) await ctx.rt.credentials.invalidateAll();
+  return updated;
+}
+
+/** Deletes the tenant and everything it owns; `confirm` must repeat its slug. */
+export async function deleteTenant(ctx: ServiceContext, tenantId: string, confirm: string | undefined): Promise<void> {
+  const id = authorizeTenant(ctx, tenantId, 'tenants:write');
+  await ctx.rt.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(tenants).where(eq(tenants.id, id)).for('update');
+    if (!row) throw notFound();
+    if (confirm !== row.slug) throw badRequest({ confirm: [`Repeat the tenant's slug ("${row.slug}") to confirm the deletion`] });
+    // Foreign keys cascade to every tenant-owned row; the event outlives the tenant for webhooks.
+    await tx.delete(tenants).where(eq(tenants.id, id));
+    await emitEvent(tx, id, 'tenant.deleted', { tenant: tenantView(row) });
+  });
+  await ctx.rt.credentials.invalidateAll();
 }
