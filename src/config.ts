@@ -17,6 +17,14 @@ const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(3000),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('orgstack <no-reply@localhost>'),
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // Test-only: lets safeFetch reach loopback/private addresses. Never enable in production.
+  ALLOW_PRIVATE_FETCH: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 export type TrustProxy = boolean | number | string;
@@ -36,6 +44,11 @@ export interface Config {
   authFailuresPerMinute: number;
   flushIntervalMs: number;
   keyCacheTtlMs: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; timeoutMs: number };
+  /** Test-only (ALLOW_PRIVATE_FETCH): safeFetch's `allowPrivate` for tenant-supplied URLs. */
+  allowPrivateFetch: boolean;
 }
 
 /** `TRUST_PROXY`: false (default), true, a hop count, or a comma list of proxy addresses/CIDRs. */
@@ -58,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) throw new ConfigError('Invalid configuration:\n  LLM_MODEL: required when LLM_BASE_URL is set');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -73,5 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    llm: { baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ''), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
+    allowPrivateFetch: e.ALLOW_PRIVATE_FETCH === 'true' || e.ALLOW_PRIVATE_FETCH === '1',
   };
 }

@@ -50,7 +50,8 @@ export const operationsPlugin = fp(async (app: FastifyInstance, opts: { operatio
         summary: (schema.summary as string) ?? '',
       });
     }
-    if (permission === null) return;
+    // Fastify adds a HEAD twin of every GET that shares this schema object: complete it once.
+    if (permission === null || schema.security) return;
     schema.security = [{ bearerAuth: [] }];
     const needs = permission === ANY_CREDENTIAL ? 'Any valid key.' : `Requires the \`${permission}\` permission.`;
     schema.description = [schema.description, needs].filter(Boolean).join('\n\n');

@@ -9,6 +9,9 @@ import { AuthFailureLimiter } from './auth-failures.ts';
 import { CredentialCache } from './credential-cache.ts';
 import { purgeExpired } from './maintenance.ts';
 import { RateLimiter } from './rate-limits.ts';
+import type { SafeFetchOptions } from './safe-fetch.ts';
+import { eraseExpiredFeedbackContacts } from '../reviews/feedback.ts';
+import { RollupWriter } from '../reviews/rollups.ts';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -21,6 +24,14 @@ export interface Runtime {
   authFailures: AuthFailureLimiter;
   rateLimits: RateLimiter;
   audit: AuditLog;
+  /** Funnel rollup increments of the Reviews module, batched like rate-limit counts. */
+  rollups: RollupWriter;
+  /**
+   * Options every fetch of a tenant-supplied URL passes to safeFetch. `allowPrivate` comes from
+   * the test-only ALLOW_PRIVATE_FETCH; tests may replace this object (an injected resolver,
+   * short timeouts) on a running app.
+   */
+  outbound: Pick<SafeFetchOptions, 'resolve' | 'allowPrivate' | 'timeoutMs'>;
   /** Writes every buffer now (called by the timer, on shutdown, and by tests). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -31,13 +42,17 @@ export async function createRuntime(config: Config, database: Database, log: Fas
   await credentials.start();
   const rateLimits = new RateLimiter(database.db);
   const audit = new AuditLog(database.db, log);
+  const rollups = new RollupWriter(database.db, database);
+  await rollups.start();
 
   const flush = async () => {
-    const results = await Promise.allSettled([rateLimits.flush(), audit.flush(), credentials.flushLastUsed()]);
+    const results = await Promise.allSettled([rateLimits.flush(), audit.flush(), credentials.flushLastUsed(), rollups.flush()]);
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'flush failed; will retry');
   };
   const purge = () =>
-    purgeExpired(database.db, config.auditRetentionDays).catch((err) => log.error({ err }, 'purge failed; will retry'));
+    Promise.all([purgeExpired(database.db, config.auditRetentionDays), eraseExpiredFeedbackContacts(database.db)]).catch((err) =>
+      log.error({ err }, 'purge failed; will retry'),
+    );
 
   const flushTimer = setInterval(flush, config.flushIntervalMs);
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
@@ -53,6 +68,8 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     authFailures: new AuthFailureLimiter(config.authFailuresPerMinute),
     rateLimits,
     audit,
+    rollups,
+    outbound: { allowPrivate: config.allowPrivateFetch },
     flush,
     async stop() {
       clearInterval(flushTimer);

@@ -60,10 +60,13 @@ export async function updateSettings(ctx: ServiceContext, tenantId: string, patc
     const parsed = xhsInput === null ? null : parseXhsInput(xhsInput);
     changes.xhsHandle = parsed && 'handle' in parsed ? parsed.handle : null;
   }
-  return ctx.rt.db.transaction(async (tx) => {
+  const updated = await ctx.rt.db.transaction(async (tx) => {
     const [row] = await tx.update(tenants).set(changes).where(eq(tenants.id, id)).returning();
     if (!row) throw notFound();
     await emitEvent(tx, id, 'tenant.updated', { tenant: tenantView(row), changed: Object.keys(patch) });
     return settingsView(row);
   });
+  // Cached analytics follow the tenant's day boundaries: a new time zone must show at once.
+  if (patch.timezone !== undefined) await ctx.rt.rollups.changed(id);
+  return updated;
 }

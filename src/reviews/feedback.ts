@@ -1,0 +1,214 @@
+// Private feedback: the review sessions where a customer left a message instead of a public
+// review. Staff list it (newest first, with shop and employee names joined in) and mark it
+// resolved; contacts are erased once the tenant's retention period has passed.
+import { and, count, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/index.ts';
+import { notFound } from '../platform/errors.ts';
+import { emitEvent } from '../platform/events.ts';
+import type { Page } from '../platform/pagination.ts';
+import { authorizeTenant, isPlatform, type ServiceContext } from '../platform/principal.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { employees, reviewSessions, shops } from './schema.ts';
+
+interface FeedbackRow {
+  id: string;
+  shop_id: string;
+  shop_name: string;
+  employee_id: string;
+  employee_name: string;
+  rating: number | null;
+  feedback_message: string | null;
+  feedback_contact: string | null;
+  resolved: boolean;
+  resolved_at: Date | string | null;
+  feedback_at: Date | string;
+}
+
+const iso = (v: Date | string) => new Date(v).toISOString();
+
+export function feedbackItemView(r: FeedbackRow) {
+  return {
+    sessionId: r.id,
+    shopId: r.shop_id,
+    shopName: r.shop_name,
+    employeeId: r.employee_id,
+    employeeName: r.employee_name,
+    rating: r.rating,
+    message: r.feedback_message ?? '',
+    contact: r.feedback_contact,
+    resolved: r.resolved,
+    resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
+    createdAt: iso(r.feedback_at),
+  };
+}
+export type FeedbackItem = ReturnType<typeof feedbackItemView>;
+
+export interface FeedbackFilter {
+  resolved?: boolean;
+  shopId?: string;
+  employeeId?: string;
+}
+
+const selectItems = sql`select s.id, s.shop_id, sh.name as shop_name, s.employee_id, e.name as employee_name, s.rating,
+         s.feedback_message, s.feedback_contact, s.resolved, s.resolved_at, s.feedback_at
+    from review_sessions s
+    join shops sh on sh.tenant_id = s.tenant_id and sh.id = s.shop_id
+    join employees e on e.tenant_id = s.tenant_id and e.id = s.employee_id`;
+
+function conditionsOf(tenantId: string, f: FeedbackFilter): SQL {
+  const s = reviewSessions;
+  // `feedback_at is not null` matches the partial index review_sessions_feedback_idx.
+  const conditions = [eq(s.tenantId, tenantId), isNotNull(s.feedbackAt)];
+  if (f.resolved !== undefined) conditions.push(eq(s.resolved, f.resolved));
+  if (f.shopId) conditions.push(eq(s.shopId, f.shopId.toLowerCase()));
+  if (f.employeeId) conditions.push(eq(s.employeeId, f.employeeId.toLowerCase()));
+  return and(...conditions)!;
+}
+
+async function requireTenant(db: Db, tenantId: string) {
+  const [t] = await queryRows<{ id: string }>(db, sql`select id from tenants where id = ${tenantId}`);
+  if (!t) throw notFound();
+}
+
+export interface FeedbackPage {
+  items: FeedbackItem[];
+  total: number;
+}
+
+const PAGE_FRESH_MS = 2000;
+/** Pages kept per node (a first page of 100 is some 30 KB): bounds memory. */
+const MAX_PAGES = 500;
+interface CachedPage {
+  result: FeedbackPage;
+  version: number;
+  at: number;
+}
+const pageCaches = new WeakMap<Runtime, Map<string, CachedPage>>();
+
+/**
+ * Newest first. Filters by another tenant's shop or employee simply match nothing.
+ *
+ * Dashboards poll this list, and `total` counts every matching row (thousands for a large
+ * tenant), so each page is kept for PAGE_FRESH_MS, and dropped at once when the tenant's
+ * feedback changes on any node (RollupWriter.changed, heard through the database). What can
+ * lag by up to PAGE_FRESH_MS: renamed shops or employees, and contacts just erased.
+ */
+export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, filter: FeedbackFilter, page: Page): Promise<FeedbackPage> {
+  const tenantId = authorizeTenant(ctx, tenantIdParam, 'feedback:read');
+  const rt = ctx.rt;
+  let cache = pageCaches.get(rt);
+  if (!cache) pageCaches.set(rt, (cache = new Map()));
+  const key = `${tenantId}|${filter.resolved ?? ''}|${filter.shopId?.toLowerCase() ?? ''}|${filter.employeeId?.toLowerCase() ?? ''}|${page.limit}|${page.offset}`;
+  const version = rt.rollups.version(tenantId);
+  const hit = cache.get(key);
+  if (hit && hit.version === version && Date.now() - hit.at < PAGE_FRESH_MS) return hit.result;
+
+  // A tenant credential's tenant exists (its keys go with it); only platform credentials can name a missing one.
+  if (isPlatform(ctx.principal)) await requireTenant(rt.db, tenantId);
+  const where = conditionsOf(tenantId, filter);
+  const [rows, [{ n }]] = await Promise.all([
+    pageOf(rt.db, where, page),
+    rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute(),
+  ]);
+  const result = { items: rows.map(feedbackItemView), total: Number(n) };
+  cache.delete(key);
+  cache.set(key, { result, version, at: Date.now() });
+  if (cache.size > MAX_PAGES) cache.delete(cache.keys().next().value!);
+  return result;
+}
+
+/**
+ * The page: a backward range scan of review_sessions_feedback_idx joined to the labels by
+ * primary key. Prepared (the SQL text depends only on which filters are set), because planning
+ * this join costs as much as running it.
+ */
+async function pageOf(db: Db, where: SQL, page: Page): Promise<FeedbackRow[]> {
+  const s = reviewSessions;
+  const rows = await db
+    .select({
+      id: s.id,
+      shop_id: s.shopId,
+      shop_name: shops.name,
+      employee_id: s.employeeId,
+      employee_name: employees.name,
+      rating: s.rating,
+      feedback_message: s.feedbackMessage,
+      feedback_contact: s.feedbackContact,
+      resolved: s.resolved,
+      resolved_at: s.resolvedAt,
+      feedback_at: s.feedbackAt,
+    })
+    .from(s)
+    .innerJoin(shops, and(eq(shops.tenantId, s.tenantId), eq(shops.id, s.shopId)))
+    .innerJoin(employees, and(eq(employees.tenantId, s.tenantId), eq(employees.id, s.employeeId)))
+    .where(where)
+    .orderBy(desc(s.feedbackAt), desc(s.id))
+    .limit(page.limit)
+    .offset(page.offset)
+    .prepare('list_feedback')
+    .execute();
+  return rows as FeedbackRow[]; // feedback_at is not null: the filter says so
+}
+
+/**
+ * Marks one feedback resolved or unresolved. An unknown session, another tenant's, or a session
+ * without feedback is the same 404. The event is written only when the state changes.
+ */
+export async function resolveFeedback(ctx: ServiceContext, tenantIdParam: string, sessionId: string, resolved: boolean): Promise<FeedbackItem> {
+  const tenantId = authorizeTenant(ctx, tenantIdParam, 'feedback:write');
+  const id = sessionId.toLowerCase();
+  const { item, changed } = await ctx.rt.db.transaction(async (tx) => {
+    const [row] = await queryRows<FeedbackRow>(
+      tx,
+      sql`${selectItems} where s.tenant_id = ${tenantId} and s.id = ${id} and s.feedback_at is not null for update of s`,
+    );
+    if (!row) throw notFound();
+    if (row.resolved === resolved) return { item: feedbackItemView(row), changed: false };
+    const [updated] = await queryRows<{ resolved_at: Date | string | null }>(
+      tx,
+      sql`update review_sessions set resolved = ${resolved}, resolved_at = ${resolved ? sql`now()` : null}
+           where tenant_id = ${tenantId} and id = ${id} returning resolved_at`,
+    );
+    const item = feedbackItemView({ ...row, resolved, resolved_at: updated.resolved_at });
+    await emitEvent(tx, tenantId, 'feedback.resolved', {
+      sessionId: item.sessionId,
+      shopId: item.shopId,
+      employeeId: item.employeeId,
+      resolved,
+      resolvedAt: item.resolvedAt,
+      byKind: ctx.principal.kind,
+      byId: ctx.principal.credentialId,
+    });
+    return { item, changed: true };
+  });
+  // Cached feedback pages and analytics reports are out of date, here and on other nodes.
+  if (changed) await ctx.rt.rollups.changed(tenantId).catch((err) => ctx.rt.log.warn({ err, tenantId }, 'feedback change notification failed'));
+  return item;
+}
+
+const ERASE_BATCH = 5000;
+
+/**
+ * Nulls the contact details customers left with feedback once they are older than their
+ * tenant's `feedbackContactRetentionDays`; the message and the counts stay. Runs with the
+ * periodic purge, in batches so a backlog never holds long locks.
+ */
+export async function eraseExpiredFeedbackContacts(db: Db): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [{ n }] = await queryRows<{ n: number }>(
+      db,
+      sql`with due as (
+            select s.tenant_id, s.id from review_sessions s join tenants t on t.id = s.tenant_id
+             where s.feedback_contact is not null
+               and s.feedback_at < now() - make_interval(days => t.feedback_contact_retention_days)
+             limit ${ERASE_BATCH}
+          ), erased as (
+            update review_sessions r set feedback_contact = null from due
+             where r.tenant_id = due.tenant_id and r.id = due.id returning 1
+          ) select count(*)::int as n from erased`,
+    );
+    total += Number(n);
+    if (Number(n) < ERASE_BATCH) return total;
+  }
+}

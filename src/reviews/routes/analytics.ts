@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { contextOf } from '../../platform/authenticate.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { analyticsDays, getAnalytics } from '../analytics.ts';
+import { analyticsQuery, analyticsReportSchema } from '../analytics-schemas.ts';
+import { tenantIdParams } from '../schemas.ts';
+
+export function analyticsRoutes(app: FastifyInstance, rt: Runtime) {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/tenants/:tenantId/analytics',
+    {
+      config: { permission: 'analytics:read' },
+      schema: {
+        operationId: 'getAnalytics',
+        tags: ['Analytics'],
+        summary: 'Funnel analytics over 7, 30 or 90 days',
+        description:
+          "Scans, ratings, positive/negative, review clicks (Google, Xiaohongshu) and private feedback, as totals, per employee, per shop and per day, over a window ending today in the tenant's time zone. " +
+          'Any `days` other than 7, 30 or 90 (or none) means 30. Events reach these numbers within a second (the daily rollups are written in batches).',
+        params: tenantIdParams,
+        querystring: analyticsQuery,
+        response: { 200: analyticsReportSchema },
+      },
+    },
+    async (req, reply) => {
+      const report = await getAnalytics(contextOf(req, rt), req.params.tenantId, analyticsDays(req.query.days));
+      // Cached reports are shared and never mutated, so each is validated and serialized once
+      // (by the route's own response schema) and its JSON reused: a 90-day report of a large
+      // tenant is tens of kilobytes, too costly to re-encode on every poll.
+      let body = serialized.get(report);
+      if (body === undefined) serialized.set(report, (body = reply.serialize(report) as string));
+      // A string with a JSON content type is sent as is (the schema already ran on it above).
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
+    },
+  );
+}
+
+const serialized = new WeakMap<object, string>();
