@@ -1,0 +1,445 @@
+// `npm run bench [-- scenario,…]`: seeds a fresh database, starts the real server as a child
+// process, drives each scenario with autocannon, stops the server gracefully, checks that every
+// audited request left its audit row (and its rate-limit count), then measures the "ceiling" —
+// the same primary-key SELECT straight through the driver — and prints a table and writes JSON
+// under bench/results/. See bench/README.md. Benchmarks are not tests: it exits 0 whatever the
+// figures (non-zero only when the harness itself fails).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import autocannon, { type Result } from 'autocannon';
+import { openDatabase } from '../src/db/index.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { backgroundLoad, cpuBetween, sampleCpu, type CpuUse } from './cpu.ts';
+import { createBenchDatabase, fmtInt, freePort, openRaw, pct, runCeiling, sleep, startServer, table, type CeilingResult, type ServerProcess } from './lib.ts';
+import { scenarios as allScenarios, seed, type Fixture, type Scenario, type Targets } from './scenarios.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+// ---- settings ----
+
+class UsageError extends Error {}
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} must be a number ≥ ${min} (got "${raw}")`);
+  return n;
+}
+const envFlag = (name: string, fallback: boolean) => {
+  const raw = process.env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(raw);
+};
+
+function readSettings() {
+  return {
+    durationS: envNumber('BENCH_DURATION', 10, 1),
+    warmupS: envNumber('BENCH_WARMUP', 2, 0),
+    connections: Math.round(envNumber('BENCH_CONNECTIONS', 50, 1)),
+    pauseMs: Math.round(envNumber('BENCH_PAUSE_MS', 1000, 0)),
+    ceiling: envFlag('BENCH_CEILING', true),
+    ceilingPrepare: envFlag('BENCH_CEILING_PREPARE', true),
+    cpuProfile: envFlag('BENCH_CPU_PROF', false),
+    adminUrl: process.env.DATABASE_URL || undefined,
+    poolSize: Math.round(envNumber('DATABASE_POOL_SIZE', 10, 1)),
+  };
+}
+
+let settings: ReturnType<typeof readSettings>;
+let dbKind: 'postgres' | 'pglite';
+
+function selectScenarios(): Scenario[] {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`Usage: npm run bench [-- <scenario>[,<scenario>…]]   (or BENCH_SCENARIOS=a,b)\nScenarios:`);
+    for (const s of allScenarios) console.log(`  ${s.name.padEnd(16)} ${s.description}`);
+    process.exit(0);
+  }
+  const wanted = (args.length ? args.join(',') : process.env.BENCH_SCENARIOS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (wanted.length === 0) return allScenarios;
+  const unknown = wanted.filter((w) => !allScenarios.some((s) => s.name === w));
+  if (unknown.length) {
+    throw new UsageError(`Unknown scenario(s): ${unknown.join(', ')}. Known: ${allScenarios.map((s) => s.name).join(', ')}`);
+  }
+  return allScenarios.filter((s) => wanted.includes(s.name));
+}
+
+// ---- cleanup, also on Ctrl-C ----
+
+const cleanups: (() => Promise<void> | void)[] = [];
+async function cleanup() {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch (err) {
+      console.error('cleanup:', err instanceof Error ? err.message : err);
+    }
+  }
+}
+process.once('SIGINT', () => {
+  console.error('\ninterrupted; cleaning up');
+  void cleanup().finally(() => process.exit(130));
+});
+
+/** Busy cores outside the server, the load generator and PostgreSQL beyond which a run is flagged. */
+const SKEWED_OTHER_CORES = 0.3;
+
+// ---- one scenario ----
+
+interface ScenarioResult {
+  name: string;
+  description: string;
+  method: string;
+  path: string;
+  auditedRoute: string | null;
+  connections: number;
+  durationS: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  completed: number;
+  sent: number;
+  /** Average response size including headers. */
+  bytesPerResponse: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Requests of the warmup run before the measured one (they reach the audit log too). */
+  warmup: { sent: number; completed: number; non2xx: number; errors: number } | null;
+  cpu: CpuUse;
+}
+
+async function cannon(s: Scenario, f: Fixture, base: string, seconds: number): Promise<Result> {
+  const body = s.body?.(f);
+  return await autocannon({
+    url: base + s.path(f),
+    title: s.name,
+    method: s.method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...s.headers?.(f) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+    connections: settings.connections,
+    duration: seconds,
+    timeout: 10,
+  });
+}
+
+async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess): Promise<ScenarioResult> {
+  let warmup: ScenarioResult['warmup'] = null;
+  if (settings.warmupS > 0) {
+    const w = await cannon(s, f, base, settings.warmupS);
+    warmup = { sent: w.requests.sent, completed: w.requests.total, non2xx: w.non2xx, errors: w.errors };
+  }
+  const before = sampleCpu(server.child.pid);
+  const r = await cannon(s, f, base, settings.durationS);
+  const cpu = cpuBetween(before, sampleCpu(server.child.pid));
+  return {
+    name: s.name,
+    description: s.description,
+    method: s.method,
+    path: s.path(f).replaceAll(f.tenantId, '{tenantId}'),
+    auditedRoute: s.auditedRoute ?? null,
+    connections: settings.connections,
+    durationS: r.duration,
+    reqPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p90Ms: r.latency.p90,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    completed: r.requests.total,
+    sent: r.requests.sent,
+    bytesPerResponse: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count])),
+    warmup,
+    cpu,
+  };
+}
+
+// ---- targets ----
+
+interface Check {
+  scenario: string;
+  what: string;
+  target: string;
+  actual: string;
+  pass: boolean;
+}
+
+function checkTargets(s: Scenario, r: ScenarioResult, ratio: number | null): Check[] {
+  const t: Targets | undefined = s.targets?.[dbKind];
+  if (!t) return [];
+  const checks: Check[] = [];
+  if (t.minRps !== undefined) {
+    checks.push({ scenario: s.name, what: 'req/s', target: `≥ ${fmtInt(t.minRps)}`, actual: fmtInt(r.reqPerSec), pass: r.reqPerSec >= t.minRps });
+  }
+  if (t.maxP99Ms !== undefined) {
+    checks.push({ scenario: s.name, what: 'p99', target: `≤ ${t.maxP99Ms} ms`, actual: `${r.p99Ms} ms`, pass: r.p99Ms <= t.maxP99Ms });
+  }
+  if (t.minCeilingRatio !== undefined) {
+    checks.push({
+      scenario: s.name,
+      what: 'ratio to ceiling',
+      target: `≥ ${pct(t.minCeilingRatio)}`,
+      actual: ratio === null ? 'not measured' : pct(ratio),
+      pass: ratio !== null && ratio >= t.minCeilingRatio,
+    });
+  }
+  return checks;
+}
+
+// ---- the run ----
+
+async function main() {
+  settings = readSettings();
+  dbKind = settings.adminUrl ? 'postgres' : 'pglite';
+  const selected = selectScenarios();
+  const startedAt = new Date();
+  // Other work on these small machines (a test run, a build) skews every figure: say so up front.
+  const background = await backgroundLoad();
+  const busyElsewhere = (background.machineBusy ?? 0) - (background.postgres ?? 0) > 0.2 || (background.postgres ?? 0) > 0.2;
+  console.log(
+    `machine: ${os.cpus().length} cores, ${background.machineBusy?.toFixed(2) ?? '?'} busy before the run (load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})` +
+      (busyElsewhere ? ' — WARNING: the machine is not idle; figures will be low and noisy' : ''),
+  );
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgstack-bench-'));
+  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const pglitePath = path.join(dataDir, 'pglite'); // what src/db/open.ts pglitePath() uses
+
+  let dbUrl: string | undefined;
+  if (settings.adminUrl) {
+    const fresh = await createBenchDatabase(settings.adminUrl);
+    cleanups.push(fresh.drop);
+    dbUrl = fresh.url;
+    console.log(`database: PostgreSQL, fresh database ${fresh.name} (pool ${settings.poolSize})`);
+  } else {
+    console.log(`database: embedded PGlite in ${pglitePath}`);
+  }
+  console.log(
+    `scenarios: ${selected.map((s) => s.name).join(', ')}; ${settings.connections} connections, ${settings.durationS} s each (+${settings.warmupS} s warmup)`,
+  );
+
+  // Seed before the server starts: PGlite's data directory has one owner at a time.
+  const target = dbUrl ? ({ kind: 'postgres', url: dbUrl, poolSize: 2 } as const) : ({ kind: 'pglite', dataDir: pglitePath } as const);
+  const seeding = await openDatabase(target);
+  let fixture: Fixture;
+  try {
+    await migrate(seeding);
+    fixture = await seed(seeding.db);
+  } finally {
+    await seeding.close();
+  }
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: base,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    DATABASE_POOL_SIZE: String(settings.poolSize),
+    ORGSTACK_SECRET: process.env.ORGSTACK_SECRET ?? randomBytes(32).toString('base64url'),
+  };
+  if (dbUrl) env.DATABASE_URL = dbUrl;
+  else delete env.DATABASE_URL;
+  const profDir = path.join(root, 'bench', 'results', 'prof');
+  const nodeArgs = settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+
+  const t0 = performance.now();
+  const server = await startServer({ cwd: root, env, nodeArgs });
+  const startupMs = Math.round(performance.now() - t0);
+  let serverRunning = true;
+  cleanups.push(async () => {
+    if (serverRunning) await server.stop(5000);
+  });
+  console.log(`server: pid ${server.child.pid} at ${base}, ready in ${startupMs} ms\n`);
+
+  const results: ScenarioResult[] = [];
+  for (const [i, s] of selected.entries()) {
+    if (i > 0 && settings.pauseMs > 0) await sleep(settings.pauseMs); // let the flushes settle
+    process.stdout.write(`running ${s.name} … `);
+    const r = await runScenario(s, fixture, base, server);
+    results.push(r);
+    console.log(`${fmtInt(r.reqPerSec)} req/s, p99 ${r.p99Ms} ms`);
+  }
+
+  // A graceful stop flushes the audit buffer and the rate-limit counts.
+  const shutdown = await server.stop();
+  serverRunning = false;
+  if (shutdown.code !== 0) console.error(`warning: the server exited with code ${shutdown.code} (signal ${shutdown.signal})`);
+
+  // Count what the server left behind, then measure the ceiling on the same database, with the
+  // server stopped (PGlite has a single owner; on PostgreSQL it keeps the two off each other's CPU).
+  const primary = selected.find((s) => s.primary);
+  const raw = dbUrl
+    ? await openRaw({ kind: 'postgres', url: dbUrl, poolSize: settings.poolSize, prepare: settings.ceilingPrepare })
+    : await openRaw({ kind: 'pglite', dataDir: pglitePath });
+  let auditRows: Map<string, number>;
+  let rateCounted: number;
+  let ceiling: CeilingResult | null = null;
+  let ceilingCpu: CpuUse | null = null;
+  try {
+    const rows = await raw.query<{ route: string; n: number }>('select route, count(*)::int as n from audit_log group by route');
+    auditRows = new Map(rows.map((r) => [r.route, Number(r.n)]));
+    const [rl] = await raw.query<{ n: number }>('select coalesce(sum(count), 0)::int as n from rate_limit_windows where bucket = $1', [
+      fixture.tenantKeyId,
+    ]);
+    rateCounted = Number(rl.n);
+    if (settings.ceiling && primary) {
+      process.stdout.write(`running ceiling (${raw.kind} driver, ${settings.connections} callers) … `);
+      const before = sampleCpu(undefined);
+      ceiling = await runCeiling(raw, 'select * from tenants where id = $1', [fixture.tenantId], settings.connections, settings.durationS, settings.warmupS);
+      ceilingCpu = cpuBetween(before, sampleCpu(undefined));
+      console.log(`${fmtInt(ceiling.opsPerSec)} ops/s`);
+    }
+  } finally {
+    await raw.close();
+  }
+
+  // ---- report ----
+
+  const ratioOf = (r: ScenarioResult) => (ceiling && ceiling.opsPerSec > 0 ? r.reqPerSec / ceiling.opsPerSec : null);
+  const primaryResult = results.find((r) => r.name === primary?.name) ?? null;
+  const ratio = primaryResult ? ratioOf(primaryResult) : null;
+
+  const checks = selected.flatMap((s) => checkTargets(s, results.find((r) => r.name === s.name)!, s.primary ? ratio : null));
+  const targetCell = (name: string) => {
+    const c = checks.filter((x) => x.scenario === name);
+    return c.length ? (c.every((x) => x.pass) ? 'PASS' : 'FAIL') : '';
+  };
+  const cores = (x: number | null) => (x === null ? '-' : x.toFixed(2));
+  const skewed = (c: CpuUse | null) => (c?.other ?? 0) > SKEWED_OTHER_CORES;
+
+  console.log(`\norgstack bench — ${dbKind}, ${os.cpus().length} cores, Node ${process.version}, ${startedAt.toISOString()}\n`);
+  console.log(
+    table(
+      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
+      results.map((r) => [
+        r.name,
+        fmtInt(r.reqPerSec),
+        String(r.p50Ms),
+        String(r.p99Ms),
+        String(r.errors),
+        String(r.non2xx),
+        cores(r.cpu.server),
+        cores(r.cpu.loadGenerator),
+        dbKind === 'postgres' ? cores(r.cpu.postgres) : '-',
+        cores(r.cpu.other) + (skewed(r.cpu) ? '*' : ''),
+        targetCell(r.name),
+      ]),
+      [false, true, true, true, true, true, true, true, true, true, false],
+    ),
+  );
+  console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking)");
+  if (results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu)) {
+    console.log(`* other work used more than ${SKEWED_OTHER_CORES} cores during the run: those figures are low and noisy; rerun on an idle machine`);
+  }
+
+  if (ceiling) {
+    const how = dbKind === 'postgres' ? `postgres.js, pool ${settings.poolSize}, ${settings.ceilingPrepare ? 'prepared' : 'unprepared'}` : 'PGlite in process';
+    console.log(
+      `\nceiling   ${ceiling.query} — ${how}, ${ceiling.concurrency} callers: ${fmtInt(ceiling.opsPerSec)} ops/s, p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms, errors ${ceiling.errors}`,
+    );
+    if (ceilingCpu) {
+      console.log(
+        `          cpu: driver process ${cores(ceilingCpu.loadGenerator)}` +
+          (dbKind === 'postgres' ? `, pg ${cores(ceilingCpu.postgres)}` : '') +
+          `, other ${cores(ceilingCpu.other)}${skewed(ceilingCpu) ? '*' : ''} cores`,
+      );
+    }
+    if (primaryResult && ratio !== null) {
+      console.log(`ratio     ${primaryResult.name} ${fmtInt(primaryResult.reqPerSec)} req/s ÷ ceiling ${fmtInt(ceiling.opsPerSec)} ops/s = ${pct(ratio)}`);
+    }
+  } else {
+    console.log(`\nceiling   not measured (${settings.ceiling ? 'the primary scenario did not run' : 'BENCH_CEILING=0'})`);
+  }
+
+  // Audit completeness: every response the client received must have its row; requests the
+  // client sent but abandoned at the end of a run may or may not have reached the server.
+  const audits = [...new Set(results.map((r) => r.auditedRoute).filter((x): x is string => x !== null))].map((route) => {
+    const rs = results.filter((r) => r.auditedRoute === route);
+    const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
+    const completed = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
+    const rows = auditRows.get(route) ?? 0;
+    const verdict = rows < completed ? `LOST ${fmtInt(completed - rows)}` : rows > sent ? `EXTRA ${fmtInt(rows - sent)}` : 'complete';
+    return { route, sent, completed, rows, ratio: sent ? rows / sent : null, verdict };
+  });
+  const authSent = audits.reduce((a, x) => a + x.sent, 0);
+  const auditTotal = audits.reduce((a, x) => a + x.rows, 0);
+  const authCompleted = audits.reduce((a, x) => a + x.completed, 0);
+  const rateVerdict =
+    rateCounted < authCompleted ? `UNDER-COUNTED by ${fmtInt(authCompleted - rateCounted)}` : rateCounted > authSent ? `OVER-COUNTED by ${fmtInt(rateCounted - authSent)}` : 'exact';
+  if (audits.length) {
+    console.log('');
+    for (const a of audits) {
+      console.log(
+        `audit     ${a.route}: rows written / requests = ${fmtInt(a.rows)} / ${fmtInt(a.sent)} (${a.ratio === null ? '-' : pct(a.ratio)}; ${fmtInt(a.completed)} answered) — ${a.verdict}`,
+      );
+    }
+    console.log(`ratelimit counted / requests = ${fmtInt(rateCounted)} / ${fmtInt(authSent)} (${fmtInt(authCompleted)} answered) — ${rateVerdict}`);
+    // Every audited scenario uses the one bench key, so each admitted (counted) request should
+    // also have an audit row; the difference is requests the server handled for a client that
+    // had already gone (autocannon closes its sockets at the end of each run).
+    if (rateCounted > auditTotal) {
+      console.log(`          ${fmtInt(rateCounted - auditTotal)} admitted (rate-counted) requests have no audit row: their client disconnected before the response was written`);
+    }
+  }
+  console.log(`shutdown  ${shutdown.ms} ms (exit code ${shutdown.code})`);
+  if (server.problems.length) {
+    console.log(`\nserver warnings/errors: ${server.problems.length}; first ones:`);
+    for (const p of server.problems.slice(0, 5)) console.log(`  ${p.slice(0, 300)}`);
+  }
+
+  if (checks.length) {
+    console.log(`\ntargets (${dbKind}):`);
+    for (const c of checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.scenario} ${c.what} ${c.target}: ${c.actual}`);
+  }
+
+  const resultsDir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${dbKind}.json`);
+  const report = {
+    startedAt: startedAt.toISOString(),
+    database: dbKind,
+    machine: { background, loadavgAtStart: os.loadavg(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+    node: process.version,
+    settings: { ...settings, adminUrl: settings.adminUrl ? settings.adminUrl.replace(/\/\/[^@/]*@/, '//…@') : null },
+    server: { startupMs, shutdownMs: shutdown.ms, exitCode: shutdown.code, problems: server.problems.slice(0, 50) },
+    skewedByOtherLoad: results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu),
+    scenarios: results,
+    ceiling: ceiling ? { ...ceiling, driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: dbKind === 'postgres' ? settings.ceilingPrepare : null, cpu: ceilingCpu } : null,
+    ratio: primaryResult && ratio !== null ? { scenario: primaryResult.name, value: Math.round(ratio * 1000) / 1000 } : null,
+    audit: audits,
+    rateLimit: { counted: rateCounted, sent: authSent, answered: authCompleted, verdict: rateVerdict, admittedWithoutAuditRow: Math.max(0, rateCounted - auditTotal) },
+    targets: checks,
+  };
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+try {
+  await main();
+} catch (err) {
+  if (err instanceof UsageError) {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exitCode = 1;
+  }
+} finally {
+  await cleanup();
+}
