@@ -30,7 +30,7 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
       // Secrets never reach the log, whatever a future log line includes.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
     },
-    // One log line per request, written in onResponse below, instead of Fastify's two.
+    // One log line per request (written by the request-path plugin) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => requestId(),
     requestIdHeader: false,
@@ -54,13 +54,6 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   await app.register(authenticatePlugin, { rt });
   await app.register(idempotencyPlugin, { rt });
   await registerDiscovery(app, rt, operations);
-
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
 
   healthRoutes(app, rt);
   apiKeyRoutes(app, rt);

@@ -86,3 +86,25 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
 }
+
+/**
+ * A query built and prepared once per database handle. Drizzle otherwise rebuilds the SQL on
+ * every call, which costs more CPU than the database spends answering a primary-key lookup.
+ */
+export function preparedQuery<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let query = cache.get(db);
+    if (!query) cache.set(db, (query = build(db)));
+    return query;
+  };
+}
+
+/**
+ * A PostgreSQL array literal (`{"a","b",NULL}`) to bind as one text parameter and cast, e.g.
+ * `unnest(${pgArray(ids)}::uuid[])`: one statement shape for any number of rows, on both drivers.
+ */
+export function pgArray(values: readonly (string | number | null)[]): string {
+  const items = values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
+  return `{${items.join(',')}}`;
+}

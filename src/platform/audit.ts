@@ -4,8 +4,9 @@
 // shutdown flushes). If the database is unreachable for long enough to fill the buffer, the
 // oldest rows are dropped and the loss is logged — requests are never blocked on the audit.
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { auditLog } from './schema.ts';
-import type { Db } from '../db/index.ts';
+import { pgArray, type Db } from '../db/index.ts';
 import { uuidv7 } from './ids.ts';
 
 export type AuditRow = typeof auditLog.$inferInsert;
@@ -47,7 +48,7 @@ export class AuditLog {
     while (this.buffer.length > 0) {
       const rows = this.buffer.splice(0, BATCH);
       try {
-        await this.db.insert(auditLog).values(rows);
+        await this.db.execute(insertStatement(rows));
       } catch (err) {
         // Keep the rows for the next flush (newest win if that overfills the buffer).
         this.buffer.unshift(...rows);
@@ -60,4 +61,21 @@ export class AuditLog {
       }
     }
   }
+}
+
+/**
+ * One multi-row INSERT as one fixed statement: each column travels as a single array parameter
+ * and `unnest` turns them back into rows. Building a 500-row INSERT through Drizzle's query
+ * builder took ~24 ms of event-loop time; this takes well under one.
+ */
+function insertStatement(rows: AuditRow[]) {
+  const col = <T>(pick: (r: AuditRow) => T) => pgArray(rows.map((r) => (pick(r) ?? null) as string | number | null));
+  return sql`insert into audit_log
+      (id, at, request_id, method, route, status, duration_ms, principal_kind, principal_id, key_prefix, user_id, tenant_id, ip, user_agent)
+    select * from unnest(
+      ${col((r) => r.id)}::uuid[], ${col((r) => r.at.toISOString())}::timestamptz[], ${col((r) => r.requestId)}::text[],
+      ${col((r) => r.method)}::text[], ${col((r) => r.route)}::text[], ${col((r) => r.status)}::smallint[],
+      ${col((r) => r.durationMs)}::int[], ${col((r) => r.principalKind)}::text[], ${col((r) => r.principalId)}::uuid[],
+      ${col((r) => r.keyPrefix)}::text[], ${col((r) => r.userId)}::uuid[], ${col((r) => r.tenantId)}::uuid[],
+      ${col((r) => r.ip)}::text[], ${col((r) => r.userAgent)}::text[])`;
 }

@@ -29,6 +29,8 @@ const PRINCIPAL_KIND: Record<KeyKind, PrincipalKind> = {
 
 export class CredentialCache {
   private entries = new Map<string, Entry>();
+  private loading = new Map<string, Promise<Entry | null>>();
+  private generation = 0;
   private lastUsedWritten = new Map<string, number>();
   private pendingLastUsed = new Set<string>();
 
@@ -39,13 +41,20 @@ export class CredentialCache {
 
   /** Listens for other nodes' invalidations. */
   async start(): Promise<void> {
-    await this.database.listen(CHANNEL, () => this.entries.clear());
+    await this.database.listen(CHANNEL, () => this.forgetAll());
   }
 
   /** Call after any change that may reduce someone's access; reaches every node. */
   async invalidateAll(): Promise<void> {
-    this.entries.clear();
+    this.forgetAll();
     await this.database.notify(CHANNEL, '*');
+  }
+
+  /** Look-ups already running may have read the old state: their answers are not kept. */
+  private forgetAll() {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
   }
 
   /**
@@ -59,14 +68,28 @@ export class CredentialCache {
     const now = Date.now();
     let entry = this.entries.get(hash);
     if (!entry || entry.validUntil <= now) {
-      const loaded = await this.load(hash, kind, now);
-      if (!loaded) {
-        this.entries.delete(hash);
-        return null;
+      // One database look-up per key at a time, however many requests arrive while it runs.
+      let loading = this.loading.get(hash);
+      if (!loading) {
+        const generation = this.generation;
+        loading = this.load(hash, kind, now).then((loaded) => {
+          if (generation !== this.generation) return loaded;
+          this.loading.delete(hash);
+          if (!loaded) this.entries.delete(hash);
+          else {
+            if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+            this.entries.set(hash, loaded);
+          }
+          return loaded;
+        }, (err: unknown) => {
+          if (generation === this.generation) this.loading.delete(hash);
+          throw err;
+        });
+        this.loading.set(hash, loading);
       }
+      const loaded = await loading;
+      if (!loaded) return null;
       entry = loaded;
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      this.entries.set(hash, entry);
     }
     if ('suspended' in entry.verdict) {
       throw new AppError(403, 'tenant_suspended', 'This tenant is suspended');

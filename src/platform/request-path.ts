@@ -1,6 +1,6 @@
-// What every response of the authenticated surfaces carries and leaves behind: the request id,
-// the X-RateLimit-* headers, and one audit row (written in batches by AuditLog).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// What every response carries and leaves behind: the request id, the X-RateLimit-* headers on
+// the authenticated surfaces, one audit row there (written in batches by AuditLog), a log line.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUuid } from './principal.ts';
 import type { Runtime } from './runtime.ts';
@@ -29,8 +29,13 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
     }
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (!isAudited(request)) return;
+  const logRequests = ['info', 'debug', 'trace'].includes(rt.config.logLevel);
+
+  const audited = new WeakSet<FastifyRequest>();
+
+  function audit(request: FastifyRequest, reply: FastifyReply, status: number) {
+    if (audited.has(request)) return;
+    audited.add(request);
     const p = request.principal;
     const pathTenant = (request.params as Record<string, string> | undefined)?.tenantId;
     rt.audit.record({
@@ -38,7 +43,7 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
       requestId: request.id,
       method: request.method,
       route: request.routeOptions.url ?? '(no route)',
-      status: reply.statusCode,
+      status,
       durationMs: Math.round(reply.elapsedTime),
       principalKind: p?.kind ?? null,
       principalId: p?.credentialId ?? null,
@@ -48,5 +53,24 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
       ip: request.ip,
       userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
     });
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isAudited(request)) return;
+    // Fastify skips onResponse when the client hangs up first; such a request may still have
+    // been admitted (and changed data), so it is audited with nginx's 499 "client closed".
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) audit(request, reply, 499);
+    });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (isAudited(request)) audit(request, reply, reply.statusCode);
+    if (logRequests) {
+      request.log.info(
+        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Tenants: the businesses that use orgstack. Read by their own credentials; changed, suspended
 // and deleted by platform operators. Provisioning (POST /tenants) builds on createTenant.
-import { and, count, desc, eq, ne } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { and, count, desc, eq, ne, sql } from 'drizzle-orm';
+import { preparedQuery, type Db } from '../db/index.ts';
 import { tenants } from '../platform/schema.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
@@ -45,9 +45,13 @@ export async function listTenants(ctx: ServiceContext, page: Page) {
   return { items: rows.map(tenantView), total: n };
 }
 
+const tenantById = preparedQuery((db) =>
+  db.select().from(tenants).where(eq(tenants.id, sql.placeholder('id'))).limit(1).prepare('tenant_by_id'),
+);
+
 export async function getTenant(ctx: ServiceContext, tenantId: string): Promise<TenantView> {
   const id = authorizeTenant(ctx, tenantId, 'tenants:read');
-  const [row] = await ctx.rt.db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+  const [row] = await tenantById(ctx.rt.db).execute({ id });
   if (!row) throw notFound();
   return tenantView(row);
 }
