@@ -1,5 +1,6 @@
 // Wire schemas of the Reviews v1 contract (reviews-api.md §4).
 import { z } from 'zod';
+import { colorSchema, mapsUrlSchema, websiteUrlSchema } from './listing-urls.ts';
 
 const color = z.string().regex(/^#[0-9a-f]{6}$/i, 'Must be a #rrggbb colour');
 
@@ -58,3 +59,22 @@ const isTimeZone = (tz: string) => {
 };
 export const timezoneSchema = z.string().max(64).refine(isTimeZone, 'Must be an IANA time zone such as Europe/London');
 export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const;
+
+export const tenantPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(2, 'Must be at least 2 characters').max(200).optional(),
+    slug: slugSchema.optional(),
+    vertical: z.enum(['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services', 'other']).nullable().optional(),
+    websiteUrl: websiteUrlSchema.nullable().optional(),
+    googleMapsUrl: mapsUrlSchema.nullable().optional(),
+    googlePlaceCid: z.string().regex(/^\d{1,20}$/, 'Must be a decimal place CID').nullable().optional(),
+    xhsHandle: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'Must be a Xiaohongshu handle').nullable().optional(),
+    logoUrl: z.null().optional().describe('null removes the logo'),
+    brandPrimaryColor: colorSchema.optional(),
+    brandAccentColor: colorSchema.optional(),
+    plan: z.string().trim().min(1).max(50).optional(),
+    trialEndsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    status: z.enum(['active', 'suspended']).optional().describe("'suspended' cuts off every credential of the tenant within seconds"),
+  })
+  .meta({ id: 'TenantPatch', example: { status: 'suspended' } });
+export type TenantPatch = z.infer<typeof tenantPatchSchema>;

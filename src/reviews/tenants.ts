@@ -9,6 +9,7 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
 import { googlePlaceCidOf, isMapsShortLink } from './listing-urls.ts';
+import type { TenantPatch } from './schemas.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
 
@@ -77,21 +78,6 @@ export async function createTenant(db: Db, input: NewTenant): Promise<TenantView
   return tenantView(row);
 }
 
-export interface TenantPatch {
-  name?: string;
-  slug?: string;
-  vertical?: string | null;
-  websiteUrl?: string | null;
-  googleMapsUrl?: string | null;
-  googlePlaceCid?: string | null;
-  xhsHandle?: string | null;
-  logoUrl?: string | null;
-  brandPrimaryColor?: string;
-  brandAccentColor?: string;
-  plan?: string;
-  trialEndsAt?: string | null;
-  status?: 'active' | 'suspended';
-}
 
 /** Platform operators change any Tenant field; suspension cuts the tenant's keys off at once. */
 export async function updateTenant(ctx: ServiceContext, tenantId: string, patch: TenantPatch): Promise<TenantView> {

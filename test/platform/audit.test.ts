@@ -6,23 +6,13 @@ import { uuidv7 } from '../../src/platform/ids.ts';
 import { purgeExpired } from '../../src/platform/maintenance.ts';
 import { auditLog, idempotencyKeys, rateLimitWindows } from '../../src/platform/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError, type Res } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown> };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, JSON.stringify(res.json()));
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,21 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { tenants, users } from '../../src/platform/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-const assertError = (res: { statusCode: number; json(): any; headers: Record<string, unknown> }, status: number, code: string) => {
-  assert.equal(res.statusCode, status, JSON.stringify(res.json()));
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
 
 describe('authentication', () => {
   test('no Authorization header → 401 unauthorized', async () => {

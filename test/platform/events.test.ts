@@ -6,21 +6,13 @@ import { emitEvent } from '../../src/platform/events.ts';
 import { mintKey } from '../../src/platform/keys.ts';
 import { apiKeys, events } from '../../src/platform/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown>; body: string };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.match(body.requestId, /^req_/);
-};
 
 const eventsOf = (tenantId: string) => t.rt.db.select().from(events).where(eq(events.tenantId, tenantId)).orderBy(asc(events.seq));
 

@@ -7,22 +7,13 @@ import { mintKey } from '../../src/platform/keys.ts';
 import { apiKeys, idempotencyKeys } from '../../src/platform/schema.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown>; body: string };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-};
 
 const post = (tenantId: string, key: string, idemKey: string | undefined, body: unknown) =>
   t.call('POST', `/api/v1/tenants/${tenantId}/api-keys`, { key, body, headers: idemKey === undefined ? {} : { 'idempotency-key': idemKey } });

@@ -9,23 +9,13 @@ import { TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
 import { apiKeys } from '../../src/platform/schema.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError, type Res } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; body: string; headers: Record<string, unknown> };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
 
 const TENANT_KEY_RE = /^orgstack_sk_tnt_[A-Za-z0-9]{40}$/;
 const keysUrl = (tenantId: string) => `/api/v1/tenants/${tenantId}/api-keys`;

@@ -9,6 +9,7 @@ import { RateLimiter } from '../../src/platform/rate-limits.ts';
 import { rateLimitWindows } from '../../src/platform/schema.ts';
 import { spawnServer, startTestApp, testConfig, type ServerProcess, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 const HOUR = 3_600_000;
 const SECRET = 'test-secret-test-secret-test-secret-0123';
@@ -18,17 +19,6 @@ before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown> };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, JSON.stringify(res.json()));
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Unix seconds of the next top of the UTC hour. */

@@ -7,20 +7,13 @@ import { addDays, analyticsDays } from '../../src/reviews/analytics.ts';
 import { localDay, recordFunnelEvent } from '../../src/reviews/funnel.ts';
 import { employees, shops } from '../../src/reviews/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown>; body: string };
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.match(body.requestId, /^req_/);
-};
 
 async function addShop(tenantId: string, name: string, deleted = false) {
   const id = uuidv7();

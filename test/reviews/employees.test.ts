@@ -12,24 +12,13 @@ import { events } from '../../src/platform/schema.ts';
 import { newEmployeeCode } from '../../src/reviews/employees.ts';
 import { employees, shops } from '../../src/reviews/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; body: string; headers: Record<string, unknown> };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
-const withoutRequestId = (res: Res) => res.body.replace(res.json().requestId, '');
 
 const PUBLIC_URL = 'http://orgstack.test'; // the test app's PUBLIC_URL
 const EMPLOYEE_KEYS = ['active', 'code', 'createdAt', 'id', 'name', 'reviewUrl', 'shopId', 'shopName', 'tenantId'];

@@ -11,23 +11,13 @@ import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
+import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; headers: Record<string, unknown>; body: string };
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
-/** The body with its request id blanked: what must be byte-identical between two 404s. */
-const withoutRequestId = (res: Res) => res.body.replace(res.json().requestId, 'req_');
 
 const HOUR = 3_600_000;
 

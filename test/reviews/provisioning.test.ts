@@ -12,6 +12,7 @@ import { billingRecords, mailOutbox, shops, templates, tenantLogos, userTokens }
 import { libraryTemplates } from '../../src/reviews/template-library.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer } from '../helpers/local-servers.ts';
+import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
 let platformKey: string;
@@ -24,8 +25,6 @@ afterEach(() => {
   t.rt.outbound = { allowPrivate: false };
 });
 
-type Res = { statusCode: number; json(): any; body: string; headers: Record<string, unknown> };
-
 const provision = (body: unknown, opts: { key?: string; headers?: Record<string, string> } = {}) =>
   t.call('POST', '/api/v1/tenants', { key: opts.key ?? platformKey, body, headers: opts.headers });
 
@@ -34,16 +33,6 @@ async function created(body: unknown): Promise<any> {
   assert.equal(res.statusCode, 201, res.body);
   return res.json();
 }
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-  return body;
-};
 
 const tenantRow = async (id: string) => (await t.rt.db.select().from(tenants).where(eq(tenants.id, id)))[0];
 

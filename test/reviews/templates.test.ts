@@ -7,24 +7,13 @@ import { mintKey } from '../../src/platform/keys.ts';
 import { events, tenants } from '../../src/platform/schema.ts';
 import { templates } from '../../src/reviews/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(() => t.close());
-
-type Res = { statusCode: number; json(): any; body: string; headers: Record<string, unknown> };
-
-const assertError = (res: Res, status: number, code: string) => {
-  assert.equal(res.statusCode, status, res.body);
-  const body = res.json();
-  assert.equal(body.code, code);
-  assert.equal(typeof body.error, 'string');
-  assert.match(body.requestId, /^req_/);
-  assert.equal(res.headers['x-request-id'], body.requestId);
-};
-const withoutRequestId = (res: Res) => res.body.replace(res.json().requestId, '');
 
 const TEMPLATE_KEYS = ['active', 'body', 'createdAt', 'id', 'language', 'sortOrder', 'tenantId', 'vertical'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

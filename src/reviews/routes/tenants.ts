@@ -5,27 +5,8 @@ import { contextOf } from '../../platform/authenticate.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../../platform/pagination.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { errorResponse } from '../../platform/http-errors.ts';
-import { colorSchema, mapsUrlSchema, websiteUrlSchema } from '../listing-urls.ts';
-import { slugSchema, tenantIdParams, tenantSchema } from '../schemas.ts';
+import { tenantIdParams, tenantPatchSchema, tenantSchema } from '../schemas.ts';
 import { deleteTenant, getTenant, listTenants, updateTenant } from '../tenants.ts';
-
-const tenantPatchSchema = z
-  .strictObject({
-    name: z.string().trim().min(2, 'Must be at least 2 characters').max(200).optional(),
-    slug: slugSchema.optional(),
-    vertical: z.enum(['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services', 'other']).nullable().optional(),
-    websiteUrl: websiteUrlSchema.nullable().optional(),
-    googleMapsUrl: mapsUrlSchema.nullable().optional(),
-    googlePlaceCid: z.string().regex(/^\d{1,20}$/, 'Must be a decimal place CID').nullable().optional(),
-    xhsHandle: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'Must be a Xiaohongshu handle').nullable().optional(),
-    logoUrl: z.null().optional().describe('null removes the logo'),
-    brandPrimaryColor: colorSchema.optional(),
-    brandAccentColor: colorSchema.optional(),
-    plan: z.string().trim().min(1).max(50).optional(),
-    trialEndsAt: z.iso.datetime({ offset: true }).nullable().optional(),
-    status: z.enum(['active', 'suspended']).optional().describe("'suspended' cuts off every credential of the tenant within seconds"),
-  })
-  .meta({ id: 'TenantPatch', example: { status: 'suspended' } });
 
 export function tenantRoutes(app: FastifyInstance, rt: Runtime) {
   const r = app.withTypeProvider<ZodTypeProvider>();
