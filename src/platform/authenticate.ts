@@ -33,7 +33,8 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, { rt }: { rt: 
     const token = bearerToken(request);
     const principal = token ? await rt.credentials.authenticate(token) : null;
     if (!principal) {
-      rt.authFailures.record(ip);
+      // Only a presented key that fails is a guess; a request with none guesses nothing.
+      if (token) rt.authFailures.record(ip);
       throw unauthorized(token ? 'The API key is invalid, revoked or expired' : 'Send an Authorization: Bearer <key> header');
     }
     request.principal = principal;

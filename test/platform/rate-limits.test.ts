@@ -192,6 +192,12 @@ describe('failed authentication per client IP', () => {
     // 19 failures from a third IP leave it working.
     for (let i = 0; i < 19; i++) assert.equal((await from('198.51.100.9', 'orgstack_sk_tnt_wrong')).statusCode, 401);
     assert.equal((await from('198.51.100.9', a.key)).statusCode, 200);
+    // A request with no key guesses nothing: it is a 401 but spends no failure budget.
+    for (let i = 0; i < 30; i++) {
+      const bare = await t.app.inject({ method: 'GET', url, remoteAddress: '198.51.100.10' });
+      assertError(bare, 401, 'unauthorized');
+    }
+    assert.equal((await from('198.51.100.10', a.key)).statusCode, 200);
   });
 });
 
