@@ -6,12 +6,26 @@ declare module 'autocannon' {
     method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
     headers?: Record<string, string>;
     body?: string;
+    /**
+     * The sequence each connection loops over. A request whose `setupRequest` is a function is
+     * rebuilt (setupRequest called) every time it is sent; it returns the request to send.
+     */
+    requests?: RequestSpec[];
     connections?: number;
     pipelining?: number;
     /** Seconds. */
     duration?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+  }
+
+  export interface RequestSpec {
+    method?: Options['method'];
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    setupRequest?: (request: RequestSpec & Record<string, unknown>, context: Record<string, unknown>) => (RequestSpec & Record<string, unknown>) | null | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
   }
 
   /** Percentiles of a histogram; the keys autocannon's hdr-histogram-percentiles-obj produces. */

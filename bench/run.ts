@@ -99,6 +99,8 @@ interface ScenarioResult {
   method: string;
   path: string;
   auditedRoute: string | null;
+  /** The API key's id (its rate-limit bucket and audit principal), when the scenario sends one. */
+  keyId: string | null;
   connections: number;
   durationS: number;
   reqPerSec: number;
@@ -119,36 +121,50 @@ interface ScenarioResult {
   cpu: CpuUse;
 }
 
-async function cannon(s: Scenario, f: Fixture, base: string, seconds: number): Promise<Result> {
+/** The connections a scenario runs with: its own setting, else BENCH_CONNECTIONS. */
+const connectionsOf = (s: Scenario) => s.connections ?? settings.connections;
+
+async function cannon(s: Scenario, f: Fixture, base: string, seconds: number, counter: { n: number }): Promise<Result> {
   const body = s.body?.(f);
+  const dynamic = s.bodyEach !== undefined;
+  const key = s.credential?.(f);
   return await autocannon({
     url: base + s.path(f),
     title: s.name,
     method: s.method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...s.headers?.(f) },
+    headers: {
+      ...(body !== undefined || dynamic ? { 'content-type': 'application/json' } : {}),
+      ...(key ? { authorization: `Bearer ${key.secret}` } : {}),
+      ...s.headers?.(f),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
-    connections: settings.connections,
+    // A fresh body for every request: autocannon rebuilds a request whose setupRequest is a
+    // function each time it sends it (and sets content-length from the new body).
+    requests: dynamic ? [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(s.bodyEach!(f, counter.n++)) }) }] : undefined,
+    connections: connectionsOf(s),
     duration: seconds,
     timeout: 10,
   });
 }
 
 async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess): Promise<ScenarioResult> {
+  const counter = { n: 0 };
   let warmup: ScenarioResult['warmup'] = null;
   if (settings.warmupS > 0) {
-    const w = await cannon(s, f, base, settings.warmupS);
+    const w = await cannon(s, f, base, settings.warmupS, counter);
     warmup = { sent: w.requests.sent, completed: w.requests.total, non2xx: w.non2xx, errors: w.errors };
   }
   const before = sampleCpu(server.child.pid);
-  const r = await cannon(s, f, base, settings.durationS);
+  const r = await cannon(s, f, base, settings.durationS, counter);
   const cpu = cpuBetween(before, sampleCpu(server.child.pid));
   return {
     name: s.name,
     description: s.description,
     method: s.method,
-    path: s.path(f).replaceAll(f.tenantId, '{tenantId}'),
+    path: genericPath(s.path(f), f),
     auditedRoute: s.auditedRoute ?? null,
-    connections: settings.connections,
+    keyId: s.credential?.(f).id ?? null,
+    connections: connectionsOf(s),
     durationS: r.duration,
     reqPerSec: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
@@ -166,6 +182,10 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
     cpu,
   };
 }
+
+/** The path with the seeded tenant ids replaced by `{tenantId}`, for the table and the JSON. */
+const genericPath = (p: string, f: Fixture) =>
+  [f.tenantId, f.feedback.tenantId, f.analytics.tenantId].reduce((acc, id) => acc.replaceAll(id, '{tenantId}'), p);
 
 // ---- targets ----
 
@@ -227,19 +247,26 @@ async function main() {
     console.log(`database: embedded PGlite in ${pglitePath}`);
   }
   console.log(
-    `scenarios: ${selected.map((s) => s.name).join(', ')}; ${settings.connections} connections, ${settings.durationS} s each (+${settings.warmupS} s warmup)`,
+    `scenarios: ${selected.map((s) => (s.connections ? `${s.name} (${s.connections} connections)` : s.name)).join(', ')}; ${settings.connections} connections unless given, ${settings.durationS} s each (+${settings.warmupS} s warmup)`,
   );
 
   // Seed before the server starts: PGlite's data directory has one owner at a time.
   const target = dbUrl ? ({ kind: 'postgres', url: dbUrl, poolSize: 2 } as const) : ({ kind: 'pglite', dataDir: pglitePath } as const);
   const seeding = await openDatabase(target);
   let fixture: Fixture;
+  let migrateMs = 0;
   try {
+    const m0 = performance.now();
     await migrate(seeding);
+    migrateMs = performance.now() - m0;
     fixture = await seed(seeding.db);
   } finally {
     await seeding.close();
   }
+  const sd = fixture.seeded;
+  console.log(
+    `seeded: 4 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
+  );
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -276,7 +303,11 @@ async function main() {
     console.log(`${fmtInt(r.reqPerSec)} req/s, p99 ${r.p99Ms} ms`);
   }
 
-  // A graceful stop flushes the audit buffer and the rate-limit counts.
+  // Requests autocannon abandoned at the end of the last run may still be running (a
+  // provisioning takes ~0.5 s): give them the same pause before the server stops, since its
+  // shutdown does not wait for handlers whose client is gone. A graceful stop then flushes the
+  // audit buffer and the rate-limit counts.
+  if (settings.pauseMs > 0) await sleep(settings.pauseMs);
   const shutdown = await server.stop();
   serverRunning = false;
   if (shutdown.code !== 0) console.error(`warning: the server exited with code ${shutdown.code} (signal ${shutdown.signal})`);
@@ -287,17 +318,24 @@ async function main() {
   const raw = dbUrl
     ? await openRaw({ kind: 'postgres', url: dbUrl, poolSize: settings.poolSize, prepare: settings.ceilingPrepare })
     : await openRaw({ kind: 'pglite', dataDir: pglitePath });
+  // Audit rows per (key, method, route) and rate-limit counts per key: each scenario's key is
+  // checked against exactly the requests sent with it.
+  const auditKey = (keyId: string | null, method: string, route: string) => `${keyId ?? '-'} ${method} ${route}`;
+  const keyIds = [...new Set(results.map((r) => r.keyId).filter((k): k is string => k !== null))];
   let auditRows: Map<string, number>;
-  let rateCounted: number;
+  let rateCounts: Map<string, number>;
   let ceiling: CeilingResult | null = null;
   let ceilingCpu: CpuUse | null = null;
   try {
-    const rows = await raw.query<{ route: string; n: number }>('select route, count(*)::int as n from audit_log group by route');
-    auditRows = new Map(rows.map((r) => [r.route, Number(r.n)]));
-    const [rl] = await raw.query<{ n: number }>('select coalesce(sum(count), 0)::int as n from rate_limit_windows where bucket = $1', [
-      fixture.tenantKeyId,
-    ]);
-    rateCounted = Number(rl.n);
+    const rows = await raw.query<{ principal_id: string | null; method: string; route: string; n: number }>(
+      'select principal_id, method, route, count(*)::int as n from audit_log group by 1, 2, 3',
+    );
+    auditRows = new Map(rows.map((r) => [auditKey(r.principal_id, r.method, r.route), Number(r.n)]));
+    rateCounts = new Map();
+    for (const id of keyIds) {
+      const [rl] = await raw.query<{ n: number }>('select coalesce(sum(count), 0)::int as n from rate_limit_windows where bucket = $1', [id]);
+      rateCounts.set(id, Number(rl.n));
+    }
     if (settings.ceiling && primary) {
       process.stdout.write(`running ceiling (${raw.kind} driver, ${settings.connections} callers) … `);
       const before = sampleCpu(undefined);
@@ -326,9 +364,10 @@ async function main() {
   console.log(`\norgstack bench — ${dbKind}, ${os.cpus().length} cores, Node ${process.version}, ${startedAt.toISOString()}\n`);
   console.log(
     table(
-      ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
       results.map((r) => [
         r.name,
+        String(r.connections),
         fmtInt(r.reqPerSec),
         String(r.p50Ms),
         String(r.p99Ms),
@@ -340,7 +379,7 @@ async function main() {
         cores(r.cpu.other) + (skewed(r.cpu) ? '*' : ''),
         targetCell(r.name),
       ]),
-      [false, true, true, true, true, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, true, true, true, true, false],
     ),
   );
   console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking)");
@@ -369,32 +408,41 @@ async function main() {
 
   // Audit completeness: every response the client received must have its row; requests the
   // client sent but abandoned at the end of a run may or may not have reached the server.
-  const audits = [...new Set(results.map((r) => r.auditedRoute).filter((x): x is string => x !== null))].map((route) => {
-    const rs = results.filter((r) => r.auditedRoute === route);
+  const audited = results.filter((r) => r.auditedRoute !== null);
+  const audits = [...new Set(audited.map((r) => auditKey(r.keyId, r.method, r.auditedRoute!)))].map((k) => {
+    const rs = audited.filter((r) => auditKey(r.keyId, r.method, r.auditedRoute!) === k);
     const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
     const completed = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
-    const rows = auditRows.get(route) ?? 0;
+    const rows = auditRows.get(k) ?? 0;
     const verdict = rows < completed ? `LOST ${fmtInt(completed - rows)}` : rows > sent ? `EXTRA ${fmtInt(rows - sent)}` : 'complete';
-    return { route, sent, completed, rows, ratio: sent ? rows / sent : null, verdict };
+    return { scenarios: rs.map((r) => r.name), keyId: rs[0].keyId, method: rs[0].method, route: rs[0].auditedRoute!, sent, completed, rows, ratio: sent ? rows / sent : null, verdict };
   });
-  const authSent = audits.reduce((a, x) => a + x.sent, 0);
-  const auditTotal = audits.reduce((a, x) => a + x.rows, 0);
-  const authCompleted = audits.reduce((a, x) => a + x.completed, 0);
-  const rateVerdict =
-    rateCounted < authCompleted ? `UNDER-COUNTED by ${fmtInt(authCompleted - rateCounted)}` : rateCounted > authSent ? `OVER-COUNTED by ${fmtInt(rateCounted - authSent)}` : 'exact';
+  // Rate-limit counts per key against every request sent with it (audited or not: every
+  // authenticated request is counted).
+  const rateLimits = keyIds.map((keyId) => {
+    const rs = results.filter((r) => r.keyId === keyId);
+    const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
+    const answered = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
+    const counted = rateCounts.get(keyId) ?? 0;
+    const auditTotal = audits.filter((a) => a.keyId === keyId).reduce((a, x) => a + x.rows, 0);
+    const verdict = counted < answered ? `UNDER-COUNTED by ${fmtInt(answered - counted)}` : counted > sent ? `OVER-COUNTED by ${fmtInt(counted - sent)}` : 'exact';
+    return { keyId, scenarios: rs.map((r) => r.name), counted, sent, answered, verdict, admittedWithoutAuditRow: Math.max(0, counted - auditTotal) };
+  });
   if (audits.length) {
     console.log('');
     for (const a of audits) {
       console.log(
-        `audit     ${a.route}: rows written / requests = ${fmtInt(a.rows)} / ${fmtInt(a.sent)} (${a.ratio === null ? '-' : pct(a.ratio)}; ${fmtInt(a.completed)} answered) — ${a.verdict}`,
+        `audit     ${a.method} ${a.route} (${a.scenarios.join(', ')}): rows written / requests = ${fmtInt(a.rows)} / ${fmtInt(a.sent)} (${a.ratio === null ? '-' : pct(a.ratio)}; ${fmtInt(a.completed)} answered) — ${a.verdict}`,
       );
     }
-    console.log(`ratelimit counted / requests = ${fmtInt(rateCounted)} / ${fmtInt(authSent)} (${fmtInt(authCompleted)} answered) — ${rateVerdict}`);
-    // Every audited scenario uses the one bench key, so each admitted (counted) request should
-    // also have an audit row; the difference is requests the server handled for a client that
-    // had already gone (autocannon closes its sockets at the end of each run).
-    if (rateCounted > auditTotal) {
-      console.log(`          ${fmtInt(rateCounted - auditTotal)} admitted (rate-counted) requests have no audit row: their client disconnected before the response was written`);
+  }
+  for (const l of rateLimits) {
+    console.log(`ratelimit key of ${l.scenarios.join(', ')}: counted / requests = ${fmtInt(l.counted)} / ${fmtInt(l.sent)} (${fmtInt(l.answered)} answered) — ${l.verdict}`);
+    // Each admitted (counted) request should also have an audit row; the difference is requests
+    // the server handled for a client that had already gone (autocannon closes its sockets at
+    // the end of each run).
+    if (l.admittedWithoutAuditRow > 0) {
+      console.log(`          ${fmtInt(l.admittedWithoutAuditRow)} admitted (rate-counted) requests have no audit row: their client disconnected before the response was written`);
     }
   }
   console.log(`shutdown  ${shutdown.ms} ms (exit code ${shutdown.code})`);
@@ -416,6 +464,7 @@ async function main() {
     database: dbKind,
     machine: { background, loadavgAtStart: os.loadavg(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
     node: process.version,
+    seeded: { ...fixture.seeded, migrateMs: Math.round(migrateMs) },
     settings: { ...settings, adminUrl: settings.adminUrl ? settings.adminUrl.replace(/\/\/[^@/]*@/, '//…@') : null },
     server: { startupMs, shutdownMs: shutdown.ms, exitCode: shutdown.code, problems: server.problems.slice(0, 50) },
     skewedByOtherLoad: results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu),
@@ -423,7 +472,7 @@ async function main() {
     ceiling: ceiling ? { ...ceiling, driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: dbKind === 'postgres' ? settings.ceilingPrepare : null, cpu: ceilingCpu } : null,
     ratio: primaryResult && ratio !== null ? { scenario: primaryResult.name, value: Math.round(ratio * 1000) / 1000 } : null,
     audit: audits,
-    rateLimit: { counted: rateCounted, sent: authSent, answered: authCompleted, verdict: rateVerdict, admittedWithoutAuditRow: Math.max(0, rateCounted - auditTotal) },
+    rateLimit: rateLimits,
     targets: checks,
   };
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');

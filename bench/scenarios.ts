@@ -1,34 +1,284 @@
 // What `npm run bench` measures. To add a scenario: seed what it needs in `seed` (the data lands
 // in `Fixture`), then append an entry to `scenarios`. Each runs against the live server with
-// autocannon; `route` (the Fastify route pattern) lets the harness check that every request to
-// an audited route left exactly one audit row.
+// autocannon; `auditedRoute` (the Fastify route pattern) and `credential` (the key it sends) let
+// the harness check that every request to an audited route left exactly one audit row and one
+// rate-limit count.
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/index.ts';
+import { uuidv7 } from '../src/platform/ids.ts';
 import { mintKey } from '../src/platform/keys.ts';
 import { createTenant } from '../src/reviews/tenants.ts';
 
 /** Far above anything a run can send, so the rate limiter admits everything (it still counts). */
 export const BENCH_HOURLY_LIMIT = 1_000_000_000;
-/** Keys the tenant holds in total, so the api-keys list returns a realistic page. */
+/** Keys the main tenant holds in total, so the api-keys list returns a realistic page. */
 const TENANT_KEYS = 10;
 
+/** The feedback tenant: review sessions that left private feedback, over the last year. */
+const FEEDBACK_SESSIONS = 20_000;
+const FEEDBACK_SHOPS = 5;
+const FEEDBACK_EMPLOYEES = 100;
+const FEEDBACK_SPAN_DAYS = 365;
+
+/** The analytics tenant: one funnel_daily row per employee and day. */
+const ANALYTICS_SHOPS = 4;
+const ANALYTICS_EMPLOYEES = 200;
+const ANALYTICS_DAYS = 90;
+
+/** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
+const SEED_CHUNK = 5000;
+
+export interface BenchKey {
+  /** The api_keys id: the rate-limit bucket and the audit rows' principal_id. */
+  id: string;
+  /** The secret sent as `Authorization: Bearer …`. */
+  secret: string;
+}
+
 export interface Fixture {
+  /** The main tenant (get-tenant, list-api-keys, create-employee). */
   tenantId: string;
-  /** The secret of a tenant key with every tenant permission and BENCH_HOURLY_LIMIT. */
-  tenantKey: string;
-  tenantKeyId: string;
+  /** A tenant key of the main tenant with every tenant permission and BENCH_HOURLY_LIMIT. */
+  tenantKey: BenchKey;
+  /** The main tenant's (default) shop, where create-employee adds its employees. */
+  shopId: string;
+  /** A tenant with FEEDBACK_SESSIONS feedback sessions, and its key. */
+  feedback: { tenantId: string; key: BenchKey; sessions: number };
+  /** A tenant with ANALYTICS_EMPLOYEES employees and ANALYTICS_DAYS days of rollups, and its key. */
+  analytics: { tenantId: string; key: BenchKey; employees: number; rollupRows: number; feedbackSessions: number };
+  /** A platform key (every permission, BENCH_HOURLY_LIMIT) for POST /tenants. */
+  platformKey: BenchKey;
+  /** A short random tag of this run, so names made during the run never collide with another's. */
+  runTag: string;
+  /** What seeding made and how long it took, for the log and the JSON. */
+  seeded: Record<string, number>;
+}
+
+// ---- seeding helpers ----
+
+/** A small deterministic PRNG (mulberry32): every run seeds the same data. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+}
+
+/** A PostgreSQL array literal (`{"a",NULL}`), bound as one text parameter and cast. */
+function arrayLiteral(values: readonly unknown[]): string {
+  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
+}
+
+/**
+ * Inserts `rows` (one value per column, in `columns` order) with one
+ * `insert … select * from unnest($1::t1[], $2::t2[], …)` per SEED_CHUNK rows: cheap to build
+ * and the same statement shape on both drivers.
+ */
+async function bulkInsert(db: Db, table: string, columns: readonly (readonly [name: string, pgType: string])[], rows: readonly unknown[][]) {
+  for (let i = 0; i < rows.length; i += SEED_CHUNK) {
+    const chunk = rows.slice(i, i + SEED_CHUNK);
+    const arrays = columns.map(([, type], c) => sql`${arrayLiteral(chunk.map((r) => r[c]))}::${sql.raw(type)}[]`);
+    await db.execute(
+      sql`insert into ${sql.raw(table)} (${sql.raw(columns.map(([n]) => n).join(', '))}) select * from unnest(${sql.join(arrays, sql`, `)})`,
+    );
+  }
+}
+
+const DAY_MS = 86_400_000;
+/** The UTC calendar day of `ms` (the seeded tenants keep the default time zone, UTC). */
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+async function benchKey(db: Db, tenantId: string | null, name: string): Promise<BenchKey> {
+  // minter = null: the operator's path, so no cap from a minting key applies to the limit.
+  const minted = await mintKey(db, { kind: tenantId ? 'tenant' : 'platform', tenantId, name, hourlyLimit: BENCH_HOURLY_LIMIT }, null);
+  return { id: minted.apiKey.id, secret: minted.key };
+}
+
+/** Live shops and active employees of a seeded tenant (codes are unique across all tenants). */
+async function seedStaff(db: Db, tenantId: string, shopCount: number, employeeCount: number, tag: string) {
+  const now = new Date().toISOString();
+  const shops = Array.from({ length: shopCount }, (_, i) => ({ id: uuidv7(), name: `Branch ${i + 1}` }));
+  await bulkInsert(
+    db,
+    'shops',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['name', 'text'], ['is_default', 'boolean'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    shops.map((s, i) => [tenantId, s.id, s.name, i === 0, now, now]),
+  );
+  const employees = Array.from({ length: employeeCount }, (_, i) => ({ id: uuidv7(), shopId: shops[i % shopCount].id, name: `Staff ${i + 1}`, code: `b${tag}${i}` }));
+  await bulkInsert(
+    db,
+    'employees',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['shop_id', 'uuid'], ['name', 'text'], ['code', 'text'], ['active', 'boolean'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    employees.map((e) => [tenantId, e.id, e.shopId, e.name, e.code, true, now, now]),
+  );
+  return { shops, employees };
+}
+
+const SESSION_COLUMNS = [
+  ['tenant_id', 'uuid'],
+  ['id', 'uuid'],
+  ['shop_id', 'uuid'],
+  ['employee_id', 'uuid'],
+  ['scanned_at', 'timestamptz'],
+  ['scan_day', 'date'],
+  ['rating', 'smallint'],
+  ['positive', 'boolean'],
+  ['rated_at', 'timestamptz'],
+  ['rating_day', 'date'],
+  ['feedback_message', 'text'],
+  ['feedback_contact', 'text'],
+  ['feedback_at', 'timestamptz'],
+  ['feedback_day', 'date'],
+  ['resolved', 'boolean'],
+  ['resolved_at', 'timestamptz'],
+  ['created_at', 'timestamptz'],
+] as const;
+
+const MESSAGES = [
+  'Waited over twenty minutes past my appointment time and nobody told me why.',
+  'The staff were friendly but the room was cold and the music far too loud.',
+  'Billing charged me twice for the same visit; please call me back about it.',
+  'Parking was impossible and the entrance is hard to find from the street.',
+  '等了很久才有人接待，希望可以改进预约流程。',
+  'My booking was lost and I had to explain everything again at the desk.',
+  'Good result in the end, but the price was not what I was quoted on the phone.',
+];
+
+/** One review session that scanned, rated low and left feedback at `at` (ms), as the funnel writes it. */
+function feedbackSession(r: ReturnType<typeof prng>, tenantId: string, shopId: string, employeeId: string, at: number, resolvedShare: number): unknown[] {
+  const scanned = at - r.int(30, 300) * 1000;
+  const rated = at - r.int(5, 29) * 1000;
+  const resolved = r.next() < resolvedShare;
+  const resolvedAt = Math.min(at + r.int(1, 72) * 3_600_000, Date.now());
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return [
+    tenantId,
+    uuidv7(scanned),
+    shopId,
+    employeeId,
+    iso(scanned),
+    utcDay(scanned),
+    r.int(1, 3),
+    false,
+    iso(rated),
+    utcDay(rated),
+    r.pick(MESSAGES),
+    r.next() < 0.4 ? `customer${r.int(1, 99_999)}@example.com` : null,
+    iso(at),
+    utcDay(at),
+    resolved,
+    resolved ? iso(resolvedAt) : null,
+    iso(scanned),
+  ];
 }
 
 /** Seeds a migrated, otherwise empty database (the server is not running yet). */
 export async function seed(db: Db): Promise<Fixture> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const tenant = await createTenant(db, { slug: `bench-${suffix}`, name: 'Bench Dental', vertical: 'clinic' });
-  // minter = null: the operator's path, so no cap from a minting key applies to the limit.
-  const main = await mintKey(db, { kind: 'tenant', tenantId: tenant.id, name: 'bench', hourlyLimit: BENCH_HOURLY_LIMIT }, null);
+  const runTag = Math.random().toString(36).slice(2, 8);
+  const seeded: Record<string, number> = {};
+  const t0 = performance.now();
+
+  // The main tenant: get-tenant, list-api-keys, and create-employee in its default shop.
+  const tenant = await createTenant(db, { slug: `bench-${runTag}`, name: 'Bench Dental', vertical: 'clinic' });
+  const tenantKey = await benchKey(db, tenant.id, 'bench');
   for (let i = 1; i < TENANT_KEYS; i++) {
     await mintKey(db, { kind: 'tenant', tenantId: tenant.id, name: `bench filler ${i}` }, null);
   }
-  return { tenantId: tenant.id, tenantKey: main.key, tenantKeyId: main.apiKey.id };
+  const shopId = uuidv7();
+  await bulkInsert(
+    db,
+    'shops',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['name', 'text'], ['is_default', 'boolean']],
+    [[tenant.id, shopId, 'Bench Dental', true]],
+  );
+  const platformKey = await benchKey(db, null, 'bench platform');
+
+  // The feedback tenant: FEEDBACK_SESSIONS sessions with feedback over the last year, 60 % resolved.
+  const r = prng(4);
+  const fbTenant = await createTenant(db, { slug: `bench-feedback-${runTag}`, name: 'Bench Feedback Clinic', vertical: 'clinic' });
+  const fbKey = await benchKey(db, fbTenant.id, 'bench feedback');
+  const fbStaff = await seedStaff(db, fbTenant.id, FEEDBACK_SHOPS, FEEDBACK_EMPLOYEES, `f${runTag}`);
+  const now = Date.now();
+  const fbRows = Array.from({ length: FEEDBACK_SESSIONS }, () => {
+    const e = r.pick(fbStaff.employees);
+    return feedbackSession(r, fbTenant.id, e.shopId, e.id, now - Math.floor(r.next() * FEEDBACK_SPAN_DAYS * DAY_MS), 0.6);
+  });
+  await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, fbRows);
+
+  // The analytics tenant: one rollup row per employee and day of the 90-day window ending today
+  // (UTC, the tenant's time zone), and the feedback sessions behind their `feedback` counts
+  // (the report's unresolvedFeedback counts those sessions).
+  const anTenant = await createTenant(db, { slug: `bench-analytics-${runTag}`, name: 'Bench Analytics Salon', vertical: 'beauty' });
+  const anKey = await benchKey(db, anTenant.id, 'bench analytics');
+  const anStaff = await seedStaff(db, anTenant.id, ANALYTICS_SHOPS, ANALYTICS_EMPLOYEES, `a${runTag}`);
+  const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+  const rollups: unknown[][] = [];
+  const anSessions: unknown[][] = [];
+  for (let d = ANALYTICS_DAYS - 1; d >= 0; d--) {
+    const dayStart = today - d * DAY_MS;
+    const day = utcDay(dayStart);
+    for (const e of anStaff.employees) {
+      const scans = r.int(0, 20);
+      const ratings = Math.round(scans * (0.5 + r.next() * 0.4));
+      const negative = Math.round(ratings * r.next() * 0.25);
+      const positive = ratings - negative;
+      const ratingSum = positive * r.int(4, 5) + negative * r.int(1, 3);
+      const googleClicks = Math.round(positive * (0.4 + r.next() * 0.4));
+      const xhsClicks = Math.round((positive - googleClicks) * r.next() * 0.5);
+      const feedback = Math.min(negative, r.next() < 0.3 ? r.int(1, 2) : 0);
+      rollups.push([anTenant.id, day, e.shopId, e.id, scans, ratings, ratingSum, positive, negative, googleClicks, xhsClicks, feedback]);
+      for (let k = 0; k < feedback; k++) {
+        // Within the day, and not in the future (today's rows stay before now).
+        const at = dayStart + Math.floor(r.next() * Math.min(DAY_MS - 1, Math.max(1, now - dayStart - 1)));
+        anSessions.push(feedbackSession(r, anTenant.id, e.shopId, e.id, Math.max(dayStart + 300_000, at), 0.7));
+      }
+    }
+  }
+  await bulkInsert(
+    db,
+    'funnel_daily',
+    [
+      ['tenant_id', 'uuid'],
+      ['day', 'date'],
+      ['shop_id', 'uuid'],
+      ['employee_id', 'uuid'],
+      ['scans', 'int'],
+      ['ratings', 'int'],
+      ['rating_sum', 'int'],
+      ['positive', 'int'],
+      ['negative', 'int'],
+      ['google_clicks', 'int'],
+      ['xhs_clicks', 'int'],
+      ['feedback', 'int'],
+    ],
+    rollups,
+  );
+  await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, anSessions);
+  await db.execute(sql`analyze`); // fresh statistics, as a long-lived database would have
+
+  seeded.reviewSessions = fbRows.length + anSessions.length;
+  seeded.funnelDailyRows = rollups.length;
+  seeded.employees = fbStaff.employees.length + anStaff.employees.length;
+  seeded.ms = Math.round(performance.now() - t0);
+  return {
+    tenantId: tenant.id,
+    tenantKey,
+    shopId,
+    feedback: { tenantId: fbTenant.id, key: fbKey, sessions: fbRows.length },
+    analytics: { tenantId: anTenant.id, key: anKey, employees: anStaff.employees.length, rollupRows: rollups.length, feedbackSessions: anSessions.length },
+    platformKey,
+    runTag,
+    seeded,
+  };
 }
+
+// ---- scenarios ----
 
 export interface Targets {
   /** Average requests per second at least this. */
@@ -45,16 +295,24 @@ export interface Scenario {
   description: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path(f: Fixture): string;
+  /** The API key sent as `Authorization: Bearer`; its id is the rate-limit bucket checked after the run. */
+  credential?(f: Fixture): BenchKey;
   headers?(f: Fixture): Record<string, string>;
+  /** One JSON body sent with every request. */
   body?(f: Fixture): unknown;
+  /**
+   * A fresh JSON body for each request instead (`n` counts the scenario's requests, warmup
+   * included, from 0): for routes whose requests must differ, such as names that must be new.
+   */
+  bodyEach?(f: Fixture, n: number): unknown;
+  /** autocannon connections for this scenario; the harness default (BENCH_CONNECTIONS, 50) otherwise. */
+  connections?: number;
   /** The Fastify route pattern when the route writes audit rows (authenticated surfaces). */
   auditedRoute?: string;
   /** The scenario whose req/s is compared with the ceiling. Exactly one should be primary. */
   primary?: boolean;
   targets?: { postgres?: Targets; pglite?: Targets };
 }
-
-const bearer = (f: Fixture) => ({ authorization: `Bearer ${f.tenantKey}` });
 
 export const scenarios: Scenario[] = [
   {
@@ -63,7 +321,7 @@ export const scenarios: Scenario[] = [
       'GET /api/v1/tenants/{id} with a tenant key: auth (cached key), rate limit, one primary-key SELECT, zod response serialization, one audit row.',
     method: 'GET',
     path: (f) => `/api/v1/tenants/${f.tenantId}`,
-    headers: bearer,
+    credential: (f) => f.tenantKey,
     auditedRoute: '/api/v1/tenants/:tenantId',
     primary: true,
     targets: {
@@ -76,7 +334,7 @@ export const scenarios: Scenario[] = [
     description: `GET /api/v1/tenants/{id}/api-keys (${TENANT_KEYS} keys): the same request path with three queries (tenant exists, page, count) and a larger body.`,
     method: 'GET',
     path: (f) => `/api/v1/tenants/${f.tenantId}/api-keys`,
-    headers: bearer,
+    credential: (f) => f.tenantKey,
     auditedRoute: '/api/v1/tenants/:tenantId/api-keys',
   },
   {
@@ -84,5 +342,50 @@ export const scenarios: Scenario[] = [
     description: 'GET /healthz: unauthenticated, no database, no audit. The HTTP + Fastify baseline of this machine.',
     method: 'GET',
     path: () => '/healthz',
+  },
+  {
+    name: 'create-employee',
+    description:
+      'POST /api/v1/tenants/{id}/employees {shopId, name}: body validation, one statement that checks the shop and inserts the employee and its employee.created event, a 201 with the new employee. Every request adds a row.',
+    method: 'POST',
+    path: (f) => `/api/v1/tenants/${f.tenantId}/employees`,
+    credential: (f) => f.tenantKey,
+    body: (f) => ({ shopId: f.shopId, name: 'Mei Lin' }),
+    auditedRoute: '/api/v1/tenants/:tenantId/employees',
+    targets: { postgres: { minRps: 3000 } },
+  },
+  {
+    name: 'list-feedback',
+    description: `GET /api/v1/tenants/{id}/feedback, first page of 100 of ${FEEDBACK_SESSIONS.toLocaleString('en-US')} feedback sessions (newest first, shop and employee names joined, total count). Pages are cached per node for 2 s.`,
+    method: 'GET',
+    path: (f) => `/api/v1/tenants/${f.feedback.tenantId}/feedback`,
+    credential: (f) => f.feedback.key,
+    auditedRoute: '/api/v1/tenants/:tenantId/feedback',
+    targets: { postgres: { minRps: 4000 } },
+  },
+  {
+    name: 'analytics-90',
+    description: `GET /api/v1/tenants/{id}/analytics?days=90 for a tenant with ${ANALYTICS_EMPLOYEES} employees in ${ANALYTICS_SHOPS} shops and ${ANALYTICS_DAYS} days of rollups (${(ANALYTICS_EMPLOYEES * ANALYTICS_DAYS).toLocaleString('en-US')} funnel_daily rows). Reports are cached per node (2 s fresh, then refreshed in the background).`,
+    method: 'GET',
+    path: (f) => `/api/v1/tenants/${f.analytics.tenantId}/analytics?days=90`,
+    credential: (f) => f.analytics.key,
+    auditedRoute: '/api/v1/tenants/:tenantId/analytics',
+    targets: { postgres: { minRps: 1500, maxP99Ms: 50 } },
+  },
+  {
+    name: 'provision-demo',
+    description:
+      'POST /api/v1/tenants in demo mode (a maps URL with cid=, no websiteUrl, no ownerEmail: no outbound fetch) with a platform key, a new name each request: scrypt of the temporary password, then one transaction (tenant, shop, user, 20 templates, billing, event). 10 connections.',
+    method: 'POST',
+    path: () => '/api/v1/tenants',
+    credential: (f) => f.platformKey,
+    bodyEach: (f, n) => ({
+      name: `Bench Demo ${f.runTag} ${n}`,
+      vertical: 'clinic',
+      mapsUrl: `https://maps.google.com/?cid=${1_000_000_000 + n}`,
+    }),
+    connections: 10,
+    auditedRoute: '/api/v1/tenants',
+    targets: { postgres: { minRps: 20 } },
   },
 ];
