@@ -58,6 +58,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     onnotice: () => {},
     // Columns we declare as timestamptz come back as Date through Drizzle's own mapping.
   });
+  // Drizzle asks postgres.js to prepare only queries given a name. Every statement we send has a
+  // fixed text (variable-size writes travel as arrays, see pgArray), so preparing them all is
+  // safe and saves PostgreSQL a parse and plan, and the driver a round trip, on every call.
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((query: string, params?: unknown[], options?: object) =>
+    unsafe(query, params as never, { ...options, prepare: true })) as typeof client.unsafe;
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',

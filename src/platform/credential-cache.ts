@@ -3,7 +3,7 @@
 // take access away (revoke, roll, role change, suspension) clears every node's cache at once
 // through a database notification; the TTL is the backstop if a notification is missed.
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/index.ts';
+import { pgArray, type Database } from '../db/index.ts';
 import { apiKeys, tenants, users } from './schema.ts';
 import { AppError } from './errors.ts';
 import { keyKindOf, type KeyKind } from './key-format.ts';
@@ -158,10 +158,6 @@ export class CredentialCache {
     if (this.pendingLastUsed.size === 0) return;
     const ids = [...this.pendingLastUsed];
     this.pendingLastUsed.clear();
-    const list = sql.join(
-      ids.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    );
-    await this.database.db.execute(sql`update api_keys set last_used_at = now() where id in (${list})`);
+    await this.database.db.execute(sql`update api_keys set last_used_at = now() where id = any(${pgArray(ids)}::uuid[])`);
   }
 }

@@ -6,7 +6,7 @@
 // receives until its next flush returns — at most Σ(node rate) × (flush interval + flush time).
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/index.ts';
+import { pgArray, queryRows, type Db } from '../db/index.ts';
 import { AppError } from './errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -90,13 +90,14 @@ export class RateLimiter {
     const batch: { bucket: string; w: Window; sent: number }[] = [];
     for (const [bucket, w] of this.windows) if (w.pending > 0) batch.push({ bucket, w, sent: w.pending });
     if (batch.length === 0) return this.forgetOldWindows();
-    const values = sql.join(
-      batch.map(({ bucket, w, sent }) => sql`(${bucket}, ${new Date(w.start).toISOString()}::timestamptz, ${sent}::int)`),
-      sql`, `,
-    );
+    // Arrays keep the statement's text fixed whatever the batch size, so it is prepared once.
+    const buckets = pgArray(batch.map((b) => b.bucket));
+    const starts = pgArray(batch.map((b) => new Date(b.w.start).toISOString()));
+    const sents = pgArray(batch.map((b) => b.sent));
     const rows = await queryRows<{ bucket: string; window_start: string | Date; count: number }>(
       this.db,
-      sql`insert into rate_limit_windows (bucket, window_start, count) values ${values}
+      sql`insert into rate_limit_windows (bucket, window_start, count)
+          select * from unnest(${buckets}::text[], ${starts}::timestamptz[], ${sents}::int[])
           on conflict (bucket, window_start) do update set count = rate_limit_windows.count + excluded.count
           returning bucket, window_start, count`,
     );

@@ -57,11 +57,10 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
 
   app.addHook('onRequest', async (request, reply) => {
     if (!isAudited(request)) return;
-    // Fastify skips onResponse when the client hangs up first; such a request may still have
-    // been admitted (and changed data), so it is audited with nginx's 499 "client closed".
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) audit(request, reply, 499);
-    });
+    // Fastify skips onResponse when the client hangs up before the response is flushed; such a
+    // request may still have been admitted (and changed data), so it is audited here: with its
+    // status if the answer was written, else with nginx's 499 "client closed". One row either way.
+    reply.raw.once('close', () => audit(request, reply, reply.raw.writableEnded ? reply.statusCode : 499));
   });
 
   app.addHook('onResponse', async (request, reply) => {

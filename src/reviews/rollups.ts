@@ -5,7 +5,7 @@
 // increments: the sessions (written synchronously) keep every event, and rebuildRollups()
 // recomputes a tenant's rollups from them exactly.
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database, type Db } from '../db/index.ts';
+import { pgArray, queryRows, type Database, type Db } from '../db/index.ts';
 
 export interface FunnelCounts {
   scans: number;
@@ -123,16 +123,14 @@ export class RollupWriter {
 }
 
 async function upsert(db: Db, rows: Pending[]) {
-  const values = sql.join(
-    rows.map(
-      (r) =>
-        sql`(${r.tenantId}::uuid, ${r.day}::date, ${r.shopId}::uuid, ${r.employeeId}::uuid, ${r.scans}::int, ${r.ratings}::int, ${r.ratingSum}::int, ${r.positive}::int, ${r.negative}::int, ${r.googleClicks}::int, ${r.xhsClicks}::int, ${r.feedback}::int)`,
-    ),
-    sql`, `,
-  );
+  // One array per column: the statement's text is the same for any number of rows (prepared once).
+  const col = (pick: (r: Pending) => string | number) => pgArray(rows.map(pick));
   await db.execute(sql`
     insert into funnel_daily (tenant_id, day, shop_id, employee_id, scans, ratings, rating_sum, positive, negative, google_clicks, xhs_clicks, feedback)
-    values ${values}
+    select * from unnest(${col((r) => r.tenantId)}::uuid[], ${col((r) => r.day)}::date[], ${col((r) => r.shopId)}::uuid[],
+      ${col((r) => r.employeeId)}::uuid[], ${col((r) => r.scans)}::int[], ${col((r) => r.ratings)}::int[], ${col((r) => r.ratingSum)}::int[],
+      ${col((r) => r.positive)}::int[], ${col((r) => r.negative)}::int[], ${col((r) => r.googleClicks)}::int[],
+      ${col((r) => r.xhsClicks)}::int[], ${col((r) => r.feedback)}::int[])
     on conflict (tenant_id, day, shop_id, employee_id) do update set
       scans = funnel_daily.scans + excluded.scans,
       ratings = funnel_daily.ratings + excluded.ratings,
