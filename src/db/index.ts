@@ -2,7 +2,7 @@
 // PostgreSQL server when DATABASE_URL is set. Both speak the same SQL through one Drizzle API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -33,10 +33,37 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10) : openPglite(target.dataDir);
 }
 
+// Drizzle hands PGlite these pass-through parsers (dates stay strings; Drizzle maps them) with
+// every query, and PGlite merges them into its whole parser table on every call — a fifth of a
+// primary-key lookup's cost. Installed once on the instance and stripped from each call, the
+// result is the same and the merge is gone.
+const same = (value: string) => value;
+const DRIZZLE_PARSERS = Object.fromEntries(
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, same]),
+);
+
+type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction'] };
+
+function withoutPerQueryParsers<T extends Queryable>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return (query: string, params?: unknown[], options?: { parsers?: unknown }) =>
+          target.query(query, params, options && { ...options, parsers: undefined });
+      }
+      if (prop === 'transaction') {
+        return (fn: (tx: Queryable) => Promise<unknown>) => target.transaction!((tx) => fn(withoutPerQueryParsers(tx)));
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: DRIZZLE_PARSERS });
+  const db = drizzlePglite({ client: withoutPerQueryParsers(client), schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
