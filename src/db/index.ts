@@ -141,3 +141,15 @@ export function pgArray(values: readonly (string | number | null)[]): string {
   const items = values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
   return `{${items.join(',')}}`;
 }
+
+/**
+ * The unique constraint a failed statement violated, or null for any other error. Drizzle wraps
+ * driver errors in `cause`, and PGlite and postgres.js name the constraint differently.
+ */
+export function uniqueViolation(err: unknown): string | null {
+  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint_name, constraint } = e as Record<string, unknown>;
+    if (code === '23505') return String(constraint_name ?? constraint ?? '');
+  }
+  return null;
+}

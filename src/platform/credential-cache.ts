@@ -5,6 +5,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { pgArray, type Database } from '../db/index.ts';
 import { apiKeys, tenants, users } from './schema.ts';
+import { BoundedMap } from './bounded-map.ts';
 import { AppError } from './errors.ts';
 import { keyKindOf, type KeyKind } from './key-format.ts';
 import { rolePermissions, scopePermissions } from './permissions.ts';
@@ -28,7 +29,7 @@ const PRINCIPAL_KIND: Record<KeyKind, PrincipalKind> = {
 };
 
 export class CredentialCache {
-  private entries = new Map<string, Entry>();
+  private entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private loading = new Map<string, Promise<Entry | null>>();
   private generation = 0;
   private lastUsedWritten = new Map<string, number>();
@@ -76,10 +77,7 @@ export class CredentialCache {
           if (generation !== this.generation) return loaded;
           this.loading.delete(hash);
           if (!loaded) this.entries.delete(hash);
-          else {
-            if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-            this.entries.set(hash, loaded);
-          }
+          else this.entries.set(hash, loaded);
           return loaded;
         }, (err: unknown) => {
           if (generation === this.generation) this.loading.delete(hash);

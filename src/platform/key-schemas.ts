@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { ALL_PERMISSIONS } from './permissions.ts';
 
+/** How long a rolled key keeps working beside its replacement unless the caller says otherwise. */
+export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 3600;
+
 export const apiKeySchema = z
   .object({
     id: z.uuid(),
@@ -54,7 +57,7 @@ export const rollKeyBodySchema = z
       .int()
       .min(0)
       .max(30 * 24 * 3600)
-      .default(24 * 3600)
+      .default(DEFAULT_ROLL_OVERLAP_SECONDS)
       .describe('How long the old key keeps working (default 24 h, at most 30 days)'),
   })
   .meta({ id: 'RollApiKeyRequest', example: { overlapSeconds: 3600 } });

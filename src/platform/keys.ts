@@ -5,13 +5,13 @@ import { apiKeys, tenants, users } from './schema.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldErrors } from './errors.ts';
 import { DEFAULT_HOURLY_LIMIT, generateKey, type KeyKind } from './key-format.ts';
 import { isKnownPermission, isTenantPermission, scopePermissions } from './permissions.ts';
-import { isUuid, requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
+import { authorizeTenant, isUuid, type Principal, type ServiceContext } from './principal.ts';
+import { requireTenantExists } from './tenant-exists.ts';
 import { uuidv7 } from './ids.ts';
 import type { Page } from './pagination.ts';
 import { emitEvent } from './events.ts';
 
 export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
-export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 3600;
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -236,36 +236,25 @@ export interface CreateKeyBody {
 }
 
 export async function createTenantKey(ctx: ServiceContext, tenantId: string, body: CreateKeyBody): Promise<MintedKey> {
-  requireTenantAccess(ctx.principal, tenantId);
-  requirePermission(ctx.principal, 'keys:write');
-  return mintKey(ctx.rt.db, { kind: 'tenant', tenantId, ...body }, ctx.principal);
+  const id = authorizeTenant(ctx, tenantId, 'keys:write');
+  return mintKey(ctx.rt.db, { kind: 'tenant', tenantId: id, ...body }, ctx.principal);
 }
 
 export async function listTenantKeys(ctx: ServiceContext, tenantId: string, page: Page) {
-  requireTenantAccess(ctx.principal, tenantId);
-  requirePermission(ctx.principal, 'keys:read');
-  await requireTenantExists(ctx.rt.db, tenantId);
-  return listKeys(ctx.rt.db, { tenantId }, page);
+  const id = authorizeTenant(ctx, tenantId, 'keys:read');
+  await requireTenantExists(ctx.rt.db, id);
+  return listKeys(ctx.rt.db, { tenantId: id }, page);
 }
 
 export async function revokeTenantKey(ctx: ServiceContext, tenantId: string, keyId: string): Promise<void> {
-  requireTenantAccess(ctx.principal, tenantId);
-  requirePermission(ctx.principal, 'keys:write');
-  await revokeKey(ctx.rt.db, keyId, tenantId);
+  await revokeKey(ctx.rt.db, keyId, authorizeTenant(ctx, tenantId, 'keys:write'));
   await ctx.rt.credentials.invalidateAll();
 }
 
 export async function rollTenantKey(ctx: ServiceContext, tenantId: string, keyId: string, overlapSeconds: number) {
-  requireTenantAccess(ctx.principal, tenantId);
-  requirePermission(ctx.principal, 'keys:write');
-  const rolled = await rollKey(ctx.rt.db, keyId, overlapSeconds, ctx.principal, tenantId);
+  const rolled = await rollKey(ctx.rt.db, keyId, overlapSeconds, ctx.principal, authorizeTenant(ctx, tenantId, 'keys:write'));
   await ctx.rt.credentials.invalidateAll();
   return rolled;
-}
-
-async function requireTenantExists(db: Db, tenantId: string) {
-  const [t] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
-  if (!t) throw notFound();
 }
 
 /** A user key (`oxk_`) for a user of a tenant; used by the CLI now and the dashboard later. */

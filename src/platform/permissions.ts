@@ -28,7 +28,6 @@ export const TENANT_PERMISSIONS = [
 export const PLATFORM_ONLY_PERMISSIONS = ['tenants:write'] as const;
 
 export const ALL_PERMISSIONS: readonly string[] = [...TENANT_PERMISSIONS, ...PLATFORM_ONLY_PERMISSIONS];
-export type Permission = (typeof TENANT_PERMISSIONS)[number] | (typeof PLATFORM_ONLY_PERMISSIONS)[number];
 
 const tenantSet = new Set<string>(TENANT_PERMISSIONS);
 const allSet = new Set<string>(ALL_PERMISSIONS);
@@ -37,7 +36,6 @@ export const isKnownPermission = (p: string) => allSet.has(p);
 export const isTenantPermission = (p: string) => tenantSet.has(p);
 
 export type Role = 'superadmin' | 'owner' | 'admin' | 'member';
-export const ROLES: readonly Role[] = ['superadmin', 'owner', 'admin', 'member'];
 
 /** owner/admin: every tenant permission; member: every read; superadmin: everything. */
 export function rolePermissions(role: string): readonly string[] {

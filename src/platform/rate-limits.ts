@@ -114,10 +114,4 @@ export class RateLimiter {
     const current = Math.floor(Date.now() / HOUR) * HOUR;
     for (const [bucket, w] of this.windows) if (w.start < current && w.pending === 0) this.windows.delete(bucket);
   }
-
-  /** Requests counted this hour for a credential, as far as this node knows (for key lists). */
-  usedThisHour(bucket: string): number {
-    const w = this.windows.get(bucket);
-    return w && w.start === Math.floor(Date.now() / HOUR) * HOUR ? w.known + w.pending : 0;
-  }
 }

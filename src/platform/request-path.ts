@@ -16,10 +16,6 @@ const isAudited = (request: FastifyRequest) => {
 export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: Runtime }) => {
   app.decorateRequest('rateLimit', null);
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-
   app.addHook('onSend', async (request, reply) => {
     const rl = request.rateLimit;
     if (rl) {
@@ -31,11 +27,11 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
 
   const logRequests = ['info', 'debug', 'trace'].includes(rt.config.logLevel);
 
-  const audited = new WeakSet<FastifyRequest>();
+  /** Audited requests whose row is not written yet: exactly one of onResponse and 'close' writes it. */
+  const awaitingRow = new WeakSet<FastifyRequest>();
 
   function audit(request: FastifyRequest, reply: FastifyReply, status: number) {
-    if (audited.has(request)) return;
-    audited.add(request);
+    if (!awaitingRow.delete(request)) return;
     const p = request.principal;
     const pathTenant = (request.params as Record<string, string> | undefined)?.tenantId;
     rt.audit.record({
@@ -56,7 +52,9 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
   }
 
   app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
     if (!isAudited(request)) return;
+    awaitingRow.add(request);
     // Fastify skips onResponse when the client hangs up before the response is flushed; such a
     // request may still have been admitted (and changed data), so it is audited here: with its
     // status if the answer was written, else with nginx's 499 "client closed". One row either way.
@@ -64,7 +62,7 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    if (isAudited(request)) audit(request, reply, reply.statusCode);
+    audit(request, reply, reply.statusCode);
     if (logRequests) {
       request.log.info(
         { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },

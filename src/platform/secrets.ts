@@ -1,9 +1,9 @@
-// Small cryptographic helpers: random tokens, SHA-256, constant-time comparison, scrypt passwords.
+// Small cryptographic helpers: random tokens, SHA-256, scrypt passwords (compared in constant time).
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Uniformly random base62 (randomInt rejects biased draws); 40 chars ≈ 238 bits. */
 export function randomToken(length = 40): string {
@@ -13,12 +13,6 @@ export function randomToken(length = 40): string {
 }
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
-
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 // scrypt N=2^15, r=8, p=1: ~50 ms here, memory-hard. Stored as scrypt$N$r$p$salt$hash.
 const N = 1 << 15;

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
+import { BoundedMap } from '../platform/bounded-map.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { localDay } from './funnel.ts';
@@ -172,7 +173,7 @@ interface Entry {
  * Concurrent misses share one computation.
  */
 class ReportCache {
-  private entries = new Map<string, Entry>();
+  private entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private inflight = new Map<string, Promise<Entry>>();
 
   constructor(private rt: Runtime) {}
@@ -208,9 +209,7 @@ class ReportCache {
       p = buildReport(this.rt, tenantId, days)
         .then(({ report, timezone }) => {
           const entry: Entry = { report, timezone, version, at: Date.now(), refreshing: false };
-          this.entries.delete(key);
           this.entries.set(key, entry);
-          if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
           return entry;
         })
         .finally(() => this.inflight.delete(flight));

@@ -1,31 +1,21 @@
 // Employees: the people customers review. Each has a short, unguessable public code; the review
 // link PUBLIC_URL/r/<code> is computed when read, so changing PUBLIC_URL moves every link.
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/index.ts';
+import { queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { events, tenants } from '../platform/schema.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
+import { randomToken } from '../platform/secrets.ts';
 import type { UpdateEmployeeBody } from './resource-schemas.ts';
 import { employees, shops } from './schema.ts';
-import { requireTenantExists } from './shops.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
 
-const CODE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CODE_LENGTH = 10; // 62^10 ≈ 2^59.5: not guessable by scanning the review links
 const CODE_ATTEMPTS = 5;
 
-/** A random base62 code from the CSPRNG (bytes ≥ 248 are dropped so every symbol is equally likely). */
-export function newEmployeeCode(): string {
-  let out = '';
-  while (out.length < CODE_LENGTH) {
-    for (const b of randomBytes(CODE_LENGTH * 2)) {
-      if (b < 248 && out.length < CODE_LENGTH) out += CODE_ALPHABET[b % 62];
-    }
-  }
-  return out;
-}
+export const newEmployeeCode = () => randomToken(CODE_LENGTH);
 
 export interface EmployeeRow {
   id: string;
@@ -72,15 +62,6 @@ const selectEmployees = (db: Db) =>
     .select(employeeColumns)
     .from(employees)
     .innerJoin(shops, and(eq(shops.tenantId, employees.tenantId), eq(shops.id, employees.shopId)));
-
-/** Which unique constraint an insert violated, through Drizzle's wrapper, on either driver. */
-function uniqueViolation(err: unknown): string | null {
-  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name, constraint } = e as Record<string, unknown>;
-    if (code === '23505') return String(constraint_name ?? constraint ?? '');
-  }
-  return null;
-}
 
 const unknownShop = () => badRequest({ shopId: ["Must be one of this tenant's shops"] });
 

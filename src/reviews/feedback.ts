@@ -5,6 +5,8 @@ import { and, count, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
+import { BoundedMap } from '../platform/bounded-map.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
@@ -65,11 +67,6 @@ function conditionsOf(tenantId: string, f: FeedbackFilter): SQL {
   return and(...conditions)!;
 }
 
-async function requireTenant(db: Db, tenantId: string) {
-  const [t] = await queryRows<{ id: string }>(db, sql`select id from tenants where id = ${tenantId}`);
-  if (!t) throw notFound();
-}
-
 export interface FeedbackPage {
   items: FeedbackItem[];
   total: number;
@@ -83,7 +80,7 @@ interface CachedPage {
   version: number;
   at: number;
 }
-const pageCaches = new WeakMap<Runtime, Map<string, CachedPage>>();
+const pageCaches = new WeakMap<Runtime, BoundedMap<string, CachedPage>>();
 
 /**
  * Newest first. Filters by another tenant's shop or employee simply match nothing.
@@ -97,23 +94,21 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
   const tenantId = authorizeTenant(ctx, tenantIdParam, 'feedback:read');
   const rt = ctx.rt;
   let cache = pageCaches.get(rt);
-  if (!cache) pageCaches.set(rt, (cache = new Map()));
+  if (!cache) pageCaches.set(rt, (cache = new BoundedMap(MAX_PAGES)));
   const key = `${tenantId}|${filter.resolved ?? ''}|${filter.shopId?.toLowerCase() ?? ''}|${filter.employeeId?.toLowerCase() ?? ''}|${page.limit}|${page.offset}`;
   const version = rt.rollups.version(tenantId);
   const hit = cache.get(key);
   if (hit && hit.version === version && Date.now() - hit.at < PAGE_FRESH_MS) return hit.result;
 
   // A tenant credential's tenant exists (its keys go with it); only platform credentials can name a missing one.
-  if (isPlatform(ctx.principal)) await requireTenant(rt.db, tenantId);
+  if (isPlatform(ctx.principal)) await requireTenantExists(rt.db, tenantId);
   const where = conditionsOf(tenantId, filter);
   const [rows, [{ n }]] = await Promise.all([
     pageOf(rt.db, where, page),
     rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute(),
   ]);
   const result = { items: rows.map(feedbackItemView), total: Number(n) };
-  cache.delete(key);
   cache.set(key, { result, version, at: Date.now() });
-  if (cache.size > MAX_PAGES) cache.delete(cache.keys().next().value!);
   return result;
 }
 

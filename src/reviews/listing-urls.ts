@@ -32,7 +32,7 @@ export function isMapsShortLink(value: string): boolean {
 }
 
 /**
- * The place's CID: a `cid=` parameter, or the second half of a `0x…:0x…` feature id (hex →
+ * The place's CID, or null (always for a short link, which must be resolved first): a `cid=` parameter, or the second half of a `0x…:0x…` feature id (hex →
  * decimal), wherever it appears in the URL (`ftid=`, `data=…!1s0x…:0x…`, the path).
  */
 export function googlePlaceCidOf(value: string): string | null {

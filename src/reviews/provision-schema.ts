@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { badRequest, type FieldErrors } from '../platform/errors.ts';
 import { mapsUrlSchema, websiteUrlSchema, xhsInputSchema } from './listing-urls.ts';
 import { slugSchema } from './schemas.ts';
+import { TENANT_VERTICALS } from './template-library.ts';
 
-export const PROVISION_VERTICALS = ['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services', 'other'] as const;
-export type ProvisionVertical = (typeof PROVISION_VERTICALS)[number];
 
 const required = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : `Must be ${what}`),
@@ -35,7 +34,7 @@ export const provisionRequestSchema = z
       .describe('The business name (at least 2 characters)'),
     slug: slugSchema.nullish().describe('URL name of the tenant; derived from the name when omitted (a taken explicit slug is a 409)'),
     vertical: z
-      .enum(PROVISION_VERTICALS, { error: (i) => (i.input === undefined ? 'Required' : `Must be one of ${PROVISION_VERTICALS.join(', ')}`) })
+      .enum(TENANT_VERTICALS, { error: (i) => (i.input === undefined ? 'Required' : `Must be one of ${TENANT_VERTICALS.join(', ')}`) })
       .describe('Picks the built-in templates; `other` generates them from `businessDescription`'),
     businessDescription: z
       .string()

@@ -4,8 +4,8 @@
 // website and favicon, the LLM) and the password hash happen first; then ONE transaction holds
 // only database work, so a failure anywhere leaves nothing behind and a retry simply runs again.
 // The reset-password mail is written to the outbox inside that transaction and sent after it.
-import { and, eq, like, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { eq, like, or, sql } from 'drizzle-orm';
+import { uniqueViolation, type Db } from '../db/index.ts';
 import { conflict, forbidden } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -79,14 +79,6 @@ async function freeUsername(db: Db, base: string): Promise<string> {
   return firstFree(base, rows.map((r) => r.v));
 }
 
-/** The unique constraint a failed statement violated (PGlite and postgres.js name it differently). */
-function violatedConstraint(err: unknown): string | null {
-  for (let e = err as { code?: string; constraint?: string; constraint_name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return e.constraint ?? e.constraint_name ?? 'unknown';
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Outbound work, before any transaction
 
@@ -154,7 +146,7 @@ export async function provisionTenant(ctx: ServiceContext, request: unknown, dep
       if (mail) await deps.mailer.deliver(mail);
       return response;
     } catch (err) {
-      const constraint = violatedConstraint(err);
+      const constraint = uniqueViolation(err);
       if (constraint === 'tenants_slug_key' && explicitSlug) throw conflict(`The slug "${explicitSlug}" is taken`);
       // A concurrent provisioning took the derived slug or username between our look-up and
       // our insert: everything rolled back, so look again and retry.

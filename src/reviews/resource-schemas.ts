@@ -2,7 +2,7 @@
 // The routes validate with these and the OpenAPI document is generated from them.
 import { z } from 'zod';
 import { mapsUrlSchema, xhsInputSchema } from './listing-urls.ts';
-import { VERTICALS } from './template-library.ts';
+import { TENANT_VERTICALS } from './template-library.ts';
 
 const EXAMPLE_TENANT_ID = '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60';
 const EXAMPLE_SHOP_ID = '0193b5d2-8a00-7b2c-8d3e-4f5a6b7c8d90';
@@ -132,8 +132,6 @@ export type UpdateEmployeeBody = z.infer<typeof updateEmployeeBodySchema>;
 
 // ---- Template ----
 
-export const TEMPLATE_VERTICALS = [...VERTICALS, 'other'] as const;
-
 export const templateSchema = z
   .object({
     id: z.uuid(),
@@ -183,7 +181,7 @@ export const createTemplateBodySchema = z
   .strictObject({
     body: templateText,
     language: languageTagSchema.optional().describe("Default: the tenant's default language (en unless changed)"),
-    vertical: z.enum(TEMPLATE_VERTICALS).optional().describe("Default: the tenant's vertical (other when it has none)"),
+    vertical: z.enum(TENANT_VERTICALS).optional().describe("Default: the tenant's vertical (other when it has none)"),
     sortOrder: sortOrder.optional().describe("Default: after the last template of the same language"),
     active: z.boolean().optional().describe('Default true'),
   })

@@ -1,6 +1,7 @@
 // Wire schemas of the Reviews v1 contract (reviews-api.md §4).
 import { z } from 'zod';
 import { colorSchema, mapsUrlSchema, websiteUrlSchema } from './listing-urls.ts';
+import { TENANT_VERTICALS } from './template-library.ts';
 
 const color = z.string().regex(/^#[0-9a-f]{6}$/i, 'Must be a #rrggbb colour');
 
@@ -64,7 +65,7 @@ export const tenantPatchSchema = z
   .strictObject({
     name: z.string().trim().min(2, 'Must be at least 2 characters').max(200).optional(),
     slug: slugSchema.optional(),
-    vertical: z.enum(['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services', 'other']).nullable().optional(),
+    vertical: z.enum(TENANT_VERTICALS).nullable().optional(),
     websiteUrl: websiteUrlSchema.nullable().optional(),
     googleMapsUrl: mapsUrlSchema.nullable().optional(),
     googlePlaceCid: z.string().regex(/^\d{1,20}$/, 'Must be a decimal place CID').nullable().optional(),

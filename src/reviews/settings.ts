@@ -5,7 +5,7 @@ import { tenants } from '../platform/schema.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
-import { googlePlaceCidOf, isMapsShortLink, parseXhsInput } from './listing-urls.ts';
+import { googlePlaceCidOf, parseXhsInput } from './listing-urls.ts';
 import { tenantView } from './tenants.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
@@ -54,7 +54,7 @@ export async function updateSettings(ctx: ServiceContext, tenantId: string, patc
   const { xhsInput, ...rest } = patch;
   const changes: Partial<typeof tenants.$inferInsert> = { ...rest, updatedAt: new Date() };
   if (patch.googleMapsUrl !== undefined) {
-    changes.googlePlaceCid = patch.googleMapsUrl && !isMapsShortLink(patch.googleMapsUrl) ? googlePlaceCidOf(patch.googleMapsUrl) : null;
+    changes.googlePlaceCid = patch.googleMapsUrl && googlePlaceCidOf(patch.googleMapsUrl);
   }
   if (xhsInput !== undefined) {
     const parsed = xhsInput === null ? null : parseXhsInput(xhsInput);

@@ -2,14 +2,13 @@
 // live shop is the default; a tenant always keeps at least one. Deleting is a soft delete
 // (deleted_at) because employees' review history still points at the shop.
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import { tenants } from '../platform/schema.ts';
-import { googlePlaceCidOf, isMapsShortLink, parseXhsInput } from './listing-urls.ts';
+import { googlePlaceCidOf, parseXhsInput } from './listing-urls.ts';
 import type { CreateShopBody, UpdateShopBody } from './resource-schemas.ts';
 import { employees, shops } from './schema.ts';
 
@@ -34,15 +33,6 @@ export type ShopView = ReturnType<typeof shopView>;
 const liveShops = (tenantId: string) => and(eq(shops.tenantId, tenantId), isNull(shops.deletedAt));
 const liveShop = (tenantId: string, shopId: string) => and(liveShops(tenantId), eq(shops.id, shopId));
 
-/** A platform key may name any tenant id; one that does not exist is a 404, not an empty list. */
-export async function requireTenantExists(db: Db, tenantId: string, lock = false): Promise<void> {
-  const q = db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
-  // "no key update" serializes shop-structure changes of one tenant without blocking the
-  // foreign-key checks (key share) that every insert of tenant rows takes on the tenant.
-  const [row] = lock ? await q.for('no key update') : await q;
-  if (!row) throw notFound();
-}
-
 /**
  * The listing columns for what the caller sent: the Maps URL with its CID (a short link's CID
  * stays null: resolving it needs a fetch, which never happens on this path), the XHS handle
@@ -53,7 +43,7 @@ function listingColumns(body: Pick<UpdateShopBody, 'googleMapsUrl' | 'googlePlac
   if (body.googleMapsUrl !== undefined) {
     const url = body.googleMapsUrl;
     out.googleMapsUrl = url;
-    out.googlePlaceCid = url === null || isMapsShortLink(url) ? null : googlePlaceCidOf(url);
+    out.googlePlaceCid = url && googlePlaceCidOf(url);
   }
   if (body.googlePlaceId !== undefined) out.googlePlaceId = body.googlePlaceId;
   if (body.xhsHandle !== undefined) {

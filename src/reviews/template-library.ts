@@ -9,11 +9,12 @@
 
 export const VERTICALS = ['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services'] as const;
 export type Vertical = (typeof VERTICALS)[number];
+/** What a tenant may be: a library vertical, or `other` (templates written from its description). */
+export const TENANT_VERTICALS = [...VERTICALS, 'other'] as const;
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const EMPLOYEE_PLACEHOLDER = '{employee}';
 
 export function isVertical(value: unknown): value is Vertical {
   return typeof value === 'string' && (VERTICALS as readonly string[]).includes(value);

@@ -10,7 +10,7 @@ import { authorizeTenant, isUuid, type ServiceContext } from '../platform/princi
 import { tenants } from '../platform/schema.ts';
 import type { CreateTemplateBody, UpdateTemplateBody } from './resource-schemas.ts';
 import { templates } from './schema.ts';
-import { requireTenantExists } from './shops.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
 
 type TemplateRow = typeof templates.$inferSelect;
 

@@ -8,7 +8,7 @@ import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
-import { googlePlaceCidOf, isMapsShortLink } from './listing-urls.ts';
+import { googlePlaceCidOf } from './listing-urls.ts';
 import type { TenantPatch } from './schemas.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
@@ -85,9 +85,10 @@ export async function updateTenant(ctx: ServiceContext, tenantId: string, patch:
   const { trialEndsAt, ...rest } = patch;
   const changes: Partial<typeof tenants.$inferInsert> = { ...rest, updatedAt: new Date() };
   if (trialEndsAt !== undefined) changes.trialEndsAt = trialEndsAt === null ? null : new Date(trialEndsAt);
-  // A new Maps URL brings its CID unless the caller sets one (short links resolve at provisioning).
+  // A new Maps URL brings its CID unless the caller sets one (a short link's stays null: only
+  // provisioning resolves short links, because that needs an outbound fetch).
   if (patch.googleMapsUrl !== undefined && patch.googlePlaceCid === undefined) {
-    changes.googlePlaceCid = patch.googleMapsUrl && !isMapsShortLink(patch.googleMapsUrl) ? googlePlaceCidOf(patch.googleMapsUrl) : null;
+    changes.googlePlaceCid = patch.googleMapsUrl && googlePlaceCidOf(patch.googleMapsUrl);
   }
   const updated = await ctx.rt.db.transaction(async (tx) => {
     if (patch.slug) {

@@ -10,6 +10,7 @@ import { uuidv7 } from '../../src/platform/ids.ts';
 import { mintKey } from '../../src/platform/keys.ts';
 import { events } from '../../src/platform/schema.ts';
 import { newEmployeeCode } from '../../src/reviews/employees.ts';
+import { BASE62 } from '../../src/platform/secrets.ts';
 import { employees, shops } from '../../src/reviews/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId } from '../helpers/assertions.ts';
@@ -164,13 +165,13 @@ describe('POST /tenants/{tenantId}/employees', () => {
   test('a code that is already taken is drawn again (the unique index decides); endless collisions fail cleanly', async () => {
     const a = await setup();
     const taken = await createEmployee(a.tenant.id, a.key, a.shop.id, 'First');
-    // The CSPRNG answers the next code draws with exactly the bytes of the taken code.
-    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-    const takenBytes = Buffer.from([...taken.code].map((c) => alphabet.indexOf(c)).concat(Array(10).fill(0)));
-    const original = crypto.randomBytes;
+    // The CSPRNG answers the next code draws with exactly the characters of the taken code.
+    const original = crypto.randomInt;
     const force = (times: number) => {
-      let left = times;
-      mock.method(crypto, 'randomBytes', (size: number) => (size === 20 && left-- > 0 ? Buffer.from(takenBytes) : original(size)));
+      let left = times * taken.code.length;
+      let i = 0;
+      mock.method(crypto, 'randomInt', ((...args: Parameters<typeof crypto.randomInt>) =>
+        left-- > 0 ? BASE62.indexOf(taken.code[i++ % taken.code.length]) : (original as (...a: unknown[]) => number)(...args)) as typeof crypto.randomInt);
       syncBuiltinESMExports();
     };
     try {

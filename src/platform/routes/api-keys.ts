@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { contextOf } from '../authenticate.ts';
 import { errorResponse } from '../http-errors.ts';
 import { createTenantKey, listTenantKeys, revokeTenantKey, rollTenantKey } from '../keys.ts';
-import { apiKeySchema, createKeyBodySchema, rollKeyBodySchema } from '../key-schemas.ts';
+import { apiKeySchema, createKeyBodySchema, DEFAULT_ROLL_OVERLAP_SECONDS, rollKeyBodySchema } from '../key-schemas.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -100,7 +100,7 @@ export function apiKeyRoutes(app: FastifyInstance, rt: Runtime) {
       },
     },
     async (req, reply) => {
-      const overlap = req.body?.overlapSeconds ?? 24 * 3600;
+      const overlap = req.body?.overlapSeconds ?? DEFAULT_ROLL_OVERLAP_SECONDS;
       const rolled = await rollTenantKey(contextOf(req, rt), req.params.tenantId, req.params.keyId, overlap);
       return reply.code(201).send(rolled);
     },
