@@ -140,7 +140,18 @@ async function cannon(s: Scenario, f: Fixture, base: string, seconds: number, co
     body: body !== undefined ? JSON.stringify(body) : undefined,
     // A fresh body for every request: autocannon rebuilds a request whose setupRequest is a
     // function each time it sends it (and sets content-length from the new body).
-    requests: dynamic ? [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(s.bodyEach!(f, counter.n++)) }) }] : undefined,
+    requests: dynamic
+      ? [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(s.bodyEach!(f, counter.n++)) }) }]
+      : s.requestEach
+        ? [
+            {
+              setupRequest: (req) => {
+                const r = s.requestEach!(f, counter.n++);
+                return { ...req, headers: { ...req.headers, ...r.headers }, body: r.body };
+              },
+            },
+          ]
+        : undefined,
     connections: connectionsOf(s),
     duration: seconds,
     timeout: 10,
@@ -185,7 +196,7 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
 
 /** The path with the seeded tenant ids replaced by `{tenantId}`, for the table and the JSON. */
 const genericPath = (p: string, f: Fixture) =>
-  [f.tenantId, f.feedback.tenantId, f.analytics.tenantId].reduce((acc, id) => acc.replaceAll(id, '{tenantId}'), p);
+  [f.tenantId, f.feedback.tenantId, f.analytics.tenantId].reduce((acc, id) => acc.replaceAll(id, '{tenantId}'), p).replace(f.reviewPage.code, '{code}');
 
 // ---- targets ----
 
@@ -252,6 +263,8 @@ async function main() {
 
   // Seed before the server starts: PGlite's data directory has one owner at a time.
   const target = dbUrl ? ({ kind: 'postgres', url: dbUrl, poolSize: 2 } as const) : ({ kind: 'pglite', dataDir: pglitePath } as const);
+  // Known before seeding: the review-page fixture signs visit cookies the server must accept.
+  const secret = process.env.ORGSTACK_SECRET ?? randomBytes(32).toString('base64url');
   const seeding = await openDatabase(target);
   let fixture: Fixture;
   let migrateMs = 0;
@@ -259,13 +272,13 @@ async function main() {
     const m0 = performance.now();
     await migrate(seeding);
     migrateMs = performance.now() - m0;
-    fixture = await seed(seeding.db);
+    fixture = await seed(seeding.db, secret);
   } finally {
     await seeding.close();
   }
   const sd = fixture.seeded;
   console.log(
-    `seeded: 4 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
+    `seeded: 5 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
   );
 
   const port = await freePort();
@@ -278,7 +291,9 @@ async function main() {
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
     DATABASE_POOL_SIZE: String(settings.poolSize),
-    ORGSTACK_SECRET: process.env.ORGSTACK_SECRET ?? randomBytes(32).toString('base64url'),
+    ORGSTACK_SECRET: secret,
+    // The load generator is one address; the per-IP limit of the public forms would stop it at once.
+    PUBLIC_SUBMISSIONS_PER_MINUTE: String(1_000_000_000),
   };
   if (dbUrl) env.DATABASE_URL = dbUrl;
   else delete env.DATABASE_URL;

@@ -9,6 +9,7 @@ import type { Db } from '../src/db/index.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { mintKey } from '../src/platform/keys.ts';
 import { createTenant } from '../src/reviews/tenants.ts';
+import { VisitSigner, VISIT_COOKIE } from '../src/reviews/pages/visit.ts';
 
 /** Far above anything a run can send, so the rate limiter admits everything (it still counts). */
 export const BENCH_HOURLY_LIMIT = 1_000_000_000;
@@ -25,6 +26,10 @@ const FEEDBACK_SPAN_DAYS = 365;
 const ANALYTICS_SHOPS = 4;
 const ANALYTICS_EMPLOYEES = 200;
 const ANALYTICS_DAYS = 90;
+
+/** The review-page tenant: one employee's link and this many open visits (scanned, not yet rated). */
+const REVIEW_VISITS = 5000;
+const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36';
 
 /** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
 const SEED_CHUNK = 5000;
@@ -49,6 +54,8 @@ export interface Fixture {
   analytics: { tenantId: string; key: BenchKey; employees: number; rollupRows: number; feedbackSessions: number };
   /** A platform key (every permission, BENCH_HOURLY_LIMIT) for POST /tenants. */
   platformKey: BenchKey;
+  /** The public review page: an employee's code, a returning visitor's cookie, and open visits to rate in. */
+  reviewPage: { code: string; returningCookie: string; visits: { cookie: string; csrf: string }[] };
   /** A short random tag of this run, so names made during the run never collide with another's. */
   runTag: string;
   /** What seeding made and how long it took, for the log and the JSON. */
@@ -178,8 +185,55 @@ function feedbackSession(r: ReturnType<typeof prng>, tenantId: string, shopId: s
   ];
 }
 
-/** Seeds a migrated, otherwise empty database (the server is not running yet). */
-export async function seed(db: Db): Promise<Fixture> {
+/**
+ * The review-page tenant: a shop with a Google Place ID and a Xiaohongshu handle, one employee,
+ * three templates, and REVIEW_VISITS scanned visits with the cookies and CSRF tokens the server
+ * (started with the same ORGSTACK_SECRET) will accept.
+ */
+async function seedReviewPage(db: Db, secret: string, runTag: string): Promise<Fixture['reviewPage']> {
+  const tenant = await createTenant(db, { slug: `bench-reviews-${runTag}`, name: 'Bench Review Spa', vertical: 'beauty' });
+  const shopId = uuidv7();
+  const employeeId = uuidv7();
+  const code = `r${runTag}x1`;
+  await bulkInsert(
+    db,
+    'shops',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['name', 'text'], ['is_default', 'boolean'], ['google_place_id', 'text'], ['xhs_handle', 'text']],
+    [[tenant.id, shopId, 'Harbour Street', true, 'ChIJN1t_tDeuEmsRUsoyG83frY4', 'benchspa']],
+  );
+  await bulkInsert(db, 'employees', [['tenant_id', 'uuid'], ['id', 'uuid'], ['shop_id', 'uuid'], ['name', 'text'], ['code', 'text']], [[tenant.id, employeeId, shopId, 'Mei Lin', code]]);
+  const bodies = [
+    'Mei was attentive and the massage was exactly what I needed. Spotless rooms and easy booking.',
+    'Lovely, calm place. The staff took time to understand what I wanted and the result was great.',
+    'Friendly team, on time, fair prices. I will be back next month.',
+    'Great facial, relaxing music and a warm welcome at the desk.',
+  ];
+  await bulkInsert(
+    db,
+    'templates',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['vertical', 'text'], ['language', 'text'], ['body', 'text'], ['sort_order', 'int']],
+    bodies.map((b, i) => [tenant.id, uuidv7(), 'beauty', 'en', b, i]),
+  );
+  const now = Date.now();
+  const ids = Array.from({ length: REVIEW_VISITS }, (_, i) => uuidv7(now - (REVIEW_VISITS - i) * 10));
+  await bulkInsert(
+    db,
+    'review_sessions',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['shop_id', 'uuid'], ['employee_id', 'uuid'], ['scanned_at', 'timestamptz'], ['scan_day', 'date']],
+    ids.map((id) => [tenant.id, id, shopId, employeeId, new Date(now).toISOString(), utcDay(now)]),
+  );
+  const signer = new VisitSigner(secret);
+  const cookieOf = (sessionId: string, rating: number | null) => `${VISIT_COOKIE}=${signer.encode(code, { sessionId, rating, feedbackSent: false })}`;
+  return {
+    code,
+    // A returning visitor who already rated 5: the page renders its fullest state (buttons, templates).
+    returningCookie: cookieOf(ids[0], 5),
+    visits: ids.map((id) => ({ cookie: cookieOf(id, null), csrf: signer.csrfToken(id) })),
+  };
+}
+
+/** Seeds a migrated, otherwise empty database (the server is not running yet, and will use `secret`). */
+export async function seed(db: Db, secret: string): Promise<Fixture> {
   const runTag = Math.random().toString(36).slice(2, 8);
   const seeded: Record<string, number> = {};
   const t0 = performance.now();
@@ -260,6 +314,7 @@ export async function seed(db: Db): Promise<Fixture> {
     rollups,
   );
   await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, anSessions);
+  const reviewPage = await seedReviewPage(db, secret, runTag);
   await db.execute(sql`analyze`); // fresh statistics, as a long-lived database would have
 
   seeded.reviewSessions = fbRows.length + anSessions.length;
@@ -273,6 +328,7 @@ export async function seed(db: Db): Promise<Fixture> {
     feedback: { tenantId: fbTenant.id, key: fbKey, sessions: fbRows.length },
     analytics: { tenantId: anTenant.id, key: anKey, employees: anStaff.employees.length, rollupRows: rollups.length, feedbackSessions: anSessions.length },
     platformKey,
+    reviewPage,
     runTag,
     seeded,
   };
@@ -305,6 +361,8 @@ export interface Scenario {
    * included, from 0): for routes whose requests must differ, such as names that must be new.
    */
   bodyEach?(f: Fixture, n: number): unknown;
+  /** Or a whole request of its own (headers added, raw body) for each request: a form post per visit. */
+  requestEach?(f: Fixture, n: number): { headers?: Record<string, string>; body?: string };
   /** autocannon connections for this scenario; the harness default (BENCH_CONNECTIONS, 50) otherwise. */
   connections?: number;
   /** The Fastify route pattern when the route writes audit rows (authenticated surfaces). */
@@ -387,5 +445,38 @@ export const scenarios: Scenario[] = [
     connections: 10,
     auditedRoute: '/api/v1/tenants',
     targets: { postgres: { minRps: 20 } },
+  },
+  {
+    name: 'review-page-return',
+    description:
+      'GET /r/{code} by a returning visitor (signed visit cookie, already rated): the cached link, the cookie checked, the full page rendered (Google and Xiaohongshu buttons, 3 templates); no database.',
+    method: 'GET',
+    path: (f) => `/r/${f.reviewPage.code}`,
+    headers: (f) => ({ cookie: f.reviewPage.returningCookie, 'user-agent': PHONE_UA, 'accept-language': 'en-GB,en;q=0.9' }),
+    targets: { postgres: { minRps: 5000, maxP99Ms: 30 } },
+  },
+  {
+    name: 'review-page-scan',
+    description: 'GET /r/{code} by a new visitor (no cookie): a scan — one review_sessions INSERT, a rollup increment in memory, a Set-Cookie, the page.',
+    method: 'GET',
+    path: (f) => `/r/${f.reviewPage.code}`,
+    headers: () => ({ 'user-agent': PHONE_UA }),
+    targets: { postgres: { minRps: 2000 } },
+  },
+  {
+    name: 'review-rate',
+    description: `POST /r/{code}/rating as the page's script sends it (form body, Accept: application/json), cycling over ${REVIEW_VISITS.toLocaleString('en-US')} open visits with a changed rating each time: CSRF check, limits, a transaction (row lock, UPDATE, review.rated event), a new cookie.`,
+    method: 'POST',
+    path: (f) => `/r/${f.reviewPage.code}/rating`,
+    requestEach: (f, n) => {
+      const visits = f.reviewPage.visits;
+      const v = visits[n % visits.length];
+      const rating = (Math.floor(n / visits.length) % 5) + 1;
+      return {
+        headers: { cookie: v.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': PHONE_UA },
+        body: `csrf=${v.csrf}&rating=${rating}`,
+      };
+    },
+    targets: { postgres: { minRps: 1500 } },
   },
 ];

@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.ts';
 import type { Database } from './db/index.ts';
 import { authenticatePlugin } from './platform/authenticate.ts';
+import { corsPlugin } from './platform/cors.ts';
 import { registerDiscovery } from './platform/discovery.ts';
 import { healthRoutes } from './platform/health.ts';
 import { registerErrorHandling } from './platform/http-errors.ts';
@@ -14,8 +15,13 @@ import { operationsPlugin, type Operation } from './platform/operations.ts';
 import { requestPathPlugin } from './platform/request-path.ts';
 import { createRuntime, type Runtime } from './platform/runtime.ts';
 import { apiKeyRoutes } from './platform/routes/api-keys.ts';
+import { webAppRoutes } from './platform/web-app.ts';
 import { auditRoutes } from './platform/routes/audit.ts';
+import { authRoutes } from './platform/routes/auth.ts';
+import { platformRoutes } from './platform/routes/platform.ts';
+import { userRoutes } from './platform/routes/users.ts';
 import { reviewsRoutes } from './reviews/routes/index.ts';
+import { workRoutes } from './work/routes/index.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -51,6 +57,7 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   registerErrorHandling(app);
   await app.register(operationsPlugin, { operations });
   await app.register(requestPathPlugin, { rt });
+  await app.register(corsPlugin);
   await app.register(authenticatePlugin, { rt });
   await app.register(idempotencyPlugin, { rt });
   await registerDiscovery(app, rt, operations);
@@ -58,7 +65,12 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   healthRoutes(app, rt);
   apiKeyRoutes(app, rt);
   auditRoutes(app, rt);
+  platformRoutes(app, rt);
+  authRoutes(app, rt);
+  userRoutes(app, rt);
   reviewsRoutes(app, rt);
+  workRoutes(app, rt);
+  webAppRoutes(app);
 
   app.addHook('onClose', async () => rt.stop());
   await app.ready();

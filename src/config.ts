@@ -15,6 +15,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  PUBLIC_SUBMISSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  WORK_DISPATCHES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(3000),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -42,6 +44,10 @@ export interface Config {
   trustProxy: TrustProxy;
   auditRetentionDays: number;
   authFailuresPerMinute: number;
+  /** Ratings and feedback posts per client IP and minute on the public review page. */
+  publicSubmissionsPerMinute: number;
+  /** Agent dispatches per workspace and UTC hour (the Work API's dispatch bucket). */
+  workDispatchesPerHour: number;
   flushIntervalMs: number;
   keyCacheTtlMs: number;
   smtpUrl: string | undefined;
@@ -85,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    publicSubmissionsPerMinute: e.PUBLIC_SUBMISSIONS_PER_MINUTE,
+    workDispatchesPerHour: e.WORK_DISPATCHES_PER_HOUR,
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     smtpUrl: e.SMTP_URL,

@@ -2,6 +2,7 @@
 // database the server uses; on the embedded database it refuses while a server holds it.
 import { parseArgs } from 'node:util';
 import { eq, or, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { Database, Db } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
@@ -9,10 +10,15 @@ import { DatabaseBusyError, openConfiguredDatabase } from './db/open.ts';
 import { queryAudit } from './platform/audit-query.ts';
 import { CredentialCache } from './platform/credential-cache.ts';
 import { AppError } from './platform/errors.ts';
+import { requestId } from './platform/ids.ts';
 import { findKeyByIdOrPrefix, listKeys, mintKey, mintUserKey, revokeKey, rollKey, type ApiKeyView } from './platform/keys.ts';
-import { isUuid } from './platform/principal.ts';
+import { ALL_PERMISSIONS } from './platform/permissions.ts';
+import { isUuid, type ServiceContext } from './platform/principal.ts';
+import { createRuntime } from './platform/runtime.ts';
 import { tenants, users } from './platform/schema.ts';
 import { generatePassword, hashPassword } from './platform/secrets.ts';
+import { deleteUserSessions } from './platform/sessions.ts';
+import { createDemoTenant, DEFAULT_DEMO_NAME, DEFAULT_DEMO_SEED, DEMO_DAYS, type DemoOptions } from './reviews/demo-data.ts';
 import { serve } from './server.ts';
 
 const HELP = `orgstack — self-hostable platform for service businesses and their AI agents
@@ -31,6 +37,8 @@ Usage: orgstack <command> [options]      (from a checkout: npm run cli -- <comma
   users reset-password <username>        set a new generated password and print it once
   audit tail [--tenant <id|slug>] [--key <id|prefix>] [--limit N] [--follow]
                                          print the newest audit rows (--follow keeps polling)
+  demo [--name <text>] [--seed N]        create a demo tenant (two shops, 12 employees, 90 days
+                                         of reviews and feedback) and print its sign-in once
 
 Configuration comes from the environment (see README). DATABASE_URL selects PostgreSQL;
 otherwise the embedded database in DATA_DIR (default ./data) is used.`;
@@ -154,6 +162,9 @@ async function usersCommand(database: Database, argv: string[]) {
     .where(sql`lower(${users.username}) = lower(${username})`)
     .returning({ id: users.id });
   if (updated.length === 0) throw new UsageError(`No user "${username}"`);
+  // Whoever is signed in as this user now (perhaps why the password is being reset) is signed out.
+  await deleteUserSessions(database.db, updated[0].id);
+  await new CredentialCache(database, 0).invalidateAll();
   console.log(`New password for ${username} (shown once; they must change it at next sign-in):\n${password}`);
 }
 
@@ -189,6 +200,57 @@ async function auditCommand(database: Database, argv: string[]) {
   }
 }
 
+/** The CLI's log: stdout carries the command's output, so warnings and errors go to stderr. */
+function cliLogger(): FastifyBaseLogger {
+  const write = (level: string) => (obj: unknown, msg?: string) => {
+    const text = typeof obj === 'string' ? obj : (msg ?? '');
+    const err = (obj as { err?: Error } | null)?.err;
+    console.error(`${level}: ${text}${err ? ` (${err.message})` : ''}`);
+  };
+  const quiet = () => {};
+  const log = { level: 'warn', fatal: write('fatal'), error: write('error'), warn: write('warn'), info: quiet, debug: quiet, trace: quiet, silent: quiet, child: () => log };
+  return log as unknown as FastifyBaseLogger;
+}
+
+/** Read before the database is opened: bad usage costs no migration run. */
+function demoOptions(argv: string[]): DemoOptions {
+  const { values } = parseArgs({ args: argv, options: { name: { type: 'string' }, seed: { type: 'string' } } });
+  const seed = values.seed === undefined ? DEFAULT_DEMO_SEED : Number(values.seed);
+  if (!/^\d{1,10}$/.test(values.seed ?? '0') || seed > 0xffffffff) throw new UsageError(`The seed must be a whole number from 0 to 4294967295, not "${values.seed}"`);
+  return { name: values.name ?? DEFAULT_DEMO_NAME, seed };
+}
+
+async function demoCommand(config: Config, database: Database, options: DemoOptions) {
+  const rt = await createRuntime(config, database, cliLogger());
+  // The operator at the console holds the platform's full authority (as with `keys create --platform`).
+  const ctx: ServiceContext = {
+    rt,
+    requestId: requestId(),
+    principal: { kind: 'platform_key', credentialId: 'cli', tenantId: null, userId: null, keyPrefix: null, permissions: new Set(ALL_PERMISSIONS), hourlyLimit: 0, human: true },
+  };
+  let demo;
+  try {
+    demo = await createDemoTenant(ctx, options);
+  } finally {
+    await rt.stop();
+  }
+  const n = (v: number) => v.toLocaleString('en-US');
+  console.log(
+    [
+      `Created the demo tenant "${demo.name}" (${demo.vertical}, time zone ${demo.timezone}, seed ${demo.seed}).`,
+      `  slug        ${demo.slug}`,
+      `  id          ${demo.tenantId}`,
+      `  activity    ${demo.shops} shops, ${demo.employees} employees, ${n(demo.sessions)} review visits and ${n(demo.feedback)} private feedback over ${DEMO_DAYS} days (${demo.from} to ${demo.to})`,
+      `  dashboard   ${demo.dashboardUrl}`,
+      '',
+      '  Sign in with (the password is shown ONCE; store it now):',
+      `    username  ${demo.loginUsername}`,
+      `    password  ${demo.temporaryPassword}`,
+      '  The password must be changed at first sign-in.',
+    ].join('\n'),
+  );
+}
+
 async function withDatabase(config: Config, fn: (database: Database) => Promise<void>) {
   const database = await openConfiguredDatabase(config, 'cli');
   try {
@@ -220,6 +282,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'audit':
         await withDatabase(config, (db) => auditCommand(db, rest));
         return 0;
+      case 'demo': {
+        const options = demoOptions(rest);
+        await withDatabase(config, (db) => demoCommand(config, db, options));
+        return 0;
+      }
       case 'help':
       case '--help':
       case '-h':

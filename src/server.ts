@@ -32,6 +32,7 @@ export async function serve(config: Config) {
   const lines = [
     '',
     `orgstack is running on ${database.kind === 'pglite' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'}, listening at ${address}`,
+    `  Dashboard  ${base}/dashboard  (operators: ${base}/super)`,
     `  API        ${base}/api/v1`,
     `  API docs   ${base}/docs`,
     `  OpenAPI    ${base}/api/v1/openapi`,

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -62,7 +63,9 @@ function withoutPerQueryParsers<T extends Queryable>(client: T): T {
 
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: DRIZZLE_PARSERS });
+  // pg_trgm (trigram search of the Work module's memory) ships with PGlite as a contrib
+  // extension that must be loaded here; the migration then runs CREATE EXTENSION as on PostgreSQL.
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: DRIZZLE_PARSERS, extensions: { pg_trgm } });
   const db = drizzlePglite({ client: withoutPerQueryParsers(client), schema }) as unknown as Db;
   return {
     kind: 'pglite',

@@ -1,16 +1,20 @@
-// The front of the request path for every authenticated route: who is calling (Bearer key →
-// Principal), may they (permission, tenant scope). Runs in onRequest, before the body is read,
-// so unauthenticated callers cost almost nothing.
+// The front of the request path for every authenticated route: who is calling (a Bearer key, or
+// else the dashboard's session cookie → Principal), may they (permission, tenant scope). Runs in
+// onRequest, before the body is read, so unauthenticated callers cost almost nothing.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, unauthorized } from './errors.ts';
 import { ANY_CREDENTIAL } from './operations.ts';
 import { requirePermission, requireTenantAccess, type Principal, type ServiceContext } from './principal.ts';
 import type { Runtime } from './runtime.ts';
+import { checkCookieRequest, sessionCookieOf } from './session-cookie.ts';
+import type { SessionFacts } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set when the principal is a dashboard session (the cookie authenticated the request). */
+    session: SessionFacts | null;
   }
 }
 
@@ -23,6 +27,7 @@ function bearerToken(request: FastifyRequest): string | null {
 
 export const authenticatePlugin = fp(async (app: FastifyInstance, { rt }: { rt: Runtime }) => {
   app.decorateRequest('principal', null);
+  app.decorateRequest('session', null);
 
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
@@ -30,12 +35,29 @@ export const authenticatePlugin = fp(async (app: FastifyInstance, { rt }: { rt: 
 
     const ip = request.ip;
     rt.authFailures.check(ip);
+    // A Bearer key wins over a cookie: an integration is never subject to the cookie rules.
     const token = bearerToken(request);
-    const principal = token ? await rt.credentials.authenticate(token) : null;
+    const cookie = token ? null : sessionCookieOf(request);
+    let principal: Principal | null = null;
+    if (token) {
+      principal = await rt.credentials.authenticate(token);
+    } else if (cookie) {
+      const found = await rt.credentials.authenticateSession(cookie);
+      if (found) {
+        checkCookieRequest(request, rt.config, cookie);
+        if (found.session.mustChangePassword) {
+          throw new AppError(403, 'password_change_required', 'Change your password first (POST /api/v1/auth/change-password)');
+        }
+        principal = found.principal;
+        request.session = found.session;
+      }
+    }
     if (!principal) {
-      // Only a presented key that fails is a guess; a request with none guesses nothing.
-      if (token) rt.authFailures.record(ip);
-      throw unauthorized(token ? 'The API key is invalid, revoked or expired' : 'Send an Authorization: Bearer <key> header');
+      // Only a presented credential that fails is a guess; a request with none guesses nothing.
+      if (token || cookie) rt.authFailures.record(ip);
+      throw unauthorized(
+        token ? 'The API key is invalid, revoked or expired' : cookie ? 'Your session has ended; sign in again' : 'Send an Authorization: Bearer <key> header',
+      );
     }
     request.principal = principal;
     await rt.rateLimits.admit(principal, request);

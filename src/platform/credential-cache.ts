@@ -1,7 +1,8 @@
-// Turns a presented Bearer key into a Principal without touching the database on the hot path:
-// verified keys are cached in process for a few seconds (KEY_CACHE_TTL_MS). Any change that can
-// take access away (revoke, roll, role change, suspension) clears every node's cache at once
-// through a database notification; the TTL is the backstop if a notification is missed.
+// Turns a presented Bearer key or dashboard session cookie into a Principal without touching the
+// database on the hot path: verified credentials are cached in process for a few seconds
+// (KEY_CACHE_TTL_MS). Any change that can take access away (revoke, roll, role change, removal,
+// suspension, sign-out) clears every node's cache at once through a database notification; the
+// TTL is the backstop if a notification is missed.
 import { eq, sql } from 'drizzle-orm';
 import { pgArray, type Database } from '../db/index.ts';
 import { apiKeys, tenants, users } from './schema.ts';
@@ -11,16 +12,20 @@ import { keyKindOf, type KeyKind } from './key-format.ts';
 import { rolePermissions, scopePermissions } from './permissions.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
 import { sha256Hex } from './secrets.ts';
+import { loadSession, touchSessions, type SessionFacts } from './sessions.ts';
 
 const CHANNEL = 'orgstack_credentials';
 const MAX_ENTRIES = 10_000;
 const LAST_USED_EVERY_MS = 60_000;
 
-type Verdict = { principal: Principal } | { suspended: true };
+type Verdict = { principal: Principal; session?: SessionFacts } | { suspended: true };
 interface Entry {
   verdict: Verdict;
   validUntil: number;
 }
+
+/** Session cookies are 43 base62 characters (sessions.ts); anything else is not looked up. */
+const SESSION_TOKEN_RE = /^[A-Za-z0-9]{43}$/;
 
 const PRINCIPAL_KIND: Record<KeyKind, PrincipalKind> = {
   tenant: 'tenant_key',
@@ -33,7 +38,10 @@ export class CredentialCache {
   private loading = new Map<string, Promise<Entry | null>>();
   private generation = 0;
   private lastUsedWritten = new Map<string, number>();
+  private lastFlush: Promise<void> = Promise.resolve();
   private pendingLastUsed = new Set<string>();
+  private lastSeenWritten = new Map<string, number>();
+  private pendingLastSeen = new Set<string>();
 
   constructor(
     private database: Database,
@@ -67,23 +75,50 @@ export class CredentialCache {
     if (!kind || presented.length > 200) return null;
     const hash = sha256Hex(presented);
     const now = Date.now();
-    let entry = this.entries.get(hash);
+    const verdict = await this.lookup(hash, () => this.load(hash, kind, now), now);
+    if (!verdict) return null;
+    this.noteUse(verdict.principal.credentialId, now);
+    return verdict.principal;
+  }
+
+  /**
+   * The principal and session for a session cookie's secret, or null when the session is
+   * unknown, signed out, idle too long or past its end. Throws 403 tenant_suspended for a live
+   * session of a suspended tenant.
+   */
+  async authenticateSession(token: string): Promise<{ principal: Principal; session: SessionFacts } | null> {
+    if (!SESSION_TOKEN_RE.test(token)) return null;
+    const hash = sha256Hex(token);
+    const now = Date.now();
+    const verdict = await this.lookup(`s:${hash}`, async () => {
+      const loaded = await loadSession(this.database.db, hash, now);
+      if (!loaded) return null;
+      const until = 'suspended' in loaded ? loaded.validUntil : loaded.session.validUntil;
+      return { verdict: loaded, validUntil: Math.min(now + this.ttlMs, until) };
+    }, now);
+    if (!verdict?.session) return null;
+    this.noteSeen(verdict.session.sessionId, now);
+    return { principal: verdict.principal, session: verdict.session };
+  }
+
+  /** A cached verdict, or one database look-up per credential at a time however many requests wait. */
+  private async lookup(cacheKey: string, load: () => Promise<Entry | null>, now: number): Promise<Extract<Verdict, { principal: Principal }> | null> {
+    let entry = this.entries.get(cacheKey);
     if (!entry || entry.validUntil <= now) {
-      // One database look-up per key at a time, however many requests arrive while it runs.
-      let loading = this.loading.get(hash);
+      let loading = this.loading.get(cacheKey);
       if (!loading) {
         const generation = this.generation;
-        loading = this.load(hash, kind, now).then((loaded) => {
+        loading = load().then((loaded) => {
           if (generation !== this.generation) return loaded;
-          this.loading.delete(hash);
-          if (!loaded) this.entries.delete(hash);
-          else this.entries.set(hash, loaded);
+          this.loading.delete(cacheKey);
+          if (!loaded) this.entries.delete(cacheKey);
+          else this.entries.set(cacheKey, loaded);
           return loaded;
         }, (err: unknown) => {
-          if (generation === this.generation) this.loading.delete(hash);
+          if (generation === this.generation) this.loading.delete(cacheKey);
           throw err;
         });
-        this.loading.set(hash, loading);
+        this.loading.set(cacheKey, loading);
       }
       const loaded = await loading;
       if (!loaded) return null;
@@ -92,8 +127,7 @@ export class CredentialCache {
     if ('suspended' in entry.verdict) {
       throw new AppError(403, 'tenant_suspended', 'This tenant is suspended');
     }
-    this.noteUse(entry.verdict.principal.credentialId, now);
-    return entry.verdict.principal;
+    return entry.verdict;
   }
 
   private async load(hash: string, kind: KeyKind, now: number): Promise<Entry | null> {
@@ -151,8 +185,33 @@ export class CredentialCache {
     this.pendingLastUsed.add(keyId);
   }
 
-  /** Writes the pending lastUsedAt stamps in one statement; called by the periodic flusher. */
-  async flushLastUsed(): Promise<void> {
+  /** A session's last_seen_at likewise moves at most about once a minute (its idle clock). */
+  private noteSeen(sessionId: string, now: number) {
+    const last = this.lastSeenWritten.get(sessionId) ?? 0;
+    if (now - last < LAST_USED_EVERY_MS) return;
+    if (this.lastSeenWritten.size >= MAX_ENTRIES) this.lastSeenWritten.clear();
+    this.lastSeenWritten.set(sessionId, now);
+    this.pendingLastSeen.add(sessionId);
+  }
+
+  /** Writes the pending lastUsedAt and last-seen stamps; called by the periodic flusher. */
+  /**
+   * Writes the pending stamps. Flushes run one after another: a caller (shutdown, a test) whose
+   * flush starts while the timer's is still writing waits for it, so every stamp taken before the
+   * call is in the database when it returns.
+   */
+  flushLastUsed(): Promise<void> {
+    const run = this.lastFlush.then(() => this.writeLastUsed());
+    this.lastFlush = run.catch(() => {});
+    return run;
+  }
+
+  private async writeLastUsed(): Promise<void> {
+    if (this.pendingLastSeen.size > 0) {
+      const ids = [...this.pendingLastSeen];
+      this.pendingLastSeen.clear();
+      await touchSessions(this.database.db, ids);
+    }
     if (this.pendingLastUsed.size === 0) return;
     const ids = [...this.pendingLastUsed];
     this.pendingLastUsed.clear();

@@ -19,8 +19,15 @@ const API_DESCRIPTION = `orgstack is a self-hostable, API-first platform for ser
 **Authentication.** Every operation except discovery needs \`Authorization: Bearer <key>\`. Keys:
 tenant keys \`${KEY_PREFIX.tenant}…\` (one tenant), platform keys \`${KEY_PREFIX.platform}…\` (all tenants),
 user keys \`${KEY_PREFIX.user}…\` (a person's key, limited by their role). A key is shown once at creation.
+The dashboard calls the same operations with its session cookie instead (same-origin only, with an
+\`X-CSRF-Token\` header on writes).
 
-**Errors.** One body for every error: \`{ error, code, requestId, fieldErrors? }\`; \`x-request-id\` on every response.
+**Errors.** One body for every error of \`/api/v1\`: \`{ error, code, requestId, fieldErrors? }\`; \`x-request-id\` on every response.
+
+**Work API.** \`/api/client\` follows the OrgX contract: \`{ ok, data }\` envelopes, snake_case, errors as
+\`{ error: { code, message, status, request_id, details? } }\` except 401 (\`{ error: "Unauthorized", message }\`),
+\`OrgX-Version\` echoed. It acts in the caller's workspace (tenant); platform keys name one with \`workspace_id\`
+(query parameter, or body field on POST), else 400 \`workspace_required\`.
 
 **Rate limits.** Each key has an hourly bucket aligned to the top of the UTC hour; every authenticated
 response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`; a 429 adds \`Retry-After\`.
@@ -54,12 +61,19 @@ export async function registerDiscovery(app: FastifyInstance, rt: Runtime, opera
         { name: 'Tenants', description: 'The businesses using orgstack' },
         { name: 'API keys', description: 'Bearer keys with permissions and hourly limits' },
         { name: 'Audit', description: 'Every authenticated request, as recorded' },
+        { name: 'Users', description: "A tenant's people: invitations, roles, removal" },
         { name: 'Settings', description: "A tenant's review-page behaviour and brand" },
         { name: 'Shops', description: 'Locations, each with its own Google Maps and Xiaohongshu listing' },
         { name: 'Employees', description: 'People with a personal review link and QR code' },
         { name: 'Templates', description: 'Suggested review texts customers may copy' },
         { name: 'Feedback', description: 'Private feedback left on the review page' },
         { name: 'Analytics', description: 'The review funnel per employee, shop and day' },
+        { name: 'Work: Live', description: 'The OrgX-compatible live views of a workspace (/api/client)' },
+        { name: 'Work: Initiatives', description: 'The top of the work hierarchy: initiative → workstream → milestone → task' },
+        { name: 'Work: Workstreams', description: "Parallel lines of an initiative's work, ordered by their dependencies" },
+        { name: 'Work: Milestones', description: 'Checkpoints of an initiative or one of its workstreams' },
+        { name: 'Work: Tasks', description: 'Units of work; completing one drives the cascade' },
+        { name: 'Work: Decisions', description: 'Approval points agents raise and people resolve' },
       ],
     },
     transform: jsonSchemaTransform,

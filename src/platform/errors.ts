@@ -14,6 +14,13 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal'
+  // accounts and sessions
+  | 'invalid_credentials'
+  | 'password_change_required'
+  | 'csrf_failed'
+  | 'origin_not_allowed'
+  | 'token_invalid'
+  | 'last_owner'
   | (string & {});
 
 export type FieldErrors = Record<string, string[]>;

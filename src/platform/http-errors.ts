@@ -17,7 +17,31 @@ export const errorBodySchema = z
 /** A documented error response of a route (for codes beyond the standard set). */
 export const errorResponse = (description: string) => errorBodySchema.describe(description);
 
-const WORK_PREFIX = '/api/client';
+/** The OrgX error shape of /api/client (work-api.md §2). */
+export const workErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('A stable machine code'),
+      message: z.string().describe('A human sentence'),
+      status: z.number().int().describe('The HTTP status'),
+      request_id: z.string().describe('Equal to the x-request-id header'),
+      details: z
+        .object({ fields: z.record(z.string(), z.array(z.string())) })
+        .optional()
+        .describe('Validation errors only: field path → messages'),
+    }),
+  })
+  .meta({ id: 'WorkError' });
+
+/** The OrgX contract keeps a simple body for 401 on /api/client. */
+export const workUnauthorizedBodySchema = z
+  .object({ error: z.literal('Unauthorized'), message: z.string().describe('Starts with "Valid API key required."') })
+  .meta({ id: 'WorkUnauthorized' });
+
+export const WORK_PREFIX = '/api/client';
+
+/** A documented error response of a /api/client route. */
+export const workErrorResponse = (description: string) => workErrorBodySchema.describe(description);
 
 export function renderError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
   if (err.headers) reply.headers(err.headers);

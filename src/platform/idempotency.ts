@@ -54,11 +54,18 @@ function withoutSecrets(payload: string, fields: string[] | undefined): string {
   }
 }
 
-/** A replayed error body names this request's id, so it matches the x-request-id header. */
+/**
+ * A replayed error body names this request's id, so it matches the x-request-id header (the
+ * Reviews shape has `requestId`, the Work API's `error.request_id`).
+ */
 function withRequestId(body: string | null, id: string): string | undefined {
-  if (!body?.includes('"requestId"')) return body ?? undefined;
+  if (!body?.includes('"requestId"') && !body?.includes('"request_id"')) return body ?? undefined;
   try {
-    return JSON.stringify({ ...JSON.parse(body), requestId: id });
+    const parsed = JSON.parse(body);
+    if (typeof parsed.error === 'object' && parsed.error && 'request_id' in parsed.error) {
+      return JSON.stringify({ ...parsed, error: { ...parsed.error, request_id: id } });
+    }
+    return 'requestId' in parsed ? JSON.stringify({ ...parsed, requestId: id }) : body;
   } catch {
     return body;
   }

@@ -36,6 +36,33 @@ export const apiKeySchema = z
     },
   });
 
+/** A key in a list: the key plus its use this hour (not part of the creation response). */
+export const apiKeyListItemSchema = apiKeySchema
+  .extend({
+    requestsThisHour: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Requests counted in the current UTC hour (0 when unused); requests other nodes have not flushed yet show within seconds'),
+  })
+  .meta({
+    id: 'ApiKeyListItem',
+    example: {
+      id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
+      kind: 'tenant',
+      tenantId: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61',
+      name: 'CRM sync',
+      prefix: 'orgstack_sk_tnt_Ab3dEf9h',
+      permissions: ['employees:read', 'feedback:read'],
+      hourlyLimit: 1000,
+      createdAt: '2026-11-01T09:30:00.000Z',
+      lastUsedAt: '2026-11-22T10:14:03.000Z',
+      expiresAt: null,
+      revokedAt: null,
+      requestsThisHour: 42,
+    },
+  });
+
 export const createKeyBodySchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).nullable().optional(),

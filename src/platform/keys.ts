@@ -10,6 +10,7 @@ import { requireTenantExists } from './tenant-exists.ts';
 import { uuidv7 } from './ids.ts';
 import type { Page } from './pagination.ts';
 import { emitEvent } from './events.ts';
+import type { Runtime } from './runtime.ts';
 
 export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 
@@ -27,6 +28,17 @@ export interface ApiKeyView {
   lastUsedAt: string | null;
   expiresAt: string | null;
   revokedAt: string | null;
+}
+
+/** A key as lists show it: with its use in the current hour. */
+export interface ApiKeyListItem extends ApiKeyView {
+  requestsThisHour: number;
+}
+
+/** Adds each key's requests this UTC hour (its rate-limit window), one query for the page. */
+export async function withRequestsThisHour(rt: Runtime, keys: ApiKeyView[]): Promise<ApiKeyListItem[]> {
+  const counts = await rt.rateLimits.countsThisHour(keys.map((k) => k.id));
+  return keys.map((k) => ({ ...k, requestsThisHour: counts.get(k.id) ?? 0 }));
 }
 
 export function toApiKeyView(row: KeyRow): ApiKeyView {
@@ -243,7 +255,8 @@ export async function createTenantKey(ctx: ServiceContext, tenantId: string, bod
 export async function listTenantKeys(ctx: ServiceContext, tenantId: string, page: Page) {
   const id = authorizeTenant(ctx, tenantId, 'keys:read');
   await requireTenantExists(ctx.rt.db, id);
-  return listKeys(ctx.rt.db, { tenantId: id }, page);
+  const { items, total } = await listKeys(ctx.rt.db, { tenantId: id }, page);
+  return { items: await withRequestsThisHour(ctx.rt, items), total };
 }
 
 export async function revokeTenantKey(ctx: ServiceContext, tenantId: string, keyId: string): Promise<void> {

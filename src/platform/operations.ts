@@ -3,7 +3,7 @@
 // and keeps the list of operations that agent.json publishes, so neither can drift.
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorResponse } from './http-errors.ts';
+import { errorResponse, WORK_PREFIX, workErrorResponse, workUnauthorizedBodySchema } from './http-errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,6 +27,16 @@ const ERROR_RESPONSES: Record<number, string> = {
   401: 'Missing or invalid Bearer key',
   403: 'The key lacks the permission, or belongs to another tenant',
   404: 'Not found in this tenant',
+  429: 'Hourly rate limit exceeded; see Retry-After',
+  500: 'Server error; retry with backoff',
+};
+
+/** The same statuses in the words of the Work API (/api/client). */
+const WORK_ERROR_RESPONSES: Record<number, string> = {
+  400: 'Validation failed (see error.details.fields), or a platform credential without workspace_id (workspace_required)',
+  401: 'Missing or invalid credential (the simple OrgX body)',
+  403: 'The credential lacks the permission',
+  404: 'Not found in this workspace',
   429: 'Hourly rate limit exceeded; see Retry-After',
   500: 'Server error; retry with backoff',
 };
@@ -56,8 +66,11 @@ export const operationsPlugin = fp(async (app: FastifyInstance, opts: { operatio
     const needs = permission === ANY_CREDENTIAL ? 'Any valid key.' : `Requires the \`${permission}\` permission.`;
     schema.description = [schema.description, needs].filter(Boolean).join('\n\n');
     schema.response ??= {};
-    for (const [code, description] of Object.entries(ERROR_RESPONSES)) {
-      schema.response[Number(code)] ??= errorResponse(description);
+    // Each surface documents its own error body (the Work API's is the OrgX shape, 401 simple).
+    const work = route.url.startsWith(WORK_PREFIX);
+    for (const [code, description] of Object.entries(work ? WORK_ERROR_RESPONSES : ERROR_RESPONSES)) {
+      const n = Number(code);
+      schema.response[n] ??= !work ? errorResponse(description) : n === 401 ? workUnauthorizedBodySchema.describe(description) : workErrorResponse(description);
     }
   });
 });

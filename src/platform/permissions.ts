@@ -22,6 +22,14 @@ export const TENANT_PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
+  // Work API (work-api.md §1; the MCP scopes use the same strings)
+  'initiatives:read',
+  'initiatives:write',
+  'decisions:read',
+  'decisions:write',
+  'agents:read',
+  'agents:write',
+  'memory:read',
 ] as const;
 
 /** Permissions only platform credentials hold. */

@@ -35,6 +35,7 @@ declare module 'fastify' {
 
 export class RateLimiter {
   private windows = new Map<string, Window>();
+  /** The flush (or count read) under way: they run one at a time, see exclusive(). */
   private flushing: Promise<void> | null = null;
 
   constructor(private db: Db) {}
@@ -77,13 +78,49 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Requests counted this UTC hour per bucket (key lists show them): the shared window plus what
+   * this node admitted and has not flushed yet. Other nodes' unflushed requests show after
+   * their next flush. Buckets never used this hour count 0. One statement for any number.
+   */
+  async countsThisHour(buckets: readonly string[], now = Date.now()): Promise<Map<string, number>> {
+    const start = Math.floor(now / HOUR) * HOUR;
+    const counts = new Map<string, number>(buckets.map((b) => [b, 0]));
+    if (buckets.length === 0) return counts;
+    // No flush may move counts from `pending` to the table between this read and the sum below,
+    // or a request would be counted twice (or not at all).
+    return this.exclusive(async () => {
+      const rows = await queryRows<{ bucket: string; count: number }>(
+        this.db,
+        sql`select bucket, count from rate_limit_windows
+             where window_start = ${new Date(start).toISOString()}::timestamptz and bucket = any(${pgArray(buckets)}::text[])`,
+      );
+      for (const r of rows) counts.set(r.bucket, Number(r.count));
+      for (const b of buckets) {
+        const w = this.windows.get(b);
+        if (w && w.start === start) counts.set(b, counts.get(b)! + w.pending);
+      }
+      return counts;
+    });
+  }
+
   /** Adds every node-local count to the shared windows in one statement. */
   async flush(): Promise<void> {
     // One flush at a time: two overlapping flushes (the timer and shutdown, or a tick while a
     // slow flush still runs) would both send the same pending counts and count them twice.
-    while (this.flushing) await this.flushing.catch(() => {});
-    this.flushing = this.flushOnce().finally(() => (this.flushing = null));
-    return this.flushing;
+    return this.exclusive(() => this.flushOnce());
+  }
+
+  /** Runs `fn` alone among flushes and count reads (its failure is its caller's to handle). */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.flushing) await this.flushing;
+    const run = fn();
+    const settled = () => {
+      if (this.flushing === done) this.flushing = null;
+    };
+    const done: Promise<void> = run.then(settled, settled);
+    this.flushing = done;
+    return run;
   }
 
   private async flushOnce(): Promise<void> {

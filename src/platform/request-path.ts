@@ -5,10 +5,19 @@ import fp from 'fastify-plugin';
 import { isUuid } from './principal.ts';
 import type { Runtime } from './runtime.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The path itself carries a secret (a link's token): log the route template instead. */
+    secretInPath?: boolean;
+  }
+}
+
 const AUDITED = /^\/(api\/|mcp(\/|$|\?))/;
 const NOT_AUDITED = new Set(['/api/v1/openapi']);
 
 const isAudited = (request: FastifyRequest) => {
+  // A CORS preflight is the browser asking permission, not a call (cors.ts answers it).
+  if (request.method === 'OPTIONS') return false;
   const path = request.url.split('?')[0];
   return AUDITED.test(request.url) && !NOT_AUDITED.has(path);
 };
@@ -65,7 +74,12 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
     audit(request, reply, reply.statusCode);
     if (logRequests) {
       request.log.info(
-        { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          method: request.method,
+          path: request.routeOptions.config.secretInPath ? request.routeOptions.url : request.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request',
       );
     }

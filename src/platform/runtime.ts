@@ -11,6 +11,7 @@ import { purgeExpired } from './maintenance.ts';
 import { RateLimiter } from './rate-limits.ts';
 import type { SafeFetchOptions } from './safe-fetch.ts';
 import { eraseExpiredFeedbackContacts } from '../reviews/feedback.ts';
+import { ReviewLinkCache } from '../reviews/pages/review-links.ts';
 import { RollupWriter } from '../reviews/rollups.ts';
 
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -26,6 +27,8 @@ export interface Runtime {
   audit: AuditLog;
   /** Funnel rollup increments of the Reviews module, batched like rate-limit counts. */
   rollups: RollupWriter;
+  /** Review links (`/r/<code>`) resolved for the public page, dropped when their tenant changes. */
+  reviewLinks: ReviewLinkCache;
   /**
    * Options every fetch of a tenant-supplied URL passes to safeFetch. `allowPrivate` comes from
    * the test-only ALLOW_PRIVATE_FETCH; tests may replace this object (an injected resolver,
@@ -44,6 +47,8 @@ export async function createRuntime(config: Config, database: Database, log: Fas
   const audit = new AuditLog(database.db, log);
   const rollups = new RollupWriter(database.db, database);
   await rollups.start();
+  const reviewLinks = new ReviewLinkCache(database.db);
+  await reviewLinks.start(database);
 
   const flush = async () => {
     const results = await Promise.allSettled([rateLimits.flush(), audit.flush(), credentials.flushLastUsed(), rollups.flush()]);
@@ -69,6 +74,7 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     rateLimits,
     audit,
     rollups,
+    reviewLinks,
     outbound: { allowPrivate: config.allowPrivateFetch },
     flush,
     async stop() {

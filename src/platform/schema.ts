@@ -58,12 +58,45 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     role: text('role').notNull(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** When an owner or admin invited this user by email (null for provisioned users). */
+    invitedAt: ts('invited_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_username_key').on(sql`lower(${t.username})`),
     index('users_tenant_idx').on(t.tenantId),
+    // One account per email within a tenant (an invitation to a taken email is a 409).
+    uniqueIndex('users_tenant_email_key').on(t.tenantId, sql`lower(${t.email})`),
+    // Sign-in by email looks across tenants.
+    index('users_email_idx').on(sql`lower(${t.email})`),
+  ],
+);
+
+/**
+ * Dashboard sign-ins. The cookie carries a random secret; only its SHA-256 is stored, so a leaked
+ * table signs nobody in. Any node verifies any session. `last_seen_at` moves at most about once
+ * a minute; a session dies when idle too long or at its absolute `expires_at` (sessions.ts).
+ */
+export const dashboardSessions = pgTable(
+  'dashboard_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [
+    uniqueIndex('dashboard_sessions_hash_key').on(t.tokenHash),
+    index('dashboard_sessions_user_idx').on(t.userId),
+    index('dashboard_sessions_last_seen_idx').on(t.lastSeenAt),
+    index('dashboard_sessions_expires_idx').on(t.expiresAt),
   ],
 );
 

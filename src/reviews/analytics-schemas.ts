@@ -86,11 +86,25 @@ export const analyticsReportSchema = z
     },
   });
 
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+const format = z
+  .enum(EXPORT_FORMATS, { error: 'Must be json or csv' })
+  .default('json')
+  .describe('json (default) or csv: a download for spreadsheets (UTF-8 with a byte-order mark; text that could run as a formula starts with an apostrophe)');
+
+export const ANALYTICS_CSV_ROWS = ['employees', 'shops', 'daily'] as const;
+export type AnalyticsCsvRows = (typeof ANALYTICS_CSV_ROWS)[number];
+
 export const analyticsQuery = z.strictObject({
   days: z
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('7, 30 or 90. Any other or missing value means 30 (not an error)'),
+  format,
+  rows: z
+    .enum(ANALYTICS_CSV_ROWS, { error: 'Must be employees, shops or daily' })
+    .optional()
+    .describe('With format=csv only: which table the file holds — one row per employee (default), per shop, or per day'),
 });
 
 export const feedbackItemSchema = z
@@ -129,6 +143,9 @@ export const feedbackQuery = {
   shopId: z.uuid().optional().describe('Only feedback from visits to this shop'),
   employeeId: z.uuid().optional().describe("Only feedback from this employee's visitors"),
 };
+
+/** On the list only: a CSV holds every match, so `limit` and `offset` do not apply to it. */
+export const feedbackFormatQuery = { format };
 
 export const resolveFeedbackBody = z
   .strictObject({

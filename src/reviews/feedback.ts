@@ -113,6 +113,23 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
 }
 
 /**
+ * Every matching feedback for an export (`?format=csv`), newest first: at most `max` items, and
+ * whether more matched. One statement (the page's, with a large limit), not cached: exports
+ * are rare and must be complete.
+ */
+export async function exportFeedback(
+  ctx: ServiceContext,
+  tenantIdParam: string,
+  filter: FeedbackFilter,
+  max: number,
+): Promise<{ items: FeedbackItem[]; truncated: boolean }> {
+  const tenantId = authorizeTenant(ctx, tenantIdParam, 'feedback:read');
+  if (isPlatform(ctx.principal)) await requireTenantExists(ctx.rt.db, tenantId);
+  const rows = await pageOf(ctx.rt.db, conditionsOf(tenantId, filter), { limit: max + 1, offset: 0 });
+  return { items: rows.slice(0, max).map(feedbackItemView), truncated: rows.length > max };
+}
+
+/**
  * The page: a backward range scan of review_sessions_feedback_idx joined to the labels by
  * primary key. Prepared (the SQL text depends only on which filters are set), because planning
  * this join costs as much as running it.

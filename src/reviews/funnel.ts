@@ -13,9 +13,11 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
+import { eventId, uuidv7 } from '../platform/ids.ts';
 import { isUuid } from '../platform/principal.ts';
-import { uuidv7 } from '../platform/ids.ts';
 import type { Runtime } from '../platform/runtime.ts';
+import { mailerOf, type QueuedMail } from '../platform/mailer.ts';
+import { queueNegativeFeedbackAlerts } from './feedback-alerts.ts';
 import type { FunnelCounts } from './rollups.ts';
 import { reviewSessions } from './schema.ts';
 
@@ -73,6 +75,7 @@ export async function recordFunnelEvent(rt: Runtime, input: FunnelEventInput): P
   if (input.type === 'scan') return recordScan(rt, tenantId, employeeId, sessionId, at);
   const checked = checkStageInput(input);
   if (!sessionId) throw input.sessionId ? notFound() : badRequest({ sessionId: ['Required: the session opened by the scan'] });
+  if (checked.type === 'rating') return recordRating(rt, { tenantId, employeeId, sessionId, at, rating: checked.rating });
   return recordStage(rt, { tenantId, employeeId, sessionId, at, ...checked });
 }
 
@@ -119,23 +122,106 @@ async function recordScan(rt: Runtime, tenantId: string, employeeId: string, ses
         where e.tenant_id = ${tenantId} and e.id = ${employeeId}`,
   );
   if (!who) throw notFound();
-  const id = uuidv7(at.getTime());
-  const day = localDay(at, who.timezone);
-  await rt.db.insert(reviewSessions).values({ tenantId, id, shopId: who.shop_id, employeeId, scannedAt: at, scanDay: day });
-  rt.rollups.add({ tenantId, day, shopId: who.shop_id, employeeId }, { scans: 1 });
+  const id = await openReviewSession(rt, { tenantId, employeeId, shopId: who.shop_id, timezone: who.timezone, at });
   return { sessionId: id, counted: true, rating: null, positive: null };
+}
+
+/**
+ * A new visit (a counted scan) of an employee whose shop and tenant time zone the caller already
+ * knows: the review page has them cached, so a first view costs one INSERT.
+ */
+export async function openReviewSession(
+  rt: Runtime,
+  v: { tenantId: string; employeeId: string; shopId: string; timezone: string; at?: Date },
+): Promise<string> {
+  const at = v.at ?? new Date();
+  const id = uuidv7(at.getTime());
+  const day = localDay(at, v.timezone);
+  await rt.db.insert(reviewSessions).values({ tenantId: v.tenantId, id, shopId: v.shopId, employeeId: v.employeeId, scannedAt: at, scanDay: day });
+  rt.rollups.add({ tenantId: v.tenantId, day, shopId: v.shopId, employeeId: v.employeeId }, { scans: 1 });
+  return id;
+}
+
+interface RatingRow {
+  shop_id: string;
+  old_rating: number | null;
+  old_positive: boolean | null;
+  old_day: string | null;
+  day: string;
+  positive: boolean;
+  changed: boolean;
+}
+
+/**
+ * A rating, the busiest stage, in one statement: lock the visit, compare, update it and write the
+ * `review.rated` outbox row only when something changed, and return what was there before (for
+ * the rollup delta). One round trip instead of a six-statement transaction; a single statement is
+ * its own transaction, so the row and its event still commit together or not at all. The row lock
+ * orders concurrent ratings of one visit (a double-tapped star counts once). The event's data is
+ * what emitEvent would write for it.
+ */
+async function recordRating(
+  rt: Runtime,
+  e: { tenantId: string; employeeId: string; sessionId: string; at: Date; rating: number },
+): Promise<FunnelEventResult> {
+  const { tenantId, employeeId, sessionId, rating } = e;
+  const at = e.at.toISOString();
+  const [r] = await queryRows<RatingRow>(
+    rt.db,
+    sql`with prev as (
+          select s.shop_id, s.rating, s.positive, s.rating_day, t.rating_threshold,
+                 timezone(t.timezone, ${at}::timestamptz)::date as day
+            from review_sessions s join tenants t on t.id = s.tenant_id
+           where s.tenant_id = ${tenantId} and s.id = ${sessionId} and s.employee_id = ${employeeId}
+             for update of s
+        ),
+        next as (select ${rating}::smallint >= rating_threshold as positive from prev),
+        upd as (
+          update review_sessions r
+             set rating = ${rating}::smallint, positive = next.positive,
+                 rated_at = coalesce(r.rated_at, ${at}::timestamptz), rating_day = coalesce(r.rating_day, prev.day)
+            from prev, next
+           where r.tenant_id = ${tenantId} and r.id = ${sessionId}
+             and (prev.rating is distinct from ${rating}::smallint or prev.positive is distinct from next.positive)
+          returning r.id
+        ),
+        evt as (
+          insert into events (id, type, tenant_id, data)
+          select ${eventId()}, 'review.rated', ${tenantId}::uuid,
+                 jsonb_build_object('sessionId', ${sessionId}::text, 'employeeId', ${employeeId}::text, 'shopId', prev.shop_id,
+                                    'rating', ${rating}::int, 'positive', next.positive, 'previousRating', prev.rating, 'ratedAt', ${at}::text)
+            from upd, prev, next
+        )
+        select prev.shop_id, prev.rating as old_rating, prev.positive as old_positive, prev.rating_day::text as old_day,
+               prev.day::text as day, next.positive, exists (select 1 from upd) as changed
+          from prev, next`,
+  );
+  if (!r) throw notFound();
+  if (!r.changed) return { sessionId, counted: false, rating: r.old_rating, positive: r.old_positive };
+  const first = r.old_rating === null;
+  const delta = {
+    ratings: first ? 1 : 0,
+    ratingSum: rating - (r.old_rating ?? 0),
+    positive: (r.positive ? 1 : 0) - (r.old_positive ? 1 : 0),
+    negative: (r.positive ? 0 : 1) - (first || r.old_positive ? 0 : 1),
+  };
+  // A changed rating stays on the day of the first one, so a rebuild from sessions agrees.
+  rt.rollups.add({ tenantId, employeeId, shopId: r.shop_id, day: first ? r.day : r.old_day! }, delta);
+  return { sessionId, counted: first, rating, positive: r.positive };
 }
 
 interface SessionState {
   shop_id: string;
   rating: number | null;
   positive: boolean | null;
-  rating_day: string | null;
   google_clicked: boolean;
   xhs_clicked: boolean;
   has_feedback: boolean;
   timezone: string;
-  rating_threshold: number;
+  notify: boolean;
+  tenant_name: string;
+  shop_name: string;
+  employee_name: string;
 }
 
 interface StageOutcome {
@@ -145,21 +231,26 @@ interface StageOutcome {
   positive: boolean | null;
   /** The increment for the rollups, added once the transaction has committed. */
   rollup: { day: string; delta: Partial<FunnelCounts> } | null;
+  /** Owner alerts written to the mail outbox, delivered once the transaction has committed. */
+  mails?: QueuedMail[];
 }
 
 async function recordStage(
   rt: Runtime,
-  e: { tenantId: string; employeeId: string; sessionId: string; at: Date } & StageInput,
+  e: { tenantId: string; employeeId: string; sessionId: string; at: Date } & Exclude<StageInput, { type: 'rating' }>,
 ): Promise<FunnelEventResult> {
   const { tenantId, employeeId, sessionId, at } = e;
   const outcome = await rt.db.transaction(async (tx): Promise<StageOutcome> => {
     // The row lock orders concurrent events of one visit (a double-tapped button counts once).
     const [s] = await queryRows<SessionState>(
       tx,
-      sql`select s.shop_id, s.rating, s.positive, s.rating_day::text as rating_day,
+      sql`select s.shop_id, s.rating, s.positive,
                  s.google_clicked_at is not null as google_clicked, s.xhs_clicked_at is not null as xhs_clicked,
-                 s.feedback_at is not null as has_feedback, t.timezone, t.rating_threshold
+                 s.feedback_at is not null as has_feedback, t.timezone,
+                 t.notify_on_negative_feedback as notify, t.name as tenant_name, sh.name as shop_name, e.name as employee_name
             from review_sessions s join tenants t on t.id = s.tenant_id
+            join shops sh on sh.tenant_id = s.tenant_id and sh.id = s.shop_id
+            join employees e on e.tenant_id = s.tenant_id and e.id = s.employee_id
            where s.tenant_id = ${tenantId} and s.id = ${sessionId} and s.employee_id = ${employeeId}
            for update of s`,
     );
@@ -167,28 +258,6 @@ async function recordStage(
     const day = localDay(at, s.timezone);
     const base = { sessionId, employeeId, shopId: s.shop_id };
     const unchanged: StageOutcome = { shopId: s.shop_id, counted: false, rating: s.rating, positive: s.positive, rollup: null };
-
-    if (e.type === 'rating') {
-      const positive = e.rating >= s.rating_threshold;
-      if (s.rating === e.rating && s.positive === positive) return unchanged;
-      const first = s.rating === null;
-      if (first) {
-        await tx.execute(sql`update review_sessions set rating = ${e.rating}, positive = ${positive}, rated_at = ${at.toISOString()}, rating_day = ${day}
-                             where tenant_id = ${tenantId} and id = ${sessionId}`);
-      } else {
-        await tx.execute(sql`update review_sessions set rating = ${e.rating}, positive = ${positive} where tenant_id = ${tenantId} and id = ${sessionId}`);
-      }
-      await emitEvent(tx, tenantId, 'review.rated', { ...base, rating: e.rating, positive, previousRating: s.rating, ratedAt: at.toISOString() });
-      const wasPositive = s.positive ? 1 : 0;
-      const wasNegative = first || s.positive ? 0 : 1;
-      const delta = {
-        ratings: first ? 1 : 0,
-        ratingSum: e.rating - (s.rating ?? 0),
-        positive: (positive ? 1 : 0) - wasPositive,
-        negative: (positive ? 0 : 1) - wasNegative,
-      };
-      return { ...unchanged, counted: first, rating: e.rating, positive, rollup: { day: first ? day : s.rating_day!, delta } };
-    }
 
     if (e.type === 'review_click') {
       if (e.channel === 'google' ? s.google_clicked : s.xhs_clicked) return unchanged;
@@ -216,10 +285,13 @@ async function recordStage(
       hasContact: e.contact !== null,
       createdAt: at.toISOString(),
     });
-    return { ...unchanged, counted: true, rollup: { day, delta: { feedback: 1 } } };
+    const mails = s.positive === false && s.notify ? await queueNegativeFeedbackAlerts(tx, rt, { ...s, tenantId, rating: s.rating!, message: e.message, hasContact: e.contact !== null }) : [];
+    return { ...unchanged, counted: true, rollup: { day, delta: { feedback: 1 } }, mails };
   });
   // Only after the commit: a rolled-back event must not be counted.
   if (outcome.rollup) rt.rollups.add({ tenantId, employeeId, shopId: outcome.shopId, day: outcome.rollup.day }, outcome.rollup.delta);
+  // Never awaited: the customer's page does not wait for the owner's mail server.
+  for (const mail of outcome.mails ?? []) void mailerOf(rt).deliver(mail);
   // New feedback shows in lists at once: cached feedback pages must not wait for the flush.
   if (e.type === 'feedback' && outcome.counted) {
     await rt.rollups.changed(tenantId).catch((err) => rt.log.warn({ err, tenantId }, 'feedback change notification failed'));

@@ -21,6 +21,7 @@ import { parseProvisionRequest, type ProvisionRequest, type ProvisionResponse } 
 import { billingRecords, shops, templates, tenantLogos } from './schema.ts';
 import { LANGUAGES, libraryTemplates, type Language } from './template-library.ts';
 import { tenantView } from './tenants.ts';
+import { seedCanonicalAgents } from '../work/canonical-agents.ts';
 
 export const TRIAL_DAYS = 14;
 const MAX_NAME_ATTEMPTS = 5;
@@ -236,6 +237,7 @@ async function createAll(
   await tx.insert(templates).values(templateRows);
 
   await tx.insert(billingRecords).values({ tenantId, id: uuidv7(), plan: 'trial', periodStart: now, periodEnd: trialEndsAt, createdAt: now });
+  await seedCanonicalAgents(tx, tenantId, now);
 
   let mail: QueuedMail | null = null;
   if (input.ownerEmail) {

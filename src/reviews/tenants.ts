@@ -8,6 +8,7 @@ import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
+import { seedCanonicalAgents } from '../work/canonical-agents.ts';
 import { googlePlaceCidOf } from './listing-urls.ts';
 import type { TenantPatch } from './schemas.ts';
 
@@ -72,10 +73,13 @@ export interface NewTenant {
   trialEndsAt?: Date | null;
 }
 
-/** Inserts a tenant row. Provisioning wraps this with shops, users, templates and billing. */
+/** Inserts a tenant row with its Work workspace's canonical agents (one transaction). */
 export async function createTenant(db: Db, input: NewTenant): Promise<TenantView> {
-  const [row] = await db.insert(tenants).values({ id: uuidv7(), ...input }).returning();
-  return tenantView(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(tenants).values({ id: uuidv7(), ...input }).returning();
+    await seedCanonicalAgents(tx, row.id, row.createdAt);
+    return tenantView(row);
+  });
 }
 
 

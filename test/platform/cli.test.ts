@@ -12,8 +12,9 @@ import { buildApp } from '../../src/app.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { ensureFirstRun } from '../../src/platform/first-run.ts';
-import { apiKeys, users } from '../../src/platform/schema.ts';
+import { apiKeys, dashboardSessions, users } from '../../src/platform/schema.ts';
 import { sha256Hex, verifyPassword } from '../../src/platform/secrets.ts';
+import { createSession } from '../../src/platform/sessions.ts';
 import { createTenant } from '../../src/reviews/tenants.ts';
 import { root, spawnServer, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
@@ -261,7 +262,11 @@ describe('orgstack CLI', () => {
     });
   });
 
-  test('users reset-password admin prints a new password that verifies', async () => {
+  test('users reset-password admin prints a new password that verifies, and signs the admin out everywhere', async () => {
+    const signedIn = await session(async ({ db }) => {
+      const [admin] = await db.select().from(users).where(eq(users.username, 'admin'));
+      return (await createSession(db, admin.id, { ip: null, userAgent: null })).id;
+    });
     const r = await cli(['users', 'reset-password', 'ADMIN']);
     ok(r);
     const password = r.stdout.trim().split('\n').at(-1)!;
@@ -277,6 +282,7 @@ describe('orgstack CLI', () => {
       assert.equal(await verifyPassword(firstRun.password, admin.passwordHash), false, 'the old password is gone');
       assert.equal(admin.mustChangePassword, true);
       assert.ok(!admin.passwordHash!.includes(password));
+      assert.equal((await db.select().from(dashboardSessions).where(eq(dashboardSessions.id, signedIn))).length, 0, 'signed out');
     });
   });
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
-import { assertError } from '../helpers/assertions.ts';
+import { assertError, errorMessage } from '../helpers/assertions.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 interface Capability {
@@ -45,8 +45,8 @@ test("a key without the operation's permission → 403 forbidden naming it", asy
     const others = TENANT_PERMISSIONS.filter((p) => p !== c.permission);
     const { tenant, key } = await t.tenantWithKey({ permissions: others });
     const res = await t.call(c.method as 'GET', urlFor(c.path, tenant.id), hasBody(c.method) ? { key, body: {} } : { key });
-    assertError(res, 403, 'forbidden');
-    assert.match(res.json().error, new RegExp(c.permission!.replace(':', ':')), `${c.method} ${c.path}`);
+    const body = assertError(res, 403, 'forbidden');
+    assert.match(errorMessage(body), new RegExp(c.permission!.replace(':', ':')), `${c.method} ${c.path}`);
   }
 });
 

@@ -2,10 +2,8 @@
 // outbox row written in the transaction, delivery only after commit, the no-SMTP fallback, a
 // failing server, and the owner-mode provisioning email whose link works exactly once.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import type { FastifyBaseLogger } from 'fastify';
 import { queryRows } from '../../src/db/index.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
@@ -14,60 +12,25 @@ import { sha256Hex } from '../../src/platform/secrets.ts';
 import { consumeUserToken, issueUserToken, resetPasswordLink, RESET_PASSWORD_TTL_MS } from '../../src/platform/user-tokens.ts';
 import { mailOutbox, userTokens } from '../../src/reviews/schema.ts';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';
+import { mailHeader as header, startSmtpServer, textBody, type LocalSmtp, type ReceivedMail } from '../helpers/smtp.ts';
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** The decoded text body of a simple (single-part) message. */
-function textBody(raw: string): string {
-  const [head, ...rest] = raw.split('\r\n\r\n');
-  const body = rest.join('\r\n\r\n');
-  if (/content-transfer-encoding:\s*quoted-printable/i.test(head)) {
-    const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body, 'base64').toString('utf8');
-  return body;
-}
-
-const header = (raw: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(raw.split('\r\n\r\n')[0])?.[1];
-
-let smtp: SMTPServer;
+let smtp: LocalSmtp;
 let smtpUrl: string;
-const inbox: Received[] = [];
+let inbox: ReceivedMail[];
 let t: TestApp;
 let platformKey: string;
 
 before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startSmtpServer();
+  smtpUrl = smtp.url;
+  inbox = smtp.inbox;
   t = await startTestApp({ SMTP_URL: smtpUrl, MAIL_FROM: 'Reviews <reviews@orgstack.test>' });
   platformKey = await t.platformKey();
 });
 
 after(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 function capturingLog() {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { contextOf } from '../authenticate.ts';
 import { errorResponse } from '../http-errors.ts';
 import { createTenantKey, listTenantKeys, revokeTenantKey, rollTenantKey } from '../keys.ts';
-import { apiKeySchema, createKeyBodySchema, DEFAULT_ROLL_OVERLAP_SECONDS, rollKeyBodySchema } from '../key-schemas.ts';
+import { apiKeyListItemSchema, apiKeySchema, createKeyBodySchema, DEFAULT_ROLL_OVERLAP_SECONDS, rollKeyBodySchema } from '../key-schemas.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -27,10 +27,10 @@ export function apiKeyRoutes(app: FastifyInstance, rt: Runtime) {
         operationId: 'listApiKeys',
         tags,
         summary: "List a tenant's API keys",
-        description: 'Newest first, revoked and expired keys included. Never shows the secrets.',
+        description: "Newest first, revoked and expired keys included. Never shows the secrets. `requestsThisHour` is each key's count in the current UTC hour (its rate-limit window).",
         params: tenantParams,
         querystring: z.strictObject(pageQuery()),
-        response: { 200: z.object({ apiKeys: z.array(apiKeySchema), total: z.number().int(), pagination: paginationSchema }) },
+        response: { 200: z.object({ apiKeys: z.array(apiKeyListItemSchema), total: z.number().int(), pagination: paginationSchema }) },
       },
     },
     async (req) => {

@@ -6,7 +6,7 @@ import { contextOf } from '../authenticate.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
 import type { Runtime } from '../runtime.ts';
 
-const auditEntrySchema = z
+export const auditEntrySchema = z
   .object({
     id: z.uuid(),
     at: z.iso.datetime(),

@@ -7,7 +7,7 @@ import { colorSchema, mapsUrlSchema, parseXhsInput, websiteUrlSchema } from '../
 import { SUPPORTED_LANGUAGES, tenantIdParams, timezoneSchema } from '../schemas.ts';
 import { getSettings, updateSettings } from '../settings.ts';
 
-const settingsSchema = z
+export const settingsSchema = z
   .object({
     timezone: z.string(),
     ratingThreshold: z.number().int(),

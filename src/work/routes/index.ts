@@ -1,0 +1,20 @@
+// Every route of the Work module (/api/client, the OrgX-compatible surface of work-api.md).
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../platform/runtime.ts';
+import { echoOrgxVersion } from './common.ts';
+import { decisionRoutes } from './decisions.ts';
+import { initiativeRoutes } from './initiatives.ts';
+import { liveRoutes } from './live.ts';
+import { milestoneRoutes } from './milestones.ts';
+import { taskRoutes } from './tasks.ts';
+import { workstreamRoutes } from './workstreams.ts';
+
+export function workRoutes(app: FastifyInstance, rt: Runtime) {
+  echoOrgxVersion(app);
+  liveRoutes(app, rt);
+  initiativeRoutes(app, rt);
+  workstreamRoutes(app, rt);
+  milestoneRoutes(app, rt);
+  taskRoutes(app, rt);
+  decisionRoutes(app, rt);
+}

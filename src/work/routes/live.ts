@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pageInfo, paginationSchema } from '../../platform/pagination.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { liveInitiatives } from '../live.ts';
+import { initiativeSchema, workPageQuery, workspaceQuery } from '../schemas.ts';
+import { workContext } from './common.ts';
+
+export function liveRoutes(app: FastifyInstance, rt: Runtime) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['Work: Live'];
+
+  r.get(
+    '/api/client/live/initiatives',
+    {
+      config: { permission: 'initiatives:read' },
+      schema: {
+        operationId: 'listLiveInitiatives',
+        tags,
+        summary: 'Initiatives in play, with status and progress',
+        description:
+          'The OrgX contract endpoint: `{ initiatives, total, pagination }`. Every initiative that is not archived or cancelled, newest first; with `id`, only that one (whatever its status; none when it is not in this workspace).',
+        querystring: workspaceQuery.extend({ ...workPageQuery, id: z.string().max(100).optional().describe('Only this initiative') }),
+        response: { 200: z.object({ initiatives: z.array(initiativeSchema), total: z.number().int(), pagination: paginationSchema }) },
+      },
+    },
+    async (req) => {
+      const { ctx, ws } = await workContext(req, rt);
+      const { items, total } = await liveInitiatives(ctx, ws, req.query);
+      return { initiatives: items, ...pageInfo(req.query, total) };
+    },
+  );
+}

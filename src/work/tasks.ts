@@ -1,0 +1,355 @@
+// Tasks: the units of work, in a workstream (and optionally a milestone) of one initiative, with
+// dependencies (a DAG of tasks of the same initiative) and assigned agents. Starting and
+// completing a task drives the cascade of work-api.md §3 (cascade.ts).
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { pgArray, type Db } from '../db/index.ts';
+import { badRequest, conflict, notFound } from '../platform/errors.ts';
+import { emitEvent } from '../platform/events.ts';
+import { uuidv7 } from '../platform/ids.ts';
+import type { Page } from '../platform/pagination.ts';
+import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
+import {
+  activateWorkstream,
+  bumpCounts,
+  continueWorkstream,
+  emitInitiativeUpdated,
+  lockInitiativeOf,
+  recount,
+  settle,
+} from './cascade.ts';
+import { checkTaskDependencies, idIn, notFoundIn, resolveAgents } from './references.ts';
+import { beforeRemoval } from './removal.ts';
+import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
+import { anyText } from './sql.ts';
+import { actionTo, nextStatus, TASK_ACTIONS, type TaskAction, type TaskStatus } from './transitions.ts';
+import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type InitiativeRow, type TaskRow, type TaskView } from './views.ts';
+import { requireOpenInitiative } from './workstreams.ts';
+
+export interface TaskFilter extends Page {
+  initiative_id?: string;
+  workstream_id?: string;
+  milestone_id?: string;
+  status?: TaskStatus[];
+}
+
+/** Oldest first; within one workstream, in sequence order (the order auto-continue follows). */
+export async function listTasks(ctx: ServiceContext, workspaceId: string, q: TaskFilter) {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
+  const ids = [q.initiative_id, q.workstream_id, q.milestone_id];
+  if (ids.some((v) => v !== undefined && !isUuid(v))) return { items: [], total: 0 };
+  const where = and(
+    eq(tasks.tenantId, t),
+    q.initiative_id ? eq(tasks.initiativeId, q.initiative_id.toLowerCase()) : undefined,
+    q.workstream_id ? eq(tasks.workstreamId, q.workstream_id.toLowerCase()) : undefined,
+    q.milestone_id ? eq(tasks.milestoneId, q.milestone_id.toLowerCase()) : undefined,
+    q.status?.length ? anyText(tasks.status, q.status) : undefined,
+  );
+  const order = q.workstream_id ? [asc(tasks.sequence), asc(tasks.id)] : [asc(tasks.createdAt), asc(tasks.id)];
+  const db = ctx.rt.db;
+  const [rows, [{ n }]] = await Promise.all([
+    selectTasks(db)
+      .where(where)
+      .orderBy(...order)
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(tasks).where(where),
+  ]);
+  return { items: rows.map(taskView), total: n };
+}
+
+export async function getTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<TaskView> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
+  if (!isUuid(id)) throw notFound();
+  const view = await taskViewById(ctx.rt.db, t, id.toLowerCase());
+  if (!view) throw notFound();
+  return view;
+}
+
+type MilestoneFacts = { id: string; initiativeId: string; workstreamId: string | null; status: string };
+
+async function milestoneFacts(tx: Db, tenantId: string, id: string): Promise<MilestoneFacts> {
+  const [m] = await tx
+    .select({ id: milestones.id, initiativeId: milestones.initiativeId, workstreamId: milestones.workstreamId, status: milestones.status })
+    .from(milestones)
+    .where(and(eq(milestones.tenantId, tenantId), eq(milestones.id, id)));
+  if (!m) throw notFoundIn('milestone_id', 'milestone');
+  return m;
+}
+
+/** A task's milestone: of its initiative, of its workstream when the milestone has one, still open. */
+function checkMilestone(m: MilestoneFacts, initiativeId: string, workstreamId: string): void {
+  if (m.initiativeId !== initiativeId) throw badRequest({ milestone_id: ['Must be a milestone of the same initiative'] });
+  if (m.workstreamId && m.workstreamId !== workstreamId) throw badRequest({ milestone_id: ['Must be a milestone of the same workstream'] });
+  if (m.status === 'completed' || m.status === 'cancelled') throw conflict(`The milestone is ${m.status}; no work can be added to it`);
+}
+
+async function workstreamFacts(tx: Db, tenantId: string, id: string, field = 'workstream_id') {
+  const [w] = await tx
+    .select({ id: workstreams.id, initiativeId: workstreams.initiativeId, status: workstreams.status })
+    .from(workstreams)
+    .where(and(eq(workstreams.tenantId, tenantId), eq(workstreams.id, id)));
+  if (!w) throw notFoundIn(field, 'workstream');
+  return w;
+}
+
+async function replaceDependencies(tx: Db, tenantId: string, taskId: string, ids: string[], fresh = false) {
+  if (!fresh) await tx.delete(taskDependencies).where(and(eq(taskDependencies.tenantId, tenantId), eq(taskDependencies.taskId, taskId)));
+  if (ids.length === 0) return;
+  await tx.execute(sql`insert into ${taskDependencies} (tenant_id, task_id, depends_on_id)
+    select ${tenantId}, ${taskId}, unnest(${pgArray(ids)}::uuid[])`);
+}
+
+async function replaceAgents(tx: Db, tenantId: string, taskId: string, ids: string[], fresh = false) {
+  if (!fresh) await tx.delete(taskAgents).where(and(eq(taskAgents.tenantId, tenantId), eq(taskAgents.taskId, taskId)));
+  if (ids.length === 0) return;
+  await tx.execute(sql`insert into ${taskAgents} (tenant_id, task_id, agent_id, position)
+    select ${tenantId}, ${taskId}, a.id, a.n - 1 from unnest(${pgArray(ids)}::uuid[]) with ordinality as a(id, n)`);
+}
+
+export interface CreateTask {
+  workstream_id?: string;
+  initiative_id?: string;
+  milestone_id?: string | null;
+  title: string;
+  description?: string | null;
+  priority?: 'low' | 'medium' | 'high';
+  sequence?: number;
+  depends_on?: string[];
+  assigned_agent_ids?: string[];
+  due_date?: string | null;
+}
+
+export async function createTask(ctx: ServiceContext, workspaceId: string, body: CreateTask): Promise<TaskView> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
+  const milestoneId = body.milestone_id ? idIn('milestone_id', 'milestone', body.milestone_id) : null;
+  let workstreamId = body.workstream_id !== undefined ? idIn('workstream_id', 'workstream', body.workstream_id) : null;
+  const namedInitiative = body.initiative_id !== undefined ? idIn('initiative_id', 'initiative', body.initiative_id) : null;
+  if (!workstreamId && !milestoneId) throw badRequest({ workstream_id: ['Required unless milestone_id names a milestone of a workstream'] });
+  const now = new Date();
+  return ctx.rt.db.transaction(async (tx) => {
+    if (!workstreamId) {
+      const m = await milestoneFacts(tx, t, milestoneId!);
+      if (!m.workstreamId) throw badRequest({ workstream_id: ['Required: the milestone belongs to no workstream'] });
+      workstreamId = m.workstreamId;
+    }
+    const before = await lockInitiativeOf(tx, t, workstreams, workstreamId);
+    if (!before) throw notFoundIn('workstream_id', 'workstream');
+    const ws = await workstreamFacts(tx, t, workstreamId);
+    if (namedInitiative && namedInitiative !== ws.initiativeId) throw badRequest({ initiative_id: ['Must be the initiative of the workstream'] });
+    requireOpenInitiative(before);
+    if (ws.status === 'completed') throw conflict('The workstream is completed; no work can be added to it');
+    if (milestoneId) checkMilestone(await milestoneFacts(tx, t, milestoneId), ws.initiativeId, ws.id);
+    const dependsOn = await checkTaskDependencies(tx, t, ws.initiativeId, null, body.depends_on ?? []);
+    const agentIds = await resolveAgents(tx, t, body.assigned_agent_ids ?? []);
+
+    const id = uuidv7(now.getTime());
+    const sequence =
+      body.sequence ??
+      (await tx
+        .select({ next: sql<number>`coalesce(max(${tasks.sequence}), 0)::int + 1` })
+        .from(tasks)
+        .where(and(eq(tasks.tenantId, t), eq(tasks.workstreamId, ws.id))))[0].next;
+    const [row] = await tx
+      .insert(tasks)
+      .values({
+        tenantId: t,
+        id,
+        initiativeId: ws.initiativeId,
+        workstreamId: ws.id,
+        milestoneId,
+        title: body.title,
+        description: body.description ?? null,
+        priority: body.priority ?? 'medium',
+        sequence,
+        dueDate: body.due_date ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning(taskColumns);
+    await replaceDependencies(tx, t, id, dependsOn, true);
+    await replaceAgents(tx, t, id, agentIds, true);
+    // A new task (todo) changes no status: its workstream, milestone and initiative are open.
+    const after = await bumpCounts(tx, t, { initiativeId: ws.initiativeId, workstreamId: ws.id, milestoneId }, 1, 0, now);
+    const view = taskView({ t: row, dependsOn: [...dependsOn].sort(), agentIds });
+    await emitEvent(tx, t, 'task.created', { task: view });
+    await emitInitiativeUpdated(tx, t, before, after);
+    return view;
+  });
+}
+
+async function lockTask(tx: Db, tenantId: string, id: string): Promise<{ initiative: InitiativeRow; row: TaskRow }> {
+  if (!isUuid(id)) throw notFound();
+  const taskId = id.toLowerCase();
+  const initiative = await lockInitiativeOf(tx, tenantId, tasks, taskId);
+  if (!initiative) throw notFound();
+  const [row] = await tx
+    .select(taskColumns)
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  if (!row) throw notFound();
+  return { initiative, row };
+}
+
+/** A task may start (or be completed without having started) only when its work may begin. */
+async function checkCanStart(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow): Promise<void> {
+  if (!['draft', 'active', 'blocked', 'at_risk'].includes(initiative.status)) {
+    throw conflict(`The initiative is ${initiative.status}; its tasks cannot start`);
+  }
+  const ws = await workstreamFacts(tx, tenantId, row.workstreamId);
+  if (ws.status === 'pending') throw conflict('The workstream is pending: it waits for the workstreams it depends on to be completed');
+  if (ws.status === 'paused') throw conflict('The workstream is paused; resume it first');
+  const [{ waiting }] = await tx
+    .select({ waiting: count() })
+    .from(taskDependencies)
+    .innerJoin(tasks, and(eq(tasks.tenantId, taskDependencies.tenantId), eq(tasks.id, taskDependencies.dependsOnId)))
+    .where(and(eq(taskDependencies.tenantId, tenantId), eq(taskDependencies.taskId, row.id), ne(tasks.status, 'done')));
+  if (waiting > 0) throw conflict(`The task waits for ${waiting} task(s) it depends on to be done`);
+}
+
+/**
+ * Moves the task by `action` and runs the cascade: starting activates its workstream; done
+ * counts, auto-continues the workstream and settles milestones, workstreams and the initiative.
+ * Writes the task's own event (task.completed, or task.updated) before those of the cascade.
+ */
+async function applyTaskAction(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow, action: TaskAction, now: Date, extra: Record<string, unknown>) {
+  const status = nextStatus('task', TASK_ACTIONS, action, row.status);
+  const starts = (status === 'in_progress' || status === 'done') && row.status !== 'in_progress';
+  if (starts) await checkCanStart(tx, tenantId, initiative, row);
+  await tx
+    .update(tasks)
+    .set({
+      status,
+      ...(starts ? { startedAt: row.startedAt ?? now } : {}),
+      ...(status === 'done' ? { completedAt: now } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.id)));
+  const task = await taskViewById(tx, tenantId, row.id);
+  if (status === 'done') await emitEvent(tx, tenantId, 'task.completed', { task, action, ...extra });
+  else await emitEvent(tx, tenantId, 'task.updated', { task, changed: ['status'], action, ...extra });
+
+  if (starts) await activateWorkstream(tx, tenantId, row.workstreamId, now);
+  if (status === 'done') {
+    await bumpCounts(tx, tenantId, { initiativeId: row.initiativeId, workstreamId: row.workstreamId, milestoneId: row.milestoneId }, 0, 1, now);
+    await continueWorkstream(tx, tenantId, row.workstreamId, now);
+  }
+  if (starts || status === 'done') await settle(tx, tenantId, initiative, now);
+}
+
+export async function actOnTask(ctx: ServiceContext, workspaceId: string, id: string, action: TaskAction, reason?: string): Promise<TaskView> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
+  const now = new Date();
+  return ctx.rt.db.transaction(async (tx) => {
+    const { initiative, row } = await lockTask(tx, t, id);
+    await applyTaskAction(tx, t, initiative, row, action, now, reason ? { reason } : {});
+    return (await taskViewById(tx, t, row.id))!;
+  });
+}
+
+export interface UpdateTask {
+  title?: string;
+  description?: string | null;
+  priority?: 'low' | 'medium' | 'high';
+  sequence?: number;
+  workstream_id?: string;
+  milestone_id?: string | null;
+  depends_on?: string[];
+  assigned_agent_ids?: string[];
+  due_date?: string | null;
+  status?: TaskStatus;
+}
+
+const FIELDS = { title: 'title', description: 'description', priority: 'priority', sequence: 'sequence', due_date: 'dueDate' } as const;
+
+/**
+ * Field edits, moves (another workstream or milestone of the same initiative), new dependency
+ * or assignee lists, and `status` as the lifecycle action leading there (409 when none does).
+ */
+export async function updateTask(ctx: ServiceContext, workspaceId: string, id: string, body: UpdateTask): Promise<TaskView> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
+  const now = new Date();
+  return ctx.rt.db.transaction(async (tx) => {
+    const { initiative, row } = await lockTask(tx, t, id);
+    const changes: Partial<typeof tasks.$inferInsert> = {};
+    const changed: string[] = [];
+    for (const [wire, column] of Object.entries(FIELDS) as [keyof typeof FIELDS, (typeof FIELDS)[keyof typeof FIELDS]][]) {
+      const value = body[wire];
+      if (value !== undefined && value !== row[column]) {
+        (changes as Record<string, unknown>)[column] = value;
+        changed.push(wire);
+      }
+    }
+
+    // Where it lives: the workstream, then the milestone checked against it.
+    let workstreamId = row.workstreamId;
+    if (body.workstream_id !== undefined) {
+      const ws = await workstreamFacts(tx, t, idIn('workstream_id', 'workstream', body.workstream_id));
+      if (ws.id !== row.workstreamId) {
+        if (ws.initiativeId !== row.initiativeId) throw badRequest({ workstream_id: ['Must be a workstream of the same initiative'] });
+        if (ws.status === 'completed') throw conflict('The workstream is completed; no work can be added to it');
+        workstreamId = ws.id;
+        changes.workstreamId = ws.id;
+        changed.push('workstream_id');
+      }
+    }
+    let milestoneId = row.milestoneId;
+    if (body.milestone_id !== undefined) {
+      milestoneId = body.milestone_id === null ? null : idIn('milestone_id', 'milestone', body.milestone_id);
+      if (milestoneId !== row.milestoneId) {
+        changes.milestoneId = milestoneId;
+        changed.push('milestone_id');
+      }
+    }
+    if (milestoneId && (milestoneId !== row.milestoneId || workstreamId !== row.workstreamId)) {
+      checkMilestone(await milestoneFacts(tx, t, milestoneId), row.initiativeId, workstreamId);
+    }
+
+    if (body.depends_on !== undefined) {
+      const ids = await checkTaskDependencies(tx, t, row.initiativeId, row.id, body.depends_on);
+      await replaceDependencies(tx, t, row.id, ids);
+      changed.push('depends_on');
+    }
+    if (body.assigned_agent_ids !== undefined) {
+      await replaceAgents(tx, t, row.id, await resolveAgents(tx, t, body.assigned_agent_ids));
+      changed.push('assigned_agent_ids');
+    }
+    const action = body.status !== undefined && body.status !== row.status ? actionTo('task', TASK_ACTIONS, row.status, body.status) : null;
+
+    if (Object.keys(changes).length > 0) {
+      await tx
+        .update(tasks)
+        .set({ ...changes, updatedAt: now })
+        .where(and(eq(tasks.tenantId, t), eq(tasks.id, row.id)));
+    }
+    if (changes.workstreamId !== undefined || changes.milestoneId !== undefined) {
+      // A move changes what each workstream and milestone counts, and may complete the one left.
+      await recount(tx, t, row.initiativeId, now);
+      await settle(tx, t, initiative, now);
+    }
+    if (changed.length > 0) await emitEvent(tx, t, 'task.updated', { task: await taskViewById(tx, t, row.id), changed });
+    if (action) {
+      const [moved] = await tx.select(taskColumns).from(tasks).where(and(eq(tasks.tenantId, t), eq(tasks.id, row.id)));
+      const [current] = await tx.select(initiativeColumns).from(initiatives).where(and(eq(initiatives.tenantId, t), eq(initiatives.id, row.initiativeId)));
+      await applyTaskAction(tx, t, current, moved, action, now, {});
+    }
+    return (await taskViewById(tx, t, row.id))!;
+  });
+}
+
+/** Deletes the task with its runs and artifacts; decisions about it stay, unlinked. */
+export async function deleteTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<{ id: string; deleted: true }> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
+  const now = new Date();
+  return ctx.rt.db.transaction(async (tx) => {
+    const { initiative, row } = await lockTask(tx, t, id);
+    const view = (await taskViewById(tx, t, row.id))!;
+    await beforeRemoval(tx, t, { taskId: row.id }, now);
+    await tx.delete(tasks).where(and(eq(tasks.tenantId, t), eq(tasks.id, row.id)));
+    const where = { initiativeId: row.initiativeId, workstreamId: row.workstreamId, milestoneId: row.milestoneId };
+    await bumpCounts(tx, t, where, -1, row.status === 'done' ? -1 : 0, now);
+    await emitEvent(tx, t, 'task.deleted', { task: view });
+    // The tasks left in its workstream may now all be done.
+    await settle(tx, t, initiative, now);
+    return { id: row.id, deleted: true as const };
+  });
+}

@@ -1,0 +1,128 @@
+// The audit log: every API request made on this tenant (or, in /super, across tenants), newest
+// first, filterable by date range, status and credential.
+import { useState } from 'react';
+import { api, query } from '../api.ts';
+import { useTenant } from '../dashboard.tsx';
+import { PageHeader } from '../layout.tsx';
+import { useTitle } from '../router.tsx';
+import type { AuditEntry, Page } from '../types.ts';
+import { Async, Button, Empty, fmtDateTime, TextField, useAsync } from '../ui.tsx';
+
+const PAGE = 100;
+
+export function AuditPage() {
+  useTitle('Audit log');
+  const { tenant } = useTenant();
+  return (
+    <>
+      <PageHeader title="Audit log" lead="Every API request made with this business's keys and sessions, and by platform operators on it. Never contains keys, passwords or bodies." />
+      <AuditLog path={`/tenants/${tenant.id}/audit`} />
+    </>
+  );
+}
+
+interface Filters {
+  from: string;
+  to: string;
+  status: string;
+  keyId: string;
+}
+
+export function AuditLog({ path, showTenant = false }: { path: string; showTenant?: boolean }) {
+  const [draft, setDraft] = useState<Filters>({ from: '', to: '', status: '', keyId: '' });
+  const [applied, setApplied] = useState<Filters>(draft);
+  const [limit, setLimit] = useState(PAGE);
+  const params = {
+    from: applied.from ? new Date(`${applied.from}T00:00:00`).toISOString() : undefined,
+    to: applied.to ? new Date(`${applied.to}T23:59:59.999`).toISOString() : undefined,
+    status: applied.status || undefined,
+    keyId: applied.keyId || undefined,
+    limit,
+  };
+  const state = useAsync((signal) => api.get<{ audit: AuditEntry[] } & Page>(`${path}${query(params)}`, { signal }), [path, JSON.stringify(params)]);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  const err = state.error && state.error.status === 400 ? state.error : null;
+  return (
+    <>
+      <form
+        className="card toolbar"
+        aria-label="Filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setLimit(PAGE);
+          setApplied(draft);
+        }}
+      >
+        <TextField label="From" type="date" value={draft.from} onChange={set('from')} errors={err?.fieldErrors.from} />
+        <TextField label="To" type="date" value={draft.to} onChange={set('to')} errors={err?.fieldErrors.to} />
+        <TextField label="Status" type="number" inputMode="numeric" min={100} max={599} placeholder="e.g. 403" value={draft.status} onChange={set('status')} errors={err?.fieldErrors.status} className="short" />
+        <TextField label="Credential id" value={draft.keyId} onChange={set('keyId')} errors={err?.fieldErrors.keyId} placeholder="key or user id" />
+        <Button type="submit">Apply</Button>
+      </form>
+      <Async state={state} label="Loading the audit log…">
+        {(page) =>
+          page.audit.length === 0 ? (
+            <Empty>No requests match.</Empty>
+          ) : (
+            <>
+              <p className="muted">
+                Showing {page.audit.length} of {page.total}.
+              </p>
+              <div className="table-wrap">
+                <table className="audit">
+                  <caption className="sr-only">Audit log</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Request</th>
+                      <th scope="col" className="num">
+                        Status
+                      </th>
+                      <th scope="col">Who</th>
+                      {showTenant && <th scope="col">Tenant</th>}
+                      <th scope="col">IP</th>
+                      <th scope="col" className="num">
+                        ms
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.audit.map((a) => (
+                      <tr key={a.id}>
+                        <td className="small nowrap">{fmtDateTime(a.at)}</td>
+                        <td className="mono small">
+                          {a.method} {a.route}
+                        </td>
+                        <td className="num">
+                          <span className={`badge ${a.status >= 500 ? 'badge-err' : a.status >= 400 ? 'badge-warn' : 'badge-ok'}`}>{a.status}</span>
+                        </td>
+                        <td className="small">{who(a)}</td>
+                        {showTenant && <td className="mono small">{a.tenantId?.slice(0, 8) ?? '—'}</td>}
+                        <td className="mono small">{a.ip ?? '—'}</td>
+                        <td className="num small">{a.durationMs}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {page.pagination.has_more && limit < 500 && (
+                <Button variant="secondary" onClick={() => setLimit((l) => Math.min(500, l + PAGE))}>
+                  Show more
+                </Button>
+              )}
+            </>
+          )
+        }
+      </Async>
+    </>
+  );
+}
+
+function who(a: AuditEntry): string {
+  const p = a.principal;
+  if (!p) return 'not authenticated';
+  const kind = p.kind.replace('_', ' ');
+  if (p.keyPrefix) return `${kind} ${p.keyPrefix}…`;
+  if (p.userId) return `${kind} (user ${p.userId.slice(0, 8)})`;
+  return kind;
+}
