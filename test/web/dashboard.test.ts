@@ -126,9 +126,11 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
     await page.locator('[data-testid=overview][data-days="7"]').waitFor();
     assert.ok(page.url().endsWith('/dashboard?days=7'));
 
-    // CSV export (generated in the browser when the API has no CSV).
+    // CSV export: the API's file, saved byte for byte under its own name (the BOM kept for spreadsheets).
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    assert.match(download.suggestedFilename(), /^analytics-.+-\d+d-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
+    assert.ok(csv.startsWith('\uFEFF'), 'the byte-order mark survives the download');
     assert.match(csv.split('\n')[0], /scans/);
     assert.ok(csv.split('\n').length > demo.employees, 'a row per employee at least');
   });

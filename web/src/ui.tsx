@@ -507,24 +507,18 @@ export function fmtAgo(iso: string | null): string {
   return `${Math.floor(s / 86400)} d ago`;
 }
 
-/** Downloads text as a file without a server round trip. */
-export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/**
+ * Saves a file the API answered with (a CSV export) under the name its Content-Disposition gives.
+ * The bytes are kept as they came (a CSV's byte-order mark tells spreadsheets it is UTF-8).
+ */
+export async function downloadResponse(res: Response, fallbackName: string) {
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+  const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = filename;
+  a.download = named?.[1] ?? fallbackName;
   document.body.appendChild(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with '. */
-export function toCsv(header: string[], rows: (string | number | boolean | null)[][]): string {
-  const cell = (v: string | number | boolean | null) => {
-    let s = v === null || v === undefined ? '' : String(v);
-    if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -5,7 +5,7 @@ import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { navigate, useLocation, useTitle } from '../router.tsx';
 import type { Employee, FeedbackItem, Page, Shop } from '../types.ts';
-import { Async, Button, Checkbox, downloadText, Empty, ErrorBox, fmtDateTime, FormError, SelectField, toCsv, useAsync, useSubmit } from '../ui.tsx';
+import { Async, Button, Checkbox, downloadResponse, Empty, ErrorBox, fmtDateTime, FormError, SelectField, useAsync, useSubmit } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -162,23 +162,8 @@ function FeedbackRow({ item: f, onChange }: { item: FeedbackItem; onChange: (f: 
   );
 }
 
+/** Every feedback matching the filters as CSV, from the API (`?format=csv`). */
 async function exportFeedback(tenantId: string, filters: Record<string, string | boolean | undefined>) {
-  const filename = `feedback-${new Date().toISOString().slice(0, 10)}.csv`;
-  try {
-    const res = await api.get<Response>(`/tenants/${tenantId}/feedback${query({ ...filters, format: 'csv' })}`, { raw: true });
-    if ((res.headers.get('content-type') ?? '').includes('csv')) {
-      downloadText(filename, await res.text());
-      return;
-    }
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 400) throw err;
-  }
-  const items = await listAll<FeedbackItem>(`/tenants/${tenantId}/feedback${query(filters)}`, 'feedback', 20_000);
-  downloadText(
-    filename,
-    toCsv(
-      ['createdAt', 'shop', 'employee', 'rating', 'message', 'contact', 'resolved', 'resolvedAt', 'sessionId'],
-      items.map((f) => [f.createdAt, f.shopName, f.employeeName, f.rating, f.message, f.contact, f.resolved, f.resolvedAt, f.sessionId]),
-    ),
-  );
+  const res = await api.get<Response>(`/tenants/${tenantId}/feedback${query({ ...filters, format: 'csv' })}`, { raw: true });
+  await downloadResponse(res, 'feedback.csv');
 }

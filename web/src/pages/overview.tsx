@@ -7,7 +7,7 @@ import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { Link, navigate, useLocation, useTitle } from '../router.tsx';
 import type { Analytics } from '../types.ts';
-import { Async, Button, downloadText, Empty, ErrorBox, fmtNumber, fmtPct, fmtRating, SortableTable, toCsv, useAsync, type Column } from '../ui.tsx';
+import { Async, Button, downloadResponse, Empty, ErrorBox, fmtNumber, fmtPct, fmtRating, SortableTable, useAsync, type Column } from '../ui.tsx';
 
 const WINDOWS = [7, 30, 90] as const;
 
@@ -51,7 +51,7 @@ export function OverviewPage() {
           onClick={async () => {
             setExportError(null);
             try {
-              await exportAnalytics(tenant.id, days, state.data!);
+              await exportAnalytics(tenant.id, days);
             } catch (err) {
               setExportError(err as ApiError);
             }
@@ -164,22 +164,8 @@ function Stat({ label, value, sub }: { label: string; value: string; sub?: React
 
 const METRICS = ['scans', 'ratings', 'positive', 'negative', 'reviewClicks', 'googleClicks', 'xhsClicks', 'feedback', 'averageRating', 'ratingRate', 'reviewRate'] as const;
 
-/** The server's CSV when it offers one (?format=csv), otherwise the same table built here. */
-async function exportAnalytics(tenantId: string, days: number, a: Analytics) {
-  const filename = `analytics-${days}d-${a.to}.csv`;
-  try {
-    const res = await api.get<Response>(`/tenants/${tenantId}/analytics${query({ days, format: 'csv' })}`, { raw: true });
-    if ((res.headers.get('content-type') ?? '').includes('csv')) {
-      downloadText(filename, await res.text());
-      return;
-    }
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 400) throw err;
-  }
-  const rows = [
-    ...a.employees.map((e) => ['employee', e.name, e.shopName, ...METRICS.map((m) => e[m])]),
-    ...a.shops.map((s) => ['shop', s.name, s.name, ...METRICS.map((m) => s[m])]),
-    ...a.daily.map((d) => ['day', d.date, '', ...METRICS.map((m) => d[m])]),
-  ];
-  downloadText(filename, toCsv(['row', 'name', 'shop', ...METRICS], rows));
+/** The per-employee table of the window as CSV, from the API (`?format=csv`). */
+async function exportAnalytics(tenantId: string, days: number) {
+  const res = await api.get<Response>(`/tenants/${tenantId}/analytics${query({ days, format: 'csv' })}`, { raw: true });
+  await downloadResponse(res, `analytics-${days}d.csv`);
 }
