@@ -194,9 +194,8 @@ export class CredentialCache {
     this.pendingLastSeen.add(sessionId);
   }
 
-  /** Writes the pending lastUsedAt and last-seen stamps; called by the periodic flusher. */
   /**
-   * Writes the pending stamps. Flushes run one after another: a caller (shutdown, a test) whose
+   * Writes the pending lastUsedAt and last-seen stamps (the periodic flusher, shutdown, tests). Flushes run one after another: a caller (shutdown, a test) whose
    * flush starts while the timer's is still writing waits for it, so every stamp taken before the
    * call is in the database when it returns.
    */

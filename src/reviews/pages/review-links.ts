@@ -58,6 +58,11 @@ interface Row {
 }
 
 const TTL_MS = 60_000;
+/**
+ * An unknown code is remembered briefly (a flood of bad codes costs no queries); briefly, because
+ * creating an employee announces no change (its insert is one statement without a NOTIFY).
+ */
+const UNKNOWN_TTL_MS = 5_000;
 const MAX_LINKS = 20_000;
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 const PLACE_ID = /^[A-Za-z0-9_-]{10,300}$/;
@@ -173,7 +178,8 @@ export class ReviewLinkCache {
       pending = loadLink(this.db, code)
         .then((link) => {
           if (this.anyGeneration === before) {
-            this.entries.set(code, { link, expires: Date.now() + TTL_MS, generation: this.generationOf(link?.tenantId ?? null) });
+            const expires = Date.now() + (link ? TTL_MS : UNKNOWN_TTL_MS);
+            this.entries.set(code, { link, expires, generation: this.generationOf(link?.tenantId ?? null) });
           }
           return link;
         })
