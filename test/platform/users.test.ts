@@ -2,47 +2,29 @@
 // mail goes through a real local SMTP server) and accept through the reset-password flow, role
 // changes and removal under the owner rules, and removal cutting off sessions and keys at once.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { mintKey } from '../../src/platform/keys.ts';
 import { apiKeys, events, users } from '../../src/platform/schema.ts';
 import { mailOutbox, userTokens } from '../../src/reviews/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId } from '../helpers/assertions.ts';
+import { startSmtpServer, type LocalSmtp, type ReceivedMail } from '../helpers/smtp.ts';
 import { callAs, sessionCookieFrom, signIn, signInRequest, type Browser } from '../helpers/sessions.ts';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-let smtp: SMTPServer;
-const inbox: Received[] = [];
+let smtp: LocalSmtp;
+let inbox: ReceivedMail[];
 let t: TestApp;
 
 before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+  smtp = await startSmtpServer();
+  inbox = smtp.inbox;
+  t = await startTestApp({ SMTP_URL: smtp.url });
 });
 
 after(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 /** The accept-invite link in a received mail (quoted-printable soft breaks undone). */
