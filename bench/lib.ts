@@ -6,6 +6,7 @@ import { createHistogram, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -152,7 +153,8 @@ export async function openRaw(
   target: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; prepare: boolean },
 ): Promise<RawClient> {
   if (target.kind === 'pglite') {
-    const pg = await PGlite.create({ dataDir: target.dataDir });
+    // The migrations create pg_trgm, so the data directory needs it loaded (as src/db/index.ts does).
+    const pg = await PGlite.create({ dataDir: target.dataDir, extensions: { pg_trgm } });
     return {
       kind: 'pglite',
       query: async <T>(text: string, params?: unknown[]) => (await pg.query<T>(text, params)).rows,

@@ -31,6 +31,17 @@ const ANALYTICS_DAYS = 90;
 const REVIEW_VISITS = 5000;
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36';
 
+/** The Work API memory tenant: searchable items in one workspace (orgx-search). */
+const WORK_INITIATIVES = 2000;
+const WORK_WORKSTREAMS_PER_INITIATIVE = 2;
+const WORK_TASKS_PER_WORKSTREAM = 22;
+const WORK_DECISIONS = 6000;
+const WORK_ARTIFACTS = 4000;
+/** Distinct two-word queries orgx-search cycles through (each taken from a seeded title). */
+const WORK_QUERIES = 500;
+/** The Work API live tenant: initiatives in play (live-initiatives), each with a workstream (create-task). */
+const LIVE_INITIATIVES = 60;
+
 /** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
 const SEED_CHUNK = 5000;
 
@@ -56,6 +67,10 @@ export interface Fixture {
   platformKey: BenchKey;
   /** The public review page: an employee's code, a returning visitor's cookie, and open visits to rate in. */
   reviewPage: { code: string; returningCookie: string; visits: { cookie: string; csrf: string }[] };
+  /** Work API: a workspace of LIVE_INITIATIVES active initiatives with one workstream each, and its key. */
+  work: { tenantId: string; key: BenchKey; workstreamIds: string[] };
+  /** Work API memory: a workspace of ~100,000 searchable items, its key, and two-word queries. */
+  memory: { tenantId: string; key: BenchKey; items: number; queries: string[] };
   /** A short random tag of this run, so names made during the run never collide with another's. */
   runTag: string;
   /** What seeding made and how long it took, for the log and the JSON. */
@@ -232,6 +247,130 @@ async function seedReviewPage(db: Db, secret: string, runTag: string): Promise<F
   };
 }
 
+// ---- Work API ----
+
+/** The live workspace: LIVE_INITIATIVES active initiatives, each with one ready workstream. */
+async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
+  const tenant = await createTenant(db, { slug: `bench-work-${runTag}`, name: 'Bench Work Co', vertical: 'clinic' });
+  const key = await benchKey(db, tenant.id, 'bench work');
+  const now = Date.now();
+  const initiatives = Array.from({ length: LIVE_INITIATIVES }, (_, i) => ({ id: uuidv7(now - (LIVE_INITIATIVES - i) * 1000), n: i + 1 }));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  await bulkInsert(
+    db,
+    'initiatives',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['title', 'text'], ['summary', 'text'], ['status', 'text'], ['priority', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    initiatives.map((x) => [tenant.id, x.id, `Initiative ${x.n}`, `Goals and scope of initiative ${x.n}`, 'active', 'medium', iso(now - (LIVE_INITIATIVES - x.n) * 1000), iso(now)]),
+  );
+  const workstreamIds = initiatives.map(() => uuidv7());
+  await bulkInsert(
+    db,
+    'workstreams',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text']],
+    initiatives.map((x, i) => [tenant.id, workstreamIds[i], x.id, 'Delivery', 'ready']),
+  );
+  return { tenantId: tenant.id, key, workstreamIds };
+}
+
+/** Words of the memory corpus: common work words, then generated ones (a long tail, as real text has). */
+function vocabulary(r: ReturnType<typeof prng>): string[] {
+  const common = `launch pricing invoice billing customer onboarding churn campaign landing page email headline budget vendor contract security audit
+    compliance privacy policy deploy pipeline release rollback latency database migration index backup dashboard report metrics funnel retention
+    hiring interview roadmap quarter strategy partner integration webhook payment checkout refund support ticket escalation outage incident
+    review approval design prototype research survey feedback analytics forecast revenue margin inventory shipping warehouse supplier legal`
+    .split(/\s+/)
+    .filter(Boolean);
+  const syllables = ['ka', 'lo', 'mi', 'ren', 'tor', 'vel', 'sin', 'dar', 'po', 'quen', 'bri', 'sto', 'fal', 'nex', 'or', 'ul', 'tra', 'mon', 'ze', 'gar'];
+  const words = new Set(common);
+  while (words.size < 1000) words.add(Array.from({ length: r.int(2, 3) }, () => r.pick(syllables)).join(''));
+  return [...words];
+}
+
+/**
+ * The memory workspace: WORK_INITIATIVES initiatives × WORK_WORKSTREAMS_PER_INITIATIVE
+ * workstreams × WORK_TASKS_PER_WORKSTREAM tasks, WORK_DECISIONS decisions and WORK_ARTIFACTS
+ * artifacts (100,000 searchable items), titles of 4–7 and bodies of 12–30 words from a 1,000-word
+ * vocabulary; and WORK_QUERIES two-word queries, each two adjacent, different words of a seeded title.
+ */
+async function seedWorkMemory(db: Db, runTag: string): Promise<Fixture['memory']> {
+  const tenant = await createTenant(db, { slug: `bench-memory-${runTag}`, name: 'Bench Memory Co', vertical: 'clinic' });
+  const key = await benchKey(db, tenant.id, 'bench memory');
+  const r = prng(7);
+  const vocab = vocabulary(r);
+  const words = (lo: number, hi: number) => Array.from({ length: r.int(lo, hi) }, () => r.pick(vocab)).join(' ');
+  const title = () => {
+    const t = words(4, 7);
+    return t[0].toUpperCase() + t.slice(1);
+  };
+  const now = Date.now();
+  const at = () => new Date(now - r.int(0, 180 * 24 * 60) * 60_000).toISOString();
+  const t = tenant.id;
+
+  const initiatives = Array.from({ length: WORK_INITIATIVES }, () => ({ id: uuidv7(), title: title(), at: at() }));
+  const workstreams = initiatives.flatMap((i) => Array.from({ length: WORK_WORKSTREAMS_PER_INITIATIVE }, (_, k) => ({ id: uuidv7(), initiativeId: i.id, name: `Stream ${k + 1}` })));
+  const taskRows: unknown[][] = [];
+  const titles: string[] = [];
+  const counts = new Map<string, { tasks: number; done: number }>();
+  for (const w of workstreams) {
+    const c = counts.get(w.initiativeId) ?? { tasks: 0, done: 0 };
+    for (let k = 0; k < WORK_TASKS_PER_WORKSTREAM; k++) {
+      const status = r.pick(['todo', 'todo', 'in_progress', 'done', 'done', 'blocked'] as const);
+      const tt = title();
+      titles.push(tt);
+      const when = at();
+      taskRows.push([t, uuidv7(), w.initiativeId, w.id, tt, words(12, 30), status, r.pick(['low', 'medium', 'high']), k + 1, when, when]);
+      c.tasks++;
+      if (status === 'done') c.done++;
+    }
+    counts.set(w.initiativeId, c);
+  }
+  await bulkInsert(
+    db,
+    'initiatives',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['title', 'text'], ['summary', 'text'], ['status', 'text'], ['priority', 'text'], ['task_count', 'int'], ['done_count', 'int'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    initiatives.map((i) => [t, i.id, i.title, words(12, 30), r.pick(['active', 'active', 'draft', 'at_risk', 'completed']), 'medium', counts.get(i.id)!.tasks, counts.get(i.id)!.done, i.at, i.at]),
+  );
+  await bulkInsert(
+    db,
+    'workstreams',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int']],
+    workstreams.map((w) => [t, w.id, w.initiativeId, w.name, 'active', WORK_TASKS_PER_WORKSTREAM]),
+  );
+  await bulkInsert(
+    db,
+    'tasks',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['workstream_id', 'uuid'], ['title', 'text'], ['description', 'text'], ['status', 'text'], ['priority', 'text'], ['sequence', 'int'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    taskRows,
+  );
+  await bulkInsert(
+    db,
+    'decisions',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['title', 'text'], ['summary', 'text'], ['urgency', 'text'], ['status', 'text'], ['initiative_id', 'uuid'], ['requested_by_type', 'text'], ['due_at', 'timestamptz'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    Array.from({ length: WORK_DECISIONS }, () => {
+      const when = at();
+      return [t, uuidv7(), title(), words(12, 30), r.pick(['low', 'medium', 'high', 'critical']), r.pick(['pending', 'approved', 'rejected']), r.pick(initiatives).id, 'agent', when, when, when];
+    }),
+  );
+  await bulkInsert(
+    db,
+    'artifacts',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['entity_type', 'text'], ['entity_id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['artifact_type', 'text'], ['artifact_url', 'text'], ['preview_markdown', 'text'], ['status', 'text'], ['created_by_type', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    Array.from({ length: WORK_ARTIFACTS }, (_, k) => {
+      const i = r.pick(initiatives);
+      const when = at();
+      return [t, uuidv7(), 'initiative', i.id, i.id, title(), 'document', `https://files.example.com/${k}`, words(12, 30), r.pick(['draft', 'in_review', 'approved']), 'agent', when, when];
+    }),
+  );
+  // Two different words (a title may repeat one, and "x x" is a one-word query).
+  const queries: string[] = [];
+  while (queries.length < WORK_QUERIES) {
+    const w = r.pick(titles).toLowerCase().split(' ');
+    const a = r.int(0, w.length - 2);
+    if (w[a] !== w[a + 1]) queries.push(`${w[a]} ${w[a + 1]}`);
+  }
+  return { tenantId: t, key, items: initiatives.length + taskRows.length + WORK_DECISIONS + WORK_ARTIFACTS, queries };
+}
+
 /** Seeds a migrated, otherwise empty database (the server is not running yet, and will use `secret`). */
 export async function seed(db: Db, secret: string): Promise<Fixture> {
   const runTag = Math.random().toString(36).slice(2, 8);
@@ -315,11 +454,16 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   );
   await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, anSessions);
   const reviewPage = await seedReviewPage(db, secret, runTag);
-  await db.execute(sql`analyze`); // fresh statistics, as a long-lived database would have
+  const work = await seedWorkLive(db, runTag);
+  const memory = await seedWorkMemory(db, runTag);
+  // Fresh statistics, and the GIN indexes' pending lists merged (bulk inserts land there, and every
+  // search would scan them), as autovacuum keeps a long-lived database.
+  await db.execute(sql`vacuum analyze`);
 
   seeded.reviewSessions = fbRows.length + anSessions.length;
   seeded.funnelDailyRows = rollups.length;
   seeded.employees = fbStaff.employees.length + anStaff.employees.length;
+  seeded.workItems = memory.items;
   seeded.ms = Math.round(performance.now() - t0);
   return {
     tenantId: tenant.id,
@@ -329,6 +473,8 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
     analytics: { tenantId: anTenant.id, key: anKey, employees: anStaff.employees.length, rollupRows: rollups.length, feedbackSessions: anSessions.length },
     platformKey,
     reviewPage,
+    work,
+    memory,
     runTag,
     seeded,
   };
@@ -478,5 +624,39 @@ export const scenarios: Scenario[] = [
       };
     },
     targets: { postgres: { minRps: 1500 } },
+  },
+  {
+    name: 'live-initiatives',
+    description: `GET /api/client/live/initiatives (Work API, OrgX contract) for a workspace of ${LIVE_INITIATIVES} active initiatives: auth, the workspace, a page of 50 and the count (two prepared statements).`,
+    method: 'GET',
+    path: () => '/api/client/live/initiatives',
+    credential: (f) => f.work.key,
+    auditedRoute: '/api/client/live/initiatives',
+    targets: { postgres: { minRps: 5000 } },
+  },
+  {
+    name: 'orgx-search',
+    description: `POST /api/client/tools/execute {tool_id: orgx_search, args: {query, limit: 10}} over ${(
+      WORK_INITIATIVES * (1 + WORK_WORKSTREAMS_PER_INITIATIVE * WORK_TASKS_PER_WORKSTREAM) + WORK_DECISIONS + WORK_ARTIFACTS
+    ).toLocaleString('en-US')} items (initiatives, tasks, decisions, artifacts) of one workspace, cycling over ${WORK_QUERIES} two-word queries: full text (GIN) or substring (trigram GIN), ranked, snippets for the top 10, and the total. 20 connections.`,
+    method: 'POST',
+    path: () => '/api/client/tools/execute',
+    credential: (f) => f.memory.key,
+    bodyEach: (f, n) => ({ tool_id: 'orgx_search', args: { query: f.memory.queries[n % f.memory.queries.length], limit: 10 } }),
+    // The p99 target is about the search, not the queue: at 50 connections a request waits for
+    // 49 others on two cores whatever the query costs.
+    connections: 20,
+    auditedRoute: '/api/client/tools/execute',
+    targets: { postgres: { minRps: 300, maxP99Ms: 100 } },
+  },
+  {
+    name: 'create-task',
+    description: `POST /api/client/tasks {workstream_id, title} cycling over ${LIVE_INITIATIVES} workstreams of different initiatives: validation, one transaction (initiative row lock, checks, next sequence, insert, counts, task.created and initiative.updated events), a 201 with the task.`,
+    method: 'POST',
+    path: () => '/api/client/tasks',
+    credential: (f) => f.work.key,
+    bodyEach: (f, n) => ({ workstream_id: f.work.workstreamIds[n % f.work.workstreamIds.length], title: `Bench task ${n}` }),
+    auditedRoute: '/api/client/tasks',
+    targets: { postgres: { minRps: 2000 } },
   },
 ];

@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './platform/routes/api-keys.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { auditRoutes } from './platform/routes/audit.ts';
 import { authRoutes } from './platform/routes/auth.ts';
+import { personalKeyRoutes } from './platform/routes/personal-keys.ts';
 import { platformRoutes } from './platform/routes/platform.ts';
 import { userRoutes } from './platform/routes/users.ts';
 import { reviewsRoutes } from './reviews/routes/index.ts';
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   auditRoutes(app, rt);
   platformRoutes(app, rt);
   authRoutes(app, rt);
+  personalKeyRoutes(app, rt);
   userRoutes(app, rt);
   reviewsRoutes(app, rt);
   workRoutes(app, rt);

@@ -17,6 +17,7 @@ const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PUBLIC_SUBMISSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   WORK_DISPATCHES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  WORK_QUALITY_THRESHOLD: z.coerce.number().min(1).max(5).default(3),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(3000),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -48,6 +49,8 @@ export interface Config {
   publicSubmissionsPerMinute: number;
   /** Agent dispatches per workspace and UTC hour (the Work API's dispatch bucket). */
   workDispatchesPerHour: number;
+  /** The spawn quality gate: the mean score (1–5) of an agent's last 20 scored runs must reach this. */
+  workQualityThreshold: number;
   flushIntervalMs: number;
   keyCacheTtlMs: number;
   smtpUrl: string | undefined;
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     publicSubmissionsPerMinute: e.PUBLIC_SUBMISSIONS_PER_MINUTE,
     workDispatchesPerHour: e.WORK_DISPATCHES_PER_HOUR,
+    workQualityThreshold: e.WORK_QUALITY_THRESHOLD,
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     smtpUrl: e.SMTP_URL,

@@ -211,7 +211,7 @@ async function checkCanStart(tx: Db, tenantId: string, initiative: InitiativeRow
  * counts, auto-continues the workstream and settles milestones, workstreams and the initiative.
  * Writes the task's own event (task.completed, or task.updated) before those of the cascade.
  */
-async function applyTaskAction(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow, action: TaskAction, now: Date, extra: Record<string, unknown>) {
+export async function applyTaskAction(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow, action: TaskAction, now: Date, extra: Record<string, unknown>) {
   const status = nextStatus('task', TASK_ACTIONS, action, row.status);
   const starts = (status === 'in_progress' || status === 'done') && row.status !== 'in_progress';
   if (starts) await checkCanStart(tx, tenantId, initiative, row);

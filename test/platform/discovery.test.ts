@@ -141,8 +141,10 @@ describe('GET /api/v1/openapi', () => {
       assert.deepEqual(op.security, [{ bearerAuth: [] }], name);
       const capability = operations.find((o) => o.id === op.operationId)!;
       assert.ok(capability, `${name} is a known operation`);
-      assert.ok(ALL_PERMISSIONS.includes(capability.permission!), `${name} declares a known permission`);
-      assert.ok(op.description.includes(`\`${capability.permission}\``), `${name} says it needs ${capability.permission}`);
+      // null: any valid credential (ANY_CREDENTIAL, e.g. the Work API's bootstrap), and it says so.
+      if (capability.permission === null) assert.ok(op.description.includes('Any valid key.'), `${name} says any key will do`);
+      else assert.ok(ALL_PERMISSIONS.includes(capability.permission), `${name} declares a known permission`);
+      if (capability.permission !== null) assert.ok(op.description.includes(`\`${capability.permission}\``), `${name} says it needs ${capability.permission}`);
       const codes = Object.keys(op.responses);
       assert.ok(codes.some((c) => /^2\d\d$/.test(c)), `${name} has a success response`);
       // Each surface documents its own error body: the Work API (/api/client) has the OrgX shapes.
@@ -262,7 +264,7 @@ describe('GET /.well-known/agent.json', () => {
       assert.equal(op.operationId, c.id);
       assert.equal(op.summary, c.summary);
       assert.ok(c.summary.length > 3 && !c.summary.includes('\n'), 'a one-line summary');
-      assert.ok(ALL_PERMISSIONS.includes(c.permission), `${c.id}: ${c.permission}`);
+      assert.ok(c.permission === null || ALL_PERMISSIONS.includes(c.permission), `${c.id}: ${c.permission}`);
     }
     for (const o of ops) {
       assert.ok(caps.some((c) => c.method === o.method && c.path === o.path), `${sig(o.method, o.path)} is a capability`);

@@ -233,12 +233,13 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
 
   test('API keys: create with defaults → shown once → works with fetch → revoke with confirmation → 401', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
-    assert.equal(await page.getByLabel('Hourly limit').inputValue(), '1000');
-    const boxes = page.locator('fieldset.perms input[type=checkbox]');
+    const tenantKeys = page.getByTestId('tenant-keys');
+    assert.equal(await tenantKeys.getByLabel('Hourly limit').inputValue(), '1000');
+    const boxes = tenantKeys.locator('fieldset.perms input[type=checkbox]');
     assert.ok((await boxes.count()) >= 17);
-    assert.equal(await page.locator('fieldset.perms input[type=checkbox]:not(:checked)').count(), 0, 'all permissions by default');
-    await page.getByLabel('Name').fill('CRM sync');
-    await page.getByRole('button', { name: 'Create key' }).click();
+    assert.equal(await tenantKeys.locator('fieldset.perms input[type=checkbox]:not(:checked)').count(), 0, 'all permissions by default');
+    await tenantKeys.getByLabel('Name').fill('CRM sync');
+    await tenantKeys.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.locator('input[data-secret]').inputValue();
     assert.match(secret, /^orgstack_sk_tnt_/);
     assert.match(await textOf(page, '.secret .alert-warn'), /only this once/);
@@ -365,8 +366,8 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
 
     await mp.getByRole('link', { name: 'API keys' }).click();
     await mp.getByText('can view this page but not change it').waitFor();
-    await mp.getByLabel('Name').fill('Sneaky');
-    await mp.getByRole('button', { name: 'Create key' }).click();
+    await mp.getByTestId('tenant-keys').getByLabel('Name').fill('Sneaky');
+    await mp.getByTestId('tenant-keys').getByRole('button', { name: 'Create key' }).click();
     const alert = mp.locator('.alert-error');
     await alert.waitFor();
     assert.match((await alert.textContent())!, /keys:write/);

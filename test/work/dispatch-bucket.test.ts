@@ -1,6 +1,6 @@
 // The dispatch bucket (work-api.md §2): dispatches a workspace's clients made this UTC hour,
-// counted from the runs themselves. No route dispatches yet (runs come later), so the service
-// functions are called directly, on the test app's database.
+// counted from the runs themselves. The bucket's own arithmetic is tested here through its service
+// functions, on the test app's database; dispatch through HTTP (POST /runs) is in runs.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';

@@ -47,6 +47,11 @@ async function errorOf(res: Response): Promise<ApiError> {
   } catch {
     // Not our JSON (a proxy's page, an empty body): the status says enough.
   }
+  // The Work API (/api/client) nests its error: { error: { code, message, request_id, details: { fields } } }.
+  if (body.error && typeof body.error === 'object') {
+    const e = body.error as { code?: unknown; message?: unknown; request_id?: unknown; details?: { fields?: unknown } };
+    body = { error: e.message, code: e.code, fieldErrors: e.details?.fields, requestId: e.request_id };
+  }
   const retry = Number(res.headers.get('retry-after'));
   const message =
     typeof body.error === 'string' && body.error ? body.error : (FALLBACK[res.status] ?? `The server answered ${res.status}. Try again.`);
@@ -66,13 +71,17 @@ export interface RequestOptions {
   raw?: boolean;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+export function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  return send<T>(BASE, method, path, body, opts);
+}
+
+async function send<T>(base: string, method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(BASE + path, {
+    res = await fetch(base + path, {
       method,
       headers,
       credentials: 'same-origin',
@@ -85,7 +94,8 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   }
   if (!res.ok) {
     const err = await errorOf(res);
-    const authCall = path.startsWith('/auth/');
+    // The sign-in surface answers 401 as part of its job; personal keys (/auth/keys) are ordinary calls.
+    const authCall = base === BASE && path.startsWith('/auth/') && !path.startsWith('/auth/keys');
     if (!authCall && (err.status === 401 || err.code === 'password_change_required')) onAuthError(err);
     throw err;
   }
@@ -100,6 +110,13 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
+};
+
+/** The Work API (/api/client): the same session cookie and CSRF token, its own error shape. */
+export const CLIENT_BASE = '/api/client';
+export const client = {
+  get: <T>(path: string, opts?: RequestOptions) => send<T>(CLIENT_BASE, 'GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown) => send<T>(CLIENT_BASE, 'POST', path, body ?? {}),
 };
 
 /** `?a=1&b=2` from the defined values, or '' when there are none. */

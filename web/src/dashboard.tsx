@@ -5,8 +5,10 @@ import { api } from './api.ts';
 import { Shell, type NavItem } from './layout.tsx';
 import { ApiKeysPage } from './pages/api-keys.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { DecisionsPage } from './pages/decisions.tsx';
 import { EmployeesPage } from './pages/employees.tsx';
 import { FeedbackPage } from './pages/feedback.tsx';
+import { InitiativePage, InitiativesPage } from './pages/initiatives.tsx';
 import { NotFound } from './pages/not-found.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -38,6 +40,8 @@ export const NAV: NavItem[] = [
   { to: '/dashboard/shops', label: 'Shops' },
   { to: '/dashboard/templates', label: 'Templates' },
   { to: '/dashboard/feedback', label: 'Feedback' },
+  { to: '/dashboard/initiatives', label: 'Initiatives' },
+  { to: '/dashboard/decisions', label: 'Decisions' },
   { to: '/dashboard/api-keys', label: 'API keys' },
   { to: '/dashboard/settings', label: 'Settings' },
   { to: '/dashboard/users', label: 'Users' },
@@ -65,6 +69,9 @@ export function Dashboard() {
             { path: '/dashboard/shops', render: () => <ShopsPage /> },
             { path: '/dashboard/templates', render: () => <TemplatesPage /> },
             { path: '/dashboard/feedback', render: () => <FeedbackPage /> },
+            { path: '/dashboard/initiatives', render: () => <InitiativesPage /> },
+            { path: '/dashboard/initiatives/:id', render: (p) => <InitiativePage key={p.id} id={p.id} /> },
+            { path: '/dashboard/decisions', render: () => <DecisionsPage /> },
             { path: '/dashboard/api-keys', render: () => <ApiKeysPage /> },
             { path: '/dashboard/settings', render: () => <SettingsPage /> },
             { path: '/dashboard/users', render: () => <UsersPage /> },

@@ -11,7 +11,22 @@ interface Minted {
   key: string | null;
 }
 
-export function KeyManager({ basePath, permissions, defaultLimit, kindLabel }: { basePath: string; permissions: readonly string[]; defaultLimit: number; kindLabel: string }) {
+export function KeyManager({
+  basePath,
+  permissions,
+  defaultLimit,
+  kindLabel,
+  listTitle = 'Keys',
+  canRoll = true,
+}: {
+  basePath: string;
+  permissions: readonly string[];
+  defaultLimit: number;
+  kindLabel: string;
+  listTitle?: string;
+  /** Personal keys have no roll: a person revokes and creates. */
+  canRoll?: boolean;
+}) {
   const state = useAsync(() => listAll<ApiKey>(basePath, 'apiKeys'), [basePath]);
   const [shown, setShown] = useState<{ key: string; name: string | null; rolled: boolean } | null>(null);
   const upsert = (changed: ApiKey[]) =>
@@ -49,7 +64,7 @@ export function KeyManager({ basePath, permissions, defaultLimit, kindLabel }: {
         />
       )}
       <section className="card">
-        <h2>Keys</h2>
+        <h2>{listTitle}</h2>
         <Async state={state} label="Loading keys…">
           {(keys) =>
             keys.length === 0 ? (
@@ -59,6 +74,7 @@ export function KeyManager({ basePath, permissions, defaultLimit, kindLabel }: {
                 keys={keys}
                 basePath={basePath}
                 allPermissions={permissions}
+                canRoll={canRoll}
                 onChange={upsert}
                 onRolled={(m, previous) => {
                   upsert([m.apiKey, previous]);
@@ -171,12 +187,14 @@ function KeyTable({
   keys,
   basePath,
   allPermissions,
+  canRoll,
   onChange,
   onRolled,
 }: {
   keys: ApiKey[];
   basePath: string;
   allPermissions: readonly string[];
+  canRoll: boolean;
   onChange: (k: ApiKey[]) => void;
   onRolled: (m: Minted, previous: ApiKey) => void;
 }) {
@@ -225,9 +243,11 @@ function KeyTable({
                   <td className="row-actions">
                     {live && (
                       <>
-                        <Button variant="secondary" className="btn-small" onClick={() => setRolling(k)} aria-label={`Roll ${k.name ?? k.prefix}`}>
-                          Roll
-                        </Button>
+                        {canRoll && (
+                          <Button variant="secondary" className="btn-small" onClick={() => setRolling(k)} aria-label={`Roll ${k.name ?? k.prefix}`}>
+                            Roll
+                          </Button>
+                        )}
                         <Button variant="danger" className="btn-small" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name ?? k.prefix}`}>
                           Revoke
                         </Button>
