@@ -1,10 +1,14 @@
 // GET /api/client/live/initiatives (work-api.md §4, [contract]): the workspace's initiatives that
 // are still in play — everything but archived and cancelled ones — newest first, or the one
 // initiative `id` names (whatever its status). Polled by every connected client, so it is two
-// prepared, indexed statements: the page and the count.
+// prepared, indexed statements (the page and the count), and each page is kept per node for
+// LIVE_FRESH_MS: dropped at once when this node changes the workspace's work (workChanged), and
+// within LIVE_FRESH_MS after a change made on another node.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedQuery } from '../db/index.ts';
+import { BoundedMap } from '../platform/bounded-map.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
+import type { Runtime } from '../platform/runtime.ts';
 import { initiatives } from './schema.ts';
 import { initiativeColumns, initiativeView, type InitiativeView } from './views.ts';
 
@@ -37,11 +41,39 @@ const oneInitiative = preparedQuery((db) =>
     .prepare('work_live_initiative'),
 );
 
+const LIVE_FRESH_MS = 1000;
+/** Pages kept per node (a page of 50 is some 20 KB): bounds memory. */
+const MAX_PAGES = 1000;
+
+export interface LivePage {
+  items: InitiativeView[];
+  total: number;
+}
+
+interface NodeState {
+  pages: BoundedMap<string, { page: LivePage; version: number; at: number }>;
+  /** Per workspace, bumped by every committed change of its work made through this node. */
+  versions: Map<string, number>;
+}
+const nodes = new WeakMap<Runtime, NodeState>();
+
+function nodeOf(rt: Runtime): NodeState {
+  let n = nodes.get(rt);
+  if (!n) nodes.set(rt, (n = { pages: new BoundedMap(MAX_PAGES), versions: new Map() }));
+  return n;
+}
+
+/** The workspace's work changed (called once the change committed): its cached pages are out of date. */
+export function workChanged(rt: Runtime, workspaceId: string): void {
+  const { versions } = nodeOf(rt);
+  versions.set(workspaceId, (versions.get(workspaceId) ?? 0) + 1);
+}
+
 export async function liveInitiatives(
   ctx: ServiceContext,
   workspaceId: string,
   q: { limit: number; offset: number; id?: string },
-): Promise<{ items: InitiativeView[]; total: number }> {
+): Promise<LivePage> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
   const db = ctx.rt.db;
   if (q.id !== undefined) {
@@ -50,6 +82,13 @@ export async function liveInitiatives(
     const rows = await oneInitiative(db).execute({ t, id: q.id.toLowerCase() });
     return { items: rows.slice(q.offset, q.offset + q.limit).map(initiativeView), total: rows.length };
   }
+  const node = nodeOf(ctx.rt);
+  const key = `${t}|${q.limit}|${q.offset}`;
+  const version = node.versions.get(t) ?? 0;
+  const hit = node.pages.get(key);
+  if (hit && hit.version === version && Date.now() - hit.at < LIVE_FRESH_MS) return hit.page;
   const [rows, [{ n }]] = await Promise.all([livePage(db).execute({ t, limit: q.limit, offset: q.offset }), liveCount(db).execute({ t })]);
-  return { items: rows.map(initiativeView), total: n };
+  const page = { items: rows.map(initiativeView), total: n };
+  node.pages.set(key, { page, version, at: Date.now() });
+  return page;
 }

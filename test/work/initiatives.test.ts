@@ -328,6 +328,24 @@ describe('GET /api/client/live/initiatives', () => {
     }
   });
 
+  test('pages are kept briefly per node: a write through the API shows at once, a change made on another node within a second', async () => {
+    const { tenantId, w } = await workspace();
+    const live = async () => (await w.call('GET', '/api/client/live/initiatives')).json().initiatives as { id: string; title: string }[];
+    const a = await w.create('initiatives', { title: 'First' });
+    assert.deepEqual((await live()).map((i) => i.id), [a.id]);
+    const b = await w.create('initiatives', { title: 'Second' });
+    assert.deepEqual((await live()).map((i) => i.id), [b.id, a.id], 'a write through this node drops its cached pages');
+    await w.ok('PATCH', `/api/client/initiatives/${a.id}`, { title: 'Renamed here' });
+    assert.equal((await live())[1].title, 'Renamed here');
+    // Another node's change, as this node sees it: in the database, with no write through this node.
+    await t.rt.db.update(initiatives).set({ title: 'Renamed elsewhere' }).where(and(eq(initiatives.tenantId, tenantId), eq(initiatives.id, a.id)));
+    const since = Date.now();
+    while ((await live())[1].title !== 'Renamed elsewhere') {
+      assert.ok(Date.now() - since < 2000, 'seen within the page lifetime (1 s)');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
   test('needs initiatives:read (403 structured), and a key (401 simple)', async () => {
     const { key } = await t.tenantWithKey({ permissions: ['decisions:read'] });
     assertWorkError(await t.call('GET', '/api/client/live/initiatives', { key }), 403, 'forbidden');

@@ -7,7 +7,11 @@ import { WORK_PREFIX, workErrorResponse } from '../../platform/http-errors.ts';
 import { pageInfo, type Page } from '../../platform/pagination.ts';
 import type { ServiceContext } from '../../platform/principal.ts';
 import type { Runtime } from '../../platform/runtime.ts';
+import { workChanged } from '../live.ts';
 import { resolveWorkspace } from '../workspace.ts';
+
+/** The workspace each request acted in, for the after-change hook below. */
+const workspaceOfRequest = new WeakMap<FastifyRequest, string>();
 
 /** The route's service context and workspace: `workspace_id` from the query, or a POST body. */
 export async function workContext(req: FastifyRequest, rt: Runtime): Promise<{ ctx: ServiceContext; ws: string }> {
@@ -15,7 +19,21 @@ export async function workContext(req: FastifyRequest, rt: Runtime): Promise<{ c
   const query = (req.query ?? {}) as { workspace_id?: string };
   const body = req.method === 'POST' && req.body && typeof req.body === 'object' ? (req.body as { workspace_id?: unknown }) : {};
   const requested = query.workspace_id ?? (typeof body.workspace_id === 'string' ? body.workspace_id : undefined);
-  return { ctx, ws: await resolveWorkspace(ctx, requested) };
+  const ws = await resolveWorkspace(ctx, requested);
+  workspaceOfRequest.set(req, ws);
+  return { ctx, ws };
+}
+
+/**
+ * A successful write of the Work API has committed by the time its answer is sent: the
+ * workspace's cached live pages on this node are out of date from then on.
+ */
+export function dropLivePagesAfterWrites(app: FastifyInstance, rt: Runtime) {
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    const ws = workspaceOfRequest.get(request);
+    if (ws) workChanged(rt, ws);
+  });
 }
 
 /** `?status=a,b`: one or more of `statuses`, comma-separated. */

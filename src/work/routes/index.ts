@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../platform/runtime.ts';
 import { artifactRoutes } from './artifacts.ts';
-import { echoOrgxVersion } from './common.ts';
+import { dropLivePagesAfterWrites, echoOrgxVersion } from './common.ts';
 import { agentLiveRoutes } from './agent-live.ts';
 import { agentRoutes } from './agents.ts';
 import { decisionRoutes } from './decisions.ts';
@@ -16,6 +16,7 @@ import { workstreamRoutes } from './workstreams.ts';
 
 export function workRoutes(app: FastifyInstance, rt: Runtime) {
   echoOrgxVersion(app);
+  dropLivePagesAfterWrites(app, rt);
   liveRoutes(app, rt);
   initiativeRoutes(app, rt);
   workstreamRoutes(app, rt);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageInfo, paginationSchema } from '../../platform/pagination.ts';
@@ -25,10 +25,18 @@ export function liveRoutes(app: FastifyInstance, rt: Runtime) {
         response: { 200: z.object({ initiatives: z.array(initiativeSchema), total: z.number().int(), pagination: paginationSchema }) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { ctx, ws } = await workContext(req, rt);
-      const { items, total } = await liveInitiatives(ctx, ws, req.query);
-      return { initiatives: items, ...pageInfo(req.query, total) };
+      const page = await liveInitiatives(ctx, ws, req.query);
+      // Pages are cached (liveInitiatives) and never mutated: each is validated and serialized
+      // once by this route's schema, then its JSON is reused.
+      let body = serialized.get(page);
+      if (body === undefined) {
+        serialized.set(page, (body = reply.serializeInput({ initiatives: page.items, ...pageInfo(req.query, page.total) }, '200') as string));
+      }
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     },
   );
 }
+
+const serialized = new WeakMap<object, string>();
