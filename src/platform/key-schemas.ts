@@ -5,6 +5,20 @@ import { ALL_PERMISSIONS } from './permissions.ts';
 /** How long a rolled key keeps working beside its replacement unless the caller says otherwise. */
 export const DEFAULT_ROLL_OVERLAP_SECONDS = 24 * 3600;
 
+const apiKeyExample = {
+  id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
+  kind: 'tenant',
+  tenantId: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61',
+  name: 'CRM sync',
+  prefix: 'orgstack_sk_tnt_Ab3dEf9h',
+  permissions: ['employees:read', 'feedback:read'],
+  hourlyLimit: 1000,
+  createdAt: '2026-11-01T09:30:00.000Z',
+  lastUsedAt: null,
+  expiresAt: null,
+  revokedAt: null,
+};
+
 export const apiKeySchema = z
   .object({
     id: z.uuid(),
@@ -19,22 +33,7 @@ export const apiKeySchema = z
     expiresAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
   })
-  .meta({
-    id: 'ApiKey',
-    example: {
-      id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
-      kind: 'tenant',
-      tenantId: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61',
-      name: 'CRM sync',
-      prefix: 'orgstack_sk_tnt_Ab3dEf9h',
-      permissions: ['employees:read', 'feedback:read'],
-      hourlyLimit: 1000,
-      createdAt: '2026-11-01T09:30:00.000Z',
-      lastUsedAt: null,
-      expiresAt: null,
-      revokedAt: null,
-    },
-  });
+  .meta({ id: 'ApiKey', example: apiKeyExample });
 
 /** A key in a list: the key plus its use this hour (not part of the creation response). */
 export const apiKeyListItemSchema = apiKeySchema
@@ -45,23 +44,7 @@ export const apiKeyListItemSchema = apiKeySchema
       .min(0)
       .describe('Requests counted in the current UTC hour (0 when unused); requests other nodes have not flushed yet show within seconds'),
   })
-  .meta({
-    id: 'ApiKeyListItem',
-    example: {
-      id: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60',
-      kind: 'tenant',
-      tenantId: '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61',
-      name: 'CRM sync',
-      prefix: 'orgstack_sk_tnt_Ab3dEf9h',
-      permissions: ['employees:read', 'feedback:read'],
-      hourlyLimit: 1000,
-      createdAt: '2026-11-01T09:30:00.000Z',
-      lastUsedAt: '2026-11-22T10:14:03.000Z',
-      expiresAt: null,
-      revokedAt: null,
-      requestsThisHour: 42,
-    },
-  });
+  .meta({ id: 'ApiKeyListItem', example: { ...apiKeyExample, lastUsedAt: '2026-11-22T10:14:03.000Z', requestsThisHour: 42 } });
 
 export const createKeyBodySchema = z
   .strictObject({
