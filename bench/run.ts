@@ -126,32 +126,31 @@ const connectionsOf = (s: Scenario) => s.connections ?? settings.connections;
 
 async function cannon(s: Scenario, f: Fixture, base: string, seconds: number, counter: { n: number }): Promise<Result> {
   const body = s.body?.(f);
-  const dynamic = s.bodyEach !== undefined;
   const key = s.credential?.(f);
+  // A fresh request each time (a JSON body of its own, or its own headers and raw body).
+  const each = s.bodyEach ? (n: number) => ({ headers: {}, body: JSON.stringify(s.bodyEach!(f, n)) }) : s.requestEach ? (n: number) => s.requestEach!(f, n) : null;
   return await autocannon({
     url: base + s.path(f),
     title: s.name,
     method: s.method,
     headers: {
-      ...(body !== undefined || dynamic ? { 'content-type': 'application/json' } : {}),
+      ...(body !== undefined || s.bodyEach ? { 'content-type': 'application/json' } : {}),
       ...(key ? { authorization: `Bearer ${key.secret}` } : {}),
       ...s.headers?.(f),
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
-    // A fresh body for every request: autocannon rebuilds a request whose setupRequest is a
-    // function each time it sends it (and sets content-length from the new body).
-    requests: dynamic
-      ? [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(s.bodyEach!(f, counter.n++)) }) }]
-      : s.requestEach
-        ? [
-            {
-              setupRequest: (req) => {
-                const r = s.requestEach!(f, counter.n++);
-                return { ...req, headers: { ...req.headers, ...r.headers }, body: r.body };
-              },
+    // autocannon rebuilds a request whose setupRequest is a function each time it sends it (and
+    // sets content-length from the new body).
+    requests: each
+      ? [
+          {
+            setupRequest: (req) => {
+              const r = each(counter.n++);
+              return { ...req, headers: { ...req.headers, ...r.headers }, body: r.body };
             },
-          ]
-        : undefined,
+          },
+        ]
+      : undefined,
     connections: connectionsOf(s),
     duration: seconds,
     timeout: 10,

@@ -9,6 +9,16 @@ import { SAFE_FETCH_DEFAULTS, safeFetch, SafeFetchError, type SafeFetchOptions }
 export const DEFAULT_PRIMARY_COLOR = '#1f6feb';
 export const DEFAULT_ACCENT_COLOR = '#f5a623';
 export const MAX_LOGO_BYTES = 256 * 1024;
+
+/**
+ * A tenant's logo URL only when it is ours: an absolute URL under PUBLIC_URL (the trailing slash
+ * keeps `https://ours.example.evil.com` out) or a path under /assets/. Anything else would be a
+ * request to a third party from a customer's or owner's browser (and the pages' CSP blocks it).
+ */
+export function ownLogoUrl(logoUrl: string | null, publicUrl: string): string | null {
+  if (!logoUrl) return null;
+  return logoUrl.startsWith(`${publicUrl}/`) || logoUrl.startsWith('/assets/') ? logoUrl : null;
+}
 /** Enough for any real page's <head>; a bigger page is not read at all. */
 const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 /** A site may name several icons; the ones tried after the first are fallbacks. */

@@ -65,6 +65,24 @@ export function parseXhsInput(value: string): { handle: string } | { shortLink: 
   return null;
 }
 
+const PLACE_ID = /^[A-Za-z0-9_-]{10,300}$/;
+
+/** Where a shop's Google button leads: the write-review form when the Place ID is known, else its Maps listing. */
+export function googleReviewUrl(shop: { googlePlaceId: string | null; googlePlaceCid: string | null; googleMapsUrl: string | null }): string | null {
+  if (shop.googlePlaceId && PLACE_ID.test(shop.googlePlaceId)) return `https://search.google.com/local/writereview?placeid=${shop.googlePlaceId}`;
+  if (shop.googlePlaceCid && /^\d{1,20}$/.test(shop.googlePlaceCid)) return `https://maps.google.com/?cid=${shop.googlePlaceCid}`;
+  const url = shop.googleMapsUrl ? parseHttpUrl(shop.googleMapsUrl) : null;
+  return url && !url.username && !url.password ? url.href : null;
+}
+
+/** Where a shop's Xiaohongshu button leads: the handle's profile, or an xhslink.com short link kept as given. */
+export function xhsProfileUrl(handle: string | null): string | null {
+  if (!handle) return null;
+  if (XHS_HANDLE.test(handle)) return `https://www.xiaohongshu.com/user/profile/${handle}`;
+  const url = parseHttpUrl(handle);
+  return url && /(^|\.)xhslink\.com$/.test(url.hostname) ? url.href : null;
+}
+
 export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Must be a colour like #1f6feb').transform((c) => c.toLowerCase());
 
 export const websiteUrlSchema = z

@@ -7,6 +7,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { notFound } from '../platform/errors.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { tenants } from '../platform/schema.ts';
+import { ownLogoUrl } from './branding.ts';
 import { reviewUrlOf } from './employees.ts';
 import { html, Raw } from './pages/html.ts';
 import { pageLanguageOf, stringsFor, type Strings } from './pages/strings/index.ts';
@@ -60,17 +61,6 @@ export const QR_SHEET_CSP = [
   "form-action 'none'",
   "frame-ancestors 'self'",
 ].join('; ');
-
-/**
- * The logo only when it is ours: an absolute URL under PUBLIC_URL (the trailing slash keeps
- * `https://ours.example.evil.com` out) or a path under /assets/. Anything else would be a request
- * to a third party from the owner's browser, and the CSP would block it anyway.
- */
-export function ownLogoUrl(logoUrl: string | null, publicUrl: string): string | null {
-  if (!logoUrl) return null;
-  if (logoUrl.startsWith(`${publicUrl}/`) || logoUrl.startsWith('/assets/')) return logoUrl;
-  return null;
-}
 
 interface SheetData {
   tenantName: string;

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from '../../db/index.ts';
 import { BoundedMap } from '../../platform/bounded-map.ts';
 import { TENANT_CHANGED_CHANNEL } from '../../platform/events.ts';
+import { googleReviewUrl, xhsProfileUrl } from '../listing-urls.ts';
 import { pageLanguageOf } from './strings/index.ts';
 
 export interface ReviewLink {
@@ -65,33 +66,6 @@ const TTL_MS = 60_000;
 const UNKNOWN_TTL_MS = 5_000;
 const MAX_LINKS = 20_000;
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
-const PLACE_ID = /^[A-Za-z0-9_-]{10,300}$/;
-const XHS_HANDLE = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** Google: the write-review form when the Place ID is known, else the shop's Maps listing. */
-export function googleReviewUrl(shop: { googlePlaceId: string | null; googlePlaceCid: string | null; googleMapsUrl: string | null }): string | null {
-  if (shop.googlePlaceId && PLACE_ID.test(shop.googlePlaceId)) return `https://search.google.com/local/writereview?placeid=${shop.googlePlaceId}`;
-  if (shop.googlePlaceCid && /^\d{1,20}$/.test(shop.googlePlaceCid)) return `https://maps.google.com/?cid=${shop.googlePlaceCid}`;
-  return httpsUrl(shop.googleMapsUrl);
-}
-
-/** Xiaohongshu: the profile of a handle, or an xhslink.com short link kept as it was given. */
-export function xhsProfileUrl(handle: string | null): string | null {
-  if (!handle) return null;
-  if (XHS_HANDLE.test(handle)) return `https://www.xiaohongshu.com/user/profile/${handle}`;
-  const url = httpsUrl(handle);
-  return url && /(^|\.)xhslink\.com$/.test(new URL(url).hostname) ? url : null;
-}
-
-function httpsUrl(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function linkOf(code: string, r: Row): ReviewLink {
   const templates = new Map<string, string[]>();

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { BoundedMap } from '../../platform/bounded-map.ts';
+import { ownLogoUrl } from '../branding.ts';
 import { MAX_FEEDBACK_CONTACT, MAX_FEEDBACK_MESSAGE } from '../funnel.ts';
 import { html, Raw } from './html.ts';
 import type { ReviewLink } from './review-links.ts';
@@ -65,13 +66,6 @@ function brandStyle(link: ReviewLink) {
   return hit;
 }
 
-/** The logo only from our own origin (`/assets/logos/…`): the page loads nothing from elsewhere. */
-export function ownLogoPath(logoUrl: string | null, publicUrl: string): string | null {
-  if (!logoUrl) return null;
-  const path = logoUrl.startsWith(publicUrl) ? logoUrl.slice(publicUrl.length) : logoUrl;
-  return /^\/assets\/logos\/[A-Za-z0-9._-]+(\?[A-Za-z0-9=&._-]*)?$/.test(path) ? path : null;
-}
-
 /** 2–3 templates in the visitor's language, rotated by session so customers do not all post one text. */
 export function templatesFor(link: ReviewLink, lang: string, sessionId: string | null): string[] {
   const pool = link.templates.get(lang) ?? link.templates.get(link.defaultLanguage) ?? link.templates.values().next().value ?? [];
@@ -84,9 +78,11 @@ function documentOf(t: Strings, title: string, style: string, content: Raw, scri
   return `<!doctype html>${html`<html lang="${t.lang}" class="no-js"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><title>${title}</title><style>${new Raw(style)}</style><style>${new Raw(CSS)}</style></head><body>${content}${script ? new Raw(`<script>${SCRIPT}</script>`) : ''}</body></html>`}`;
 }
 
-function header(link: ReviewLink, t: Strings, publicUrl: string, logo = true): Raw {
+function header(link: ReviewLink, t: Strings, publicUrl: string): Raw {
   const other = Object.values(LANGUAGES).find((l) => l.lang !== t.lang)!;
-  const logoPath = logo ? ownLogoPath(link.logoUrl, publicUrl) : null;
+  // As a path, so the CSP's img-src 'self' holds whatever host the page was reached by.
+  const own = ownLogoUrl(link.logoUrl, publicUrl);
+  const logoPath = own?.startsWith(publicUrl) ? own.slice(publicUrl.length) : own;
   return html`<header class="top">${logoPath ? html`<img class="logo" src="${logoPath}" alt="${link.tenantName}">` : html`<span class="brand">${link.tenantName}</span>`}<a class="lang" href="?lang=${other.lang}" hreflang="${other.lang}" lang="${other.lang}">${other.languageName}</a></header>`;
 }
 

@@ -40,6 +40,8 @@ export function isCountedView(request: FastifyRequest): boolean {
 const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 
 type FormBody = Record<string, string | undefined>;
+/** The refusals a visitor can meet; each has a title and a text in every language. */
+type Refusal = 'notFound' | 'unavailable' | 'inactive' | 'tooMany' | 'expired' | 'tooLarge';
 
 export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
   const publicUrl = rt.config.publicUrl;
@@ -65,8 +67,9 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', page.csp).send(page.body);
   }
 
-  /** A refusal: JSON for the page's script, a friendly page for a browser. */
-  function refuse(request: FastifyRequest, reply: FastifyReply, t: Strings, status: number, title: string, body: string, code: string, back?: string) {
+  /** A refusal: JSON for the page's script, a friendly page (the message's title and text) for a browser. */
+  function refuse(request: FastifyRequest, reply: FastifyReply, t: Strings, status: number, message: Refusal, code: string, back?: string) {
+    const [title, body] = [t[`${message}Title`], t[`${message}Body`]];
     if (wantsJson(request)) return reply.code(status).send({ error: body, code });
     return send(reply, status, renderMessagePage(t, title, body, back));
   }
@@ -76,9 +79,9 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
     const { code } = request.params;
     const link = CODE.test(code) ? await rt.reviewLinks.resolve(code) : null;
     const t = languageOf(request, reply, link);
-    if (!link) refuse(request, reply, t, 404, t.notFoundTitle, t.notFoundBody, 'not_found');
-    else if (link.status === 'suspended') refuse(request, reply, t, 404, t.unavailableTitle, t.unavailableBody, 'tenant_unavailable');
-    else if (link.status === 'inactive') refuse(request, reply, t, 410, t.inactiveTitle, t.inactiveBody, 'link_inactive');
+    if (!link) refuse(request, reply, t, 404, 'notFound', 'not_found');
+    else if (link.status === 'suspended') refuse(request, reply, t, 404, 'unavailable', 'tenant_unavailable');
+    else if (link.status === 'inactive') refuse(request, reply, t, 410, 'inactive', 'link_inactive');
     else return { link, t };
     return null;
   }
@@ -97,13 +100,13 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
     const retryAfter = Math.max(perIp.retryAfter(request.ip), visit ? perSession.retryAfter(visit.sessionId) : 0);
     if (retryAfter) {
       reply.header('retry-after', String(retryAfter));
-      refuse(request, reply, t, 429, t.tooManyTitle, t.tooManyBody, 'rate_limited', back);
+      refuse(request, reply, t, 429, 'tooMany', 'rate_limited', back);
       return null;
     }
     perIp.add(request.ip);
     if (visit) perSession.add(visit.sessionId);
     if (!visit || !signer.checkCsrf(visit.sessionId, request.body?.csrf)) {
-      refuse(request, reply, t, 403, t.expiredTitle, t.expiredBody, 'csrf_failed', back);
+      refuse(request, reply, t, 403, 'expired', 'csrf_failed', back);
       return null;
     }
     return visit;
@@ -139,14 +142,14 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
         const status = err instanceof AppError ? err.status : (err.statusCode ?? 500);
         if (status >= 500) request.log.error({ err }, 'review page failed');
         const back = (request.params as { code?: string }).code ? `/r/${(request.params as { code: string }).code}` : undefined;
-        if (status === 413) return refuse(request, reply, t, 413, t.tooLargeTitle, t.tooLargeBody, 'payload_too_large', back);
-        if (status === 415) return refuse(request, reply, t, 415, t.expiredTitle, t.expiredBody, 'unsupported_media_type', back);
-        if (status < 500) return refuse(request, reply, t, status === 404 ? 404 : 400, t.expiredTitle, t.expiredBody, err instanceof AppError ? err.code : 'bad_request', back);
-        return refuse(request, reply, t, 500, t.unavailableTitle, t.unavailableBody, 'internal', back);
+        if (status === 413) return refuse(request, reply, t, 413, 'tooLarge', 'payload_too_large', back);
+        if (status === 415) return refuse(request, reply, t, 415, 'expired', 'unsupported_media_type', back);
+        if (status < 500) return refuse(request, reply, t, status === 404 ? 404 : 400, 'expired', err instanceof AppError ? err.code : 'bad_request', back);
+        return refuse(request, reply, t, 500, 'unavailable', 'internal', back);
       });
       scope.setNotFoundHandler((request, reply) => {
         const t = languageOf(request, reply, null);
-        return refuse(request, reply, t, 404, t.notFoundTitle, t.notFoundBody, 'not_found');
+        return refuse(request, reply, t, 404, 'notFound', 'not_found');
       });
 
       scope.get<{ Params: { code: string } }>('/:code', { schema: { hide: true } }, async (request, reply) => {
@@ -212,7 +215,7 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
         const { link, t } = found;
         const channel = request.params.channel as ReviewChannel;
         const target = channel === 'google' ? link.googleUrl : channel === 'xhs' ? link.xhsUrl : null;
-        if (!target) return refuse(request, reply, t, 404, t.notFoundTitle, t.notFoundBody, 'not_found', `/r/${link.code}`);
+        if (!target) return refuse(request, reply, t, 404, 'notFound', 'not_found', `/r/${link.code}`);
         const visit = signer.decode(link.code, cookieValue(request.headers.cookie, VISIT_COOKIE));
         // Only a visit is counted; without one (a shared link, a bot) the customer still gets there.
         if (visit && isCountedView(request)) {
