@@ -10,6 +10,9 @@ export const DEFAULT_PRIMARY_COLOR = '#1f6feb';
 export const DEFAULT_ACCENT_COLOR = '#f5a623';
 export const MAX_LOGO_BYTES = 256 * 1024;
 
+/** Where our origin serves a tenant's stored logo; the version changes with the image, so caches pick up a new one. */
+export const logoUrlOf = (publicUrl: string, tenantId: string, logo: Logo) => `${publicUrl}/assets/logos/${tenantId}.${logo.ext}?v=${logo.sha256.slice(0, 8)}`;
+
 /**
  * A tenant's logo URL only when it is ours: an absolute URL under PUBLIC_URL (the trailing slash
  * keeps `https://ours.example.evil.com` out) or a path under /assets/. Anything else would be a

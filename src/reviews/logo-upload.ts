@@ -8,7 +8,8 @@ import { emitEvent } from '../platform/events.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
 import { orgstackUserAgent, safeFetch, SafeFetchError } from '../platform/safe-fetch.ts';
 import { tenants } from '../platform/schema.ts';
-import { logoFromBytes, MAX_LOGO_BYTES, type Logo } from './branding.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
+import { logoFromBytes, logoUrlOf, MAX_LOGO_BYTES, type Logo } from './branding.ts';
 import { tenantLogos } from './schema.ts';
 import { settingsView, type TenantSettings } from './settings.ts';
 import { tenantView } from './tenants.ts';
@@ -50,10 +51,9 @@ async function readSource(ctx: ServiceContext, source: LogoSource): Promise<Logo
 
 export async function setLogo(ctx: ServiceContext, tenantId: string, source: LogoSource): Promise<TenantSettings> {
   const id = authorizeTenant(ctx, tenantId, 'settings:write');
-  const [exists] = await ctx.rt.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id));
-  if (!exists) throw notFound();
+  await requireTenantExists(ctx.rt.db, id);
   const logo = await readSource(ctx, source);
-  const logoUrl = `${ctx.rt.config.publicUrl}/assets/logos/${id}.${logo.ext}?v=${logo.sha256.slice(0, 8)}`;
+  const logoUrl = logoUrlOf(ctx.rt.config.publicUrl, id, logo);
   const now = new Date();
   return ctx.rt.db.transaction(async (tx) => {
     const [row] = await tx.update(tenants).set({ logoUrl, updatedAt: now }).where(eq(tenants.id, id)).returning();

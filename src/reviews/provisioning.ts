@@ -14,7 +14,7 @@ import { isPlatform, requirePermission, type ServiceContext } from '../platform/
 import { tenants, users } from '../platform/schema.ts';
 import { generatePassword, hashPassword } from '../platform/secrets.ts';
 import { issueUserToken, RESET_PASSWORD_TTL_MS, resetPasswordLink } from '../platform/user-tokens.ts';
-import { fetchBranding, type Branding, type Outbound } from './branding.ts';
+import { fetchBranding, logoUrlOf, type Branding, type Outbound } from './branding.ts';
 import { generateTemplates, type LlmConfig } from './llm-templates.ts';
 import { resolveMapsUrl, resolveXhsHandle, type MapsListing } from './maps-resolve.ts';
 import { parseProvisionRequest, type ProvisionRequest, type ProvisionResponse } from './provision-schema.ts';
@@ -172,7 +172,7 @@ async function createAll(
   const tenantId = uuidv7();
   const { branding, maps } = prepared;
   const logo = branding.logo;
-  const logoUrl = logo ? `${publicUrl}/assets/logos/${tenantId}.${logo.ext}?v=${logo.sha256.slice(0, 8)}` : null;
+  const logoUrl = logo ? logoUrlOf(publicUrl, tenantId, logo) : null;
 
   const [tenant] = await tx
     .insert(tenants)
