@@ -113,7 +113,7 @@ export const api = {
 };
 
 /** The Work API (/api/client): the same session cookie and CSRF token, its own error shape. */
-export const CLIENT_BASE = '/api/client';
+const CLIENT_BASE = '/api/client';
 export const client = {
   get: <T>(path: string, opts?: RequestOptions) => send<T>(CLIENT_BASE, 'GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown) => send<T>(CLIENT_BASE, 'POST', path, body ?? {}),

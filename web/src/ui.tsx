@@ -245,6 +245,15 @@ export function SelectField({
   );
 }
 
+/** One <option> per shop, by id, for a shop picker (callers add any "All shops" option first). */
+export function ShopOptions({ shops }: { shops: readonly { id: string; name: string }[] }) {
+  return shops.map((s) => (
+    <option key={s.id} value={s.id}>
+      {s.name}
+    </option>
+  ));
+}
+
 export function Checkbox({ label, hint, errors, className, ...input }: FieldShellProps & InputHTMLAttributes<HTMLInputElement>) {
   const { id, describedBy } = useFieldIds(errors, hint);
   return (
@@ -273,7 +282,7 @@ export function Button({
 // ---------------------------------------------------------------- dialogs and clipboard
 
 /** A modal built on <dialog>: focus moves to its first control and is trapped, Escape closes, focus returns to the opener. */
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -354,7 +363,7 @@ export function ConfirmDialog({
   );
 }
 
-export async function copyText(text: string): Promise<boolean> {
+async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -505,6 +514,23 @@ export function fmtAgo(iso: string | null): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86400)} d ago`;
+}
+
+/**
+ * A page's file export (a "Download CSV" button): its failure is kept for an ErrorBox rather than
+ * thrown, so the page stays as it was and says what went wrong.
+ */
+export function useDownload(): { error: ApiError | null; run: (download: () => Promise<void>) => Promise<void> } {
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async (download: () => Promise<void>) => {
+    setError(null);
+    try {
+      await download();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+  return { error, run };
 }
 
 /**

@@ -8,7 +8,7 @@ import { useSession, useSignedIn } from '../session.tsx';
 import type { SessionUser } from '../types.ts';
 import { Async, Button, FormError, TextField, useAsync, useSubmit } from '../ui.tsx';
 
-export const MIN_PASSWORD = 10;
+const MIN_PASSWORD = 10;
 
 export function SignIn({ notice }: { notice?: string }) {
   useTitle('Sign in');

@@ -14,7 +14,7 @@ const URGENCY_TONE: Record<Decision['urgency'], string> = { critical: 'badge-err
 const STATUS_TONE: Record<string, string> = { approved: 'badge-ok', rejected: 'badge-err', superseded: 'badge-muted', cancelled: 'badge-muted', pending: 'badge-warn' };
 
 /** Most urgent first; within an urgency, the one whose SLA ends soonest. */
-export const byUrgencyThenDue = (a: Decision, b: Decision) => URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] || a.due_at.localeCompare(b.due_at);
+const byUrgencyThenDue = (a: Decision, b: Decision) => URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] || a.due_at.localeCompare(b.due_at);
 
 interface Inbox {
   pending: Decision[];

@@ -5,7 +5,7 @@ import { ReadOnlyNote, useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { useTitle } from '../router.tsx';
 import type { Employee, Shop } from '../types.ts';
-import { Async, Button, Checkbox, ConfirmDialog, CopyButton, Empty, FormError, SelectField, TextField, useAsync, useSubmit } from '../ui.tsx';
+import { Async, Button, Checkbox, ConfirmDialog, CopyButton, Empty, FormError, SelectField, ShopOptions, TextField, useAsync, useSubmit } from '../ui.tsx';
 
 export function EmployeesPage() {
   useTitle('Employees');
@@ -38,11 +38,7 @@ export function EmployeesPage() {
                 <div className="toolbar">
                   <SelectField label="Shop" value={shopFilter} onChange={(e) => setShopFilter(e.target.value)}>
                     <option value="">All shops</option>
-                    {shops.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.name}
-                      </option>
-                    ))}
+                    <ShopOptions shops={shops} />
                   </SelectField>
                   <Checkbox label="Show deactivated" checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)} />
                   {shopFilter && (
@@ -95,11 +91,7 @@ function AddEmployee({ shops, onAdded }: { shops: Shop[]; onAdded: (e: Employee)
         <FormError submit={submit} fields={['name', 'shopId']} />
         <TextField label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} errors={submit.fieldError('name')} autoComplete="off" required />
         <SelectField label="Shop" name="shopId" value={shopId} onChange={(e) => setShopId(e.target.value)} errors={submit.fieldError('shopId')}>
-          {shops.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <ShopOptions shops={shops} />
         </SelectField>
         <Button type="submit" busy={submit.busy}>
           Add employee
@@ -143,11 +135,7 @@ function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; sho
           <FormError submit={submit} fields={['name', 'shopId']} />
           <TextField label="Name" value={name} onChange={(ev) => setName(ev.target.value)} errors={submit.fieldError('name')} autoFocus />
           <SelectField label="Shop" value={shopId} onChange={(ev) => setShopId(ev.target.value)} errors={submit.fieldError('shopId')}>
-            {shops.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <ShopOptions shops={shops} />
           </SelectField>
           <Button type="submit" busy={submit.busy}>
             Save

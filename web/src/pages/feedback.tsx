@@ -1,11 +1,11 @@
 // /dashboard/feedback: private feedback, newest first, to read and resolve.
 import { useState } from 'react';
-import { api, ApiError, listAll, query } from '../api.ts';
+import { api, listAll, query } from '../api.ts';
 import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { navigate, useLocation, useTitle } from '../router.tsx';
 import type { Employee, FeedbackItem, Page, Shop } from '../types.ts';
-import { Async, Button, Checkbox, downloadResponse, Empty, ErrorBox, fmtDateTime, FormError, SelectField, useAsync, useSubmit } from '../ui.tsx';
+import { Async, Button, Checkbox, downloadResponse, Empty, ErrorBox, fmtDateTime, FormError, SelectField, ShopOptions, useAsync, useDownload, useSubmit } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -44,35 +44,24 @@ export function FeedbackPage() {
     (signal) => api.get<{ feedback: FeedbackItem[] } & Page>(`/tenants/${tenant.id}/feedback${query({ ...filters, limit, offset: 0 })}`, { signal }),
     [tenant.id, key, limit],
   );
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const download = useDownload();
 
   return (
     <>
       <PageHeader title="Feedback" lead="What customers told you privately after a low rating (or chose to share). Newest first.">
         <Button
           variant="secondary"
-          onClick={async () => {
-            setExportError(null);
-            try {
-              await exportFeedback(tenant.id, filters);
-            } catch (err) {
-              setExportError(err as ApiError);
-            }
-          }}
+          onClick={() => download.run(() => exportFeedback(tenant.id, filters))}
         >
           Download CSV
         </Button>
       </PageHeader>
-      <ErrorBox error={exportError} title="Export failed." />
+      <ErrorBox error={download.error} title="Export failed." />
       <section className="card toolbar" aria-label="Filters">
         <Checkbox label="Unresolved only" checked={filters.resolved === false} onChange={(e) => setFilter('all', e.target.checked ? null : '1')} />
         <SelectField label="Shop" value={filters.shopId ?? ''} onChange={(e) => setFilter('shop', e.target.value || null)}>
           <option value="">All shops</option>
-          {labels.data?.shops.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <ShopOptions shops={labels.data?.shops ?? []} />
         </SelectField>
         <SelectField label="Employee" value={filters.employeeId ?? ''} onChange={(e) => setFilter('employee', e.target.value || null)}>
           <option value="">All employees</option>

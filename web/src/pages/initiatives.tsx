@@ -20,12 +20,12 @@ const TONE: Record<string, string> = {
   paused: 'badge-warn',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+function StatusBadge({ status }: { status: string }) {
   return <span className={`badge ${TONE[status] ?? 'badge-muted'}`}>{status.replace(/_/g, ' ')}</span>;
 }
 
 /** A progress bar with its number: the bar for the eye, the text for everyone. */
-export function Progress({ value, label }: { value: number; label: string }) {
+function Progress({ value, label }: { value: number; label: string }) {
   return (
     <span className="progress">
       <progress max={100} value={value} aria-label={label} />

@@ -1,13 +1,13 @@
 // /dashboard: the funnel of the last 7, 30 or 90 days, its daily trend, and who and where
 // turns scans into reviews.
-import { useEffect, useState } from 'react';
-import { api, ApiError, query } from '../api.ts';
+import { useEffect } from 'react';
+import { api, query } from '../api.ts';
 import { FunnelChart, TrendChart } from '../charts.tsx';
 import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { Link, navigate, useLocation, useTitle } from '../router.tsx';
 import type { Analytics } from '../types.ts';
-import { Async, Button, downloadResponse, Empty, ErrorBox, fmtNumber, fmtPct, fmtRating, SortableTable, useAsync, type Column } from '../ui.tsx';
+import { Async, Button, downloadResponse, Empty, ErrorBox, fmtNumber, fmtPct, fmtRating, SortableTable, useAsync, useDownload, type Column } from '../ui.tsx';
 
 const WINDOWS = [7, 30, 90] as const;
 
@@ -31,7 +31,7 @@ export function OverviewPage() {
   const asked = Number(search.get('days'));
   const days = (WINDOWS as readonly number[]).includes(asked) ? asked : 30;
   const state = useAsync((signal) => api.get<Analytics>(`/tenants/${tenant.id}/analytics${query({ days })}`, { signal }), [tenant.id, days]);
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const download = useDownload();
 
   return (
     <>
@@ -48,19 +48,12 @@ export function OverviewPage() {
         <Button
           variant="secondary"
           disabled={!state.data}
-          onClick={async () => {
-            setExportError(null);
-            try {
-              await exportAnalytics(tenant.id, days);
-            } catch (err) {
-              setExportError(err as ApiError);
-            }
-          }}
+          onClick={() => download.run(() => exportAnalytics(tenant.id, days))}
         >
           Download CSV
         </Button>
       </PageHeader>
-      <ErrorBox error={exportError} title="Export failed." />
+      <ErrorBox error={download.error} title="Export failed." />
       <Async state={state} label="Loading analytics…">
         {(a) => <Report a={a} />}
       </Async>
@@ -161,8 +154,6 @@ function Stat({ label, value, sub }: { label: string; value: string; sub?: React
     </div>
   );
 }
-
-const METRICS = ['scans', 'ratings', 'positive', 'negative', 'reviewClicks', 'googleClicks', 'xhsClicks', 'feedback', 'averageRating', 'ratingRate', 'reviewRate'] as const;
 
 /** The per-employee table of the window as CSV, from the API (`?format=csv`). */
 async function exportAnalytics(tenantId: string, days: number) {
