@@ -37,10 +37,10 @@ export class CredentialCache {
   private entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private loading = new Map<string, Promise<Entry | null>>();
   private generation = 0;
-  private lastUsedWritten = new Map<string, number>();
+  private lastUsedWritten = new BoundedMap<string, number>(MAX_ENTRIES);
   private lastFlush: Promise<void> = Promise.resolve();
   private pendingLastUsed = new Set<string>();
-  private lastSeenWritten = new Map<string, number>();
+  private lastSeenWritten = new BoundedMap<string, number>(MAX_ENTRIES);
   private pendingLastSeen = new Set<string>();
 
   constructor(
@@ -77,7 +77,7 @@ export class CredentialCache {
     const now = Date.now();
     const verdict = await this.lookup(hash, () => this.load(hash, kind, now), now);
     if (!verdict) return null;
-    this.noteUse(verdict.principal.credentialId, now);
+    noteStamp(this.lastUsedWritten, this.pendingLastUsed, verdict.principal.credentialId, now);
     return verdict.principal;
   }
 
@@ -97,7 +97,7 @@ export class CredentialCache {
       return { verdict: loaded, validUntil: Math.min(now + this.ttlMs, until) };
     }, now);
     if (!verdict?.session) return null;
-    this.noteSeen(verdict.session.sessionId, now);
+    noteStamp(this.lastSeenWritten, this.pendingLastSeen, verdict.session.sessionId, now);
     return { principal: verdict.principal, session: verdict.session };
   }
 
@@ -177,27 +177,11 @@ export class CredentialCache {
     return { verdict: { principal }, validUntil };
   }
 
-  /** lastUsedAt is written at most about once a minute per key, off the request path. */
-  private noteUse(keyId: string, now: number) {
-    const last = this.lastUsedWritten.get(keyId) ?? 0;
-    if (now - last < LAST_USED_EVERY_MS) return;
-    this.lastUsedWritten.set(keyId, now);
-    this.pendingLastUsed.add(keyId);
-  }
-
-  /** A session's last_seen_at likewise moves at most about once a minute (its idle clock). */
-  private noteSeen(sessionId: string, now: number) {
-    const last = this.lastSeenWritten.get(sessionId) ?? 0;
-    if (now - last < LAST_USED_EVERY_MS) return;
-    if (this.lastSeenWritten.size >= MAX_ENTRIES) this.lastSeenWritten.clear();
-    this.lastSeenWritten.set(sessionId, now);
-    this.pendingLastSeen.add(sessionId);
-  }
-
   /**
-   * Writes the pending lastUsedAt and last-seen stamps (the periodic flusher, shutdown, tests). Flushes run one after another: a caller (shutdown, a test) whose
-   * flush starts while the timer's is still writing waits for it, so every stamp taken before the
-   * call is in the database when it returns.
+   * Writes the pending lastUsedAt and last-seen stamps (the periodic flusher, shutdown, tests).
+   * Flushes run one after another: a caller (shutdown, a test) whose flush starts while the
+   * timer's is still writing waits for it, so every stamp taken before the call is in the
+   * database when it returns.
    */
   flushLastUsed(): Promise<void> {
     const run = this.lastFlush.then(() => this.writeLastUsed());
@@ -216,4 +200,14 @@ export class CredentialCache {
     this.pendingLastUsed.clear();
     await this.database.db.execute(sql`update api_keys set last_used_at = now() where id = any(${pgArray(ids)}::uuid[])`);
   }
+}
+
+/**
+ * A key's last_used_at, and a session's last_seen_at (its idle clock), is written at most about
+ * once a minute per credential, off the request path: `id` joins the next flush when due.
+ */
+function noteStamp(written: BoundedMap<string, number>, pending: Set<string>, id: string, now: number) {
+  if (now - (written.get(id) ?? 0) < LAST_USED_EVERY_MS) return;
+  written.set(id, now);
+  pending.add(id);
 }

@@ -35,8 +35,8 @@ declare module 'fastify' {
 
 export class RateLimiter {
   private windows = new Map<string, Window>();
-  /** The flush (or count read) under way: they run one at a time, see exclusive(). */
-  private flushing: Promise<void> | null = null;
+  /** The end of the last flush (or count read) queued: they run one at a time, see exclusive(). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private db: Db) {}
 
@@ -112,14 +112,9 @@ export class RateLimiter {
   }
 
   /** Runs `fn` alone among flushes and count reads (its failure is its caller's to handle). */
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.flushing) await this.flushing;
-    const run = fn();
-    const settled = () => {
-      if (this.flushing === done) this.flushing = null;
-    };
-    const done: Promise<void> = run.then(settled, settled);
-    this.flushing = done;
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => {});
     return run;
   }
 

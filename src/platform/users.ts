@@ -14,8 +14,8 @@ import { tenants, users } from './schema.ts';
 import { requireTenantExists } from './tenant-exists.ts';
 import { acceptInviteLink, INVITE_TTL_MS, issueUserToken } from './user-tokens.ts';
 
-export type TenantRole = 'owner' | 'admin' | 'member';
-export const TENANT_ROLES: readonly TenantRole[] = ['owner', 'admin', 'member'];
+export const TENANT_ROLES = ['owner', 'admin', 'member'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
 
 type UserRow = typeof users.$inferSelect;
 

@@ -106,14 +106,13 @@ export function webAppRoutes(app: FastifyInstance, opts: { distDir?: string } = 
 
   /** The current build, reloaded when index.html changed (or appeared) since it was read. */
   function current(): Bundle | null {
-    let mtime: number | null = null;
+    let mtime: number;
     try {
       mtime = fs.statSync(path.join(dist, 'index.html')).mtimeMs;
     } catch {
-      mtime = null;
+      return (bundle = null);
     }
-    if (mtime === null) bundle = null;
-    else if (!bundle || bundle.version !== mtime) bundle = loadBundle(dist);
+    if (bundle?.version !== mtime) bundle = loadBundle(dist);
     return bundle;
   }
 

@@ -10,7 +10,8 @@ import type { Runtime } from '../runtime.ts';
 
 const tenantParams = z.object({ tenantId: z.uuid() });
 const keyParams = z.object({ tenantId: z.uuid(), keyId: z.uuid() });
-const mintedSchema = z.object({
+/** A freshly minted key (tenant, platform or personal): the same answer on every key route. */
+export const mintedSchema = z.object({
   apiKey: apiKeySchema,
   key: z.string().nullable().describe('The secret, shown exactly once (null when an idempotent request is replayed)'),
 });

@@ -25,7 +25,8 @@ const signedInSchema = z.object({ user: sessionUserSchema, csrfToken: z.string()
 // The length rule is checked by the service (a field error); this only bounds the body.
 const password = z.string().max(1000);
 
-const metaOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null });
+/** Who signs in from where, kept on the session row (createSession bounds the user agent). */
+const metaOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
 /** Answers that carry a session or its CSRF token are never cached anywhere. */
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');

@@ -7,16 +7,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../authenticate.ts';
 import { errorResponse } from '../http-errors.ts';
-import { apiKeyListItemSchema, apiKeySchema, createKeyBodySchema } from '../key-schemas.ts';
+import { apiKeyListItemSchema, createKeyBodySchema } from '../key-schemas.ts';
 import { ANY_CREDENTIAL } from '../operations.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
 import { createPersonalKey, listPersonalKeys, revokePersonalKey } from '../personal-keys.ts';
 import type { Runtime } from '../runtime.ts';
+import { mintedSchema } from './api-keys.ts';
 
-const mintedSchema = z.object({
-  apiKey: apiKeySchema,
-  key: z.string().nullable().describe('The secret, shown exactly once (null when an idempotent request is replayed)'),
-});
 const sessionOnly = errorResponse('Not a dashboard session');
 
 export function personalKeyRoutes(app: FastifyInstance, rt: Runtime) {

@@ -10,12 +10,9 @@ import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
 import { createPlatformKey, listPlatformKeys, platformAudit, revokePlatformKey, rollPlatformKey, usage } from '../platform-console.ts';
 import type { Runtime } from '../runtime.ts';
 import { auditEntrySchema } from './audit.ts';
+import { mintedSchema } from './api-keys.ts';
 
 const keyParams = z.object({ keyId: z.uuid() });
-const mintedSchema = z.object({
-  apiKey: apiKeySchema,
-  key: z.string().nullable().describe('The secret, shown exactly once (null when an idempotent request is replayed)'),
-});
 
 const usageRowSchema = z
   .object({

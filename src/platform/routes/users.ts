@@ -5,10 +5,10 @@ import { tenantIdParams } from '../../reviews/schemas.ts';
 import { contextOf } from '../authenticate.ts';
 import { errorResponse } from '../http-errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { changeUserRole, inviteUser, listUsers, removeUser } from '../users.ts';
+import { changeUserRole, inviteUser, listUsers, removeUser, TENANT_ROLES } from '../users.ts';
 
 const EXAMPLE_USER_ID = '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61';
-const role = z.enum(['owner', 'admin', 'member']).describe('owner and admin: every tenant permission; member: every read');
+const role = z.enum(TENANT_ROLES).describe('owner and admin: every tenant permission; member: every read');
 
 const tenantUserSchema = z
   .object({
