@@ -12,6 +12,13 @@ export function randomToken(length = 40): string {
   return out;
 }
 
+/** Whether two secrets (tokens, signatures) are equal, in time independent of where they differ. */
+export function secretsEqual(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
 // scrypt N=2^15, r=8, p=1: ~50 ms here, memory-hard. Stored as scrypt$N$r$p$salt$hash.

@@ -1,10 +1,11 @@
 // The session cookie on the wire, and the two rules that make a cookie safe to accept: a call
 // authenticated by the cookie must come from our own origin, and a state-changing one must also
 // carry the session's CSRF token in X-CSRF-Token (a cross-site form or script cannot read it).
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import { cookieValue } from './cookies.ts';
 import { AppError } from './errors.ts';
+import { secretsEqual } from './secrets.ts';
 import { csrfTokenOf } from './sessions.ts';
 
 export const SESSION_COOKIE = 'orgstack_session';
@@ -14,15 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The session cookie's value, or null when the request carries none. */
 export function sessionCookieOf(request: FastifyRequest): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
-    const value = part.slice(eq + 1).trim();
-    return value.length > 0 ? value : null;
-  }
-  return null;
+  return cookieValue(request.headers.cookie, SESSION_COOKIE) || null;
 }
 
 /** `Secure` when PUBLIC_URL is https (or the request itself arrived over https). */
@@ -55,12 +48,6 @@ function isOwnOrigin(origin: string, request: FastifyRequest, config: Config): b
   return host !== undefined && origin === `${request.protocol}://${host}`;
 }
 
-function sameSecret(presented: string, expected: string): boolean {
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** 403 origin_not_allowed when a browser says the call comes from another site. */
 export function checkOrigin(request: FastifyRequest, config: Config): void {
   const origin = request.headers.origin;
@@ -79,7 +66,7 @@ export function checkCookieRequest(request: FastifyRequest, config: Config, toke
   if (SAFE_METHODS.has(request.method)) return;
   const header = request.headers[CSRF_HEADER];
   const presented = Array.isArray(header) ? header[0] : header;
-  if (!presented || !sameSecret(presented, csrfTokenOf(token))) {
+  if (!presented || !secretsEqual(presented, csrfTokenOf(token))) {
     throw new AppError(403, 'csrf_failed', "Send the session's CSRF token in the X-CSRF-Token header (it comes with the session)");
   }
 }

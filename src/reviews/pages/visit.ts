@@ -3,8 +3,9 @@
 // visit. The cookie is signed: it names the session and what the visitor already did (rating,
 // feedback sent), so a returning page view renders without touching the database. The CSRF
 // token of the page's forms is derived from the session id with the same key.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { isUuid } from '../../platform/principal.ts';
+import { secretsEqual } from '../../platform/secrets.ts';
 
 export interface Visit {
   sessionId: string;
@@ -40,7 +41,7 @@ export class VisitSigner {
     if (parts.length !== 4) return null;
     const [sessionId, rating, feedback, sig] = parts;
     if (!isUuid(sessionId) || !/^[0-5]$/.test(rating) || !/^[01]$/.test(feedback)) return null;
-    if (!safeEqual(sig, this.mac(`${code}|${sessionId}.${rating}.${feedback}`))) return null;
+    if (!secretsEqual(sig, this.mac(`${code}|${sessionId}.${rating}.${feedback}`))) return null;
     return { sessionId, rating: rating === '0' ? null : Number(rating), feedbackSent: feedback === '1' };
   }
 
@@ -49,27 +50,11 @@ export class VisitSigner {
   }
 
   checkCsrf(sessionId: string, token: unknown): boolean {
-    return typeof token === 'string' && safeEqual(token, this.csrfToken(sessionId));
+    return typeof token === 'string' && secretsEqual(token, this.csrfToken(sessionId));
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The Set-Cookie value for a visit on this link. */
 export function visitCookie(code: string, value: string, secure: boolean): string {
   return `${VISIT_COOKIE}=${value}; Path=/r/${code}; Max-Age=${VISIT_MAX_AGE_S}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-}
-
-/** One cookie from a Cookie header (no dependency for two lookups per request). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }

@@ -12,7 +12,8 @@ import { MAX_FEEDBACK_CONTACT, MAX_FEEDBACK_MESSAGE, openReviewSession, recordFu
 import { renderMessagePage, renderReviewPage, type PageView, type RenderedPage } from '../pages/review-page.ts';
 import type { ReviewLink } from '../pages/review-links.ts';
 import { fromAcceptLanguage, pageLanguageOf, stringsFor, type Strings } from '../pages/strings/index.ts';
-import { cookieValue, VISIT_COOKIE, visitCookie, VisitSigner, type Visit } from '../pages/visit.ts';
+import { cookieValue } from '../../platform/cookies.ts';
+import { VISIT_COOKIE, visitCookie, VisitSigner, type Visit } from '../pages/visit.ts';
 
 /** Employee codes are 10 base62 characters; anything else is not looked up. */
 const CODE = /^[0-9A-Za-z]{6,32}$/;
