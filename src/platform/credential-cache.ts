@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { pgArray, type Database } from '../db/index.ts';
 import { apiKeys, tenants, users } from './schema.ts';
 import { BoundedMap } from './bounded-map.ts';
-import { AppError } from './errors.ts';
+import { tenantSuspended } from './errors.ts';
 import { keyKindOf, type KeyKind } from './key-format.ts';
 import { rolePermissions, scopePermissions } from './permissions.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
@@ -125,7 +125,7 @@ export class CredentialCache {
       entry = loaded;
     }
     if ('suspended' in entry.verdict) {
-      throw new AppError(403, 'tenant_suspended', 'This tenant is suspended');
+      throw tenantSuspended();
     }
     return entry.verdict;
   }

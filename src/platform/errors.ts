@@ -45,3 +45,4 @@ export const forbidden = (message = 'This key lacks the permission for this requ
 /** Identical for "missing" and "belongs to another tenant", so ids cannot be probed. */
 export const notFound = () => new AppError(404, 'not_found', 'Resource not found');
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
+export const tenantSuspended = () => new AppError(403, 'tenant_suspended', 'This tenant is suspended');

@@ -5,7 +5,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { tenantView, type TenantView } from '../reviews/tenants.ts';
-import { AppError, badRequest, type FieldErrors } from './errors.ts';
+import { AppError, badRequest, tenantSuspended, type FieldErrors } from './errors.ts';
 import type { Role } from './permissions.ts';
 import type { Principal } from './principal.ts';
 import type { Runtime } from './runtime.ts';
@@ -67,7 +67,6 @@ let dummyHash: Promise<string> | null = null;
 const dummy = () => (dummyHash ??= hashPassword(randomToken()));
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Wrong username, email or password');
-const suspended = () => new AppError(403, 'tenant_suspended', 'This tenant is suspended');
 
 /** The accounts a login names: its username, else the accounts with that email. */
 async function accountsFor(db: Db, login: string): Promise<UserRow[]> {
@@ -115,7 +114,7 @@ export async function signIn(rt: Runtime, input: { login: string; password: stri
     rt.authFailures.record(meta.ip);
     throw invalidCredentials();
   }
-  if (!(await tenantIsActive(rt.db, found.tenantId))) throw suspended();
+  if (!(await tenantIsActive(rt.db, found.tenantId))) throw tenantSuspended();
   const session = await createSession(rt.db, found.id, meta);
   await purgeDeadSessions(rt.db).catch((err) => rt.log.warn({ err }, 'purging dead sessions failed; will retry at the next sign-in'));
   return { user: sessionUserOf(found), session, principal: sessionPrincipal(found) };
@@ -203,6 +202,6 @@ export async function resetPassword(rt: Runtime, input: { token: string; newPass
     throw tokenInvalid(400);
   }
   await rt.credentials.invalidateAll();
-  if (!result.session) throw suspended();
+  if (!result.session) throw tenantSuspended();
   return { user: sessionUserOf(result.user), session: result.session, principal: sessionPrincipal(result.user) };
 }
