@@ -171,7 +171,7 @@ export const postActivityBodySchema = z
 
 // ---- live/agents [contract] ----
 
-export const liveAgentSchema = z
+const liveAgentSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),

@@ -38,7 +38,7 @@ const artifactColumns = {
 };
 type ArtifactRow = { [K in keyof typeof artifactColumns]: (typeof artifacts.$inferSelect)[K] };
 
-export function artifactView(r: ArtifactRow) {
+function artifactView(r: ArtifactRow) {
   return {
     id: r.id,
     entity_type: r.entityType as ArtifactEntityType,

@@ -73,7 +73,7 @@ const selectDecisions = (db: Db) => db.select({ d: decisionColumns, options: opt
 
 type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null };
 
-export function decisionView({ d, options }: { d: DecisionRow; options: Option[] }) {
+function decisionView({ d, options }: { d: DecisionRow; options: Option[] }) {
   return {
     id: d.id,
     title: d.title,

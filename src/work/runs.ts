@@ -28,7 +28,7 @@ import { actorOf } from './workspace.ts';
 export const RUN_STATUSES = ['queued', 'running', 'blocked', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 const OPEN = ['queued', 'running', 'blocked'] as const;
-export const isOpenRun = (status: string) => (OPEN as readonly string[]).includes(status);
+const isOpenRun = (status: string) => (OPEN as readonly string[]).includes(status);
 
 export const RUN_ACTIONS = {
   start: { from: ['queued'], to: 'running' },
@@ -46,7 +46,7 @@ export const ACTIVITY_LEVELS = ['info', 'warn', 'error'] as const;
 type RunRow = typeof runs.$inferSelect;
 type ActivityRow = typeof runActivity.$inferSelect;
 
-export function activityView(a: ActivityRow) {
+function activityView(a: ActivityRow) {
   return {
     id: a.id,
     run_id: a.runId,

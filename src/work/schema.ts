@@ -45,6 +45,15 @@ const searchTsv = (title: string, body: string) =>
     sql.raw(`setweight(to_tsvector('english'::regconfig, coalesce("${title}", '')), 'A') || setweight(to_tsvector('english'::regconfig, ${bodyOf(body)}), 'B')`),
   );
 
+/**
+ * Tasks beneath an initiative, workstream or milestone and how many are done, kept by the
+ * cascade: progress = floor(done × 100 / tasks).
+ */
+const progressCounts = () => ({
+  taskCount: integer('task_count').notNull().default(0),
+  doneCount: integer('done_count').notNull().default(0),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Agents: the seven canonical ones exist in every workspace (seedCanonicalAgents, and the
 // migration for workspaces that existed before it); more can be added.
@@ -80,9 +89,7 @@ export const initiatives = pgTable(
     status: text('status').notNull().default('draft'), // draft|active|paused|blocked|at_risk|completed|archived|cancelled
     priority: text('priority').notNull().default('medium'), // low|medium|high
     targetDate: date('target_date', { mode: 'string' }),
-    /** Tasks beneath it and how many are done: progress = floor(done × 100 / tasks). */
-    taskCount: integer('task_count').notNull().default(0),
-    doneCount: integer('done_count').notNull().default(0),
+    ...progressCounts(),
     completedAt: ts('completed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -107,8 +114,7 @@ export const workstreams = pgTable(
     name: text('name').notNull(),
     summary: text('summary'),
     status: text('status').notNull().default('ready'), // pending|ready|active|paused|blocked|completed
-    taskCount: integer('task_count').notNull().default(0),
-    doneCount: integer('done_count').notNull().default(0),
+    ...progressCounts(),
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -151,8 +157,7 @@ export const milestones = pgTable(
     description: text('description'),
     status: text('status').notNull().default('planned'), // planned|in_progress|completed|at_risk|cancelled
     dueDate: date('due_date', { mode: 'string' }),
-    taskCount: integer('task_count').notNull().default(0),
-    doneCount: integer('done_count').notNull().default(0),
+    ...progressCounts(),
     completedAt: ts('completed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

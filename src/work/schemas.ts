@@ -331,7 +331,7 @@ export const updateTaskBodySchema = z
 
 // ---- Decision ----
 
-export const DECISION_TYPES = ['approval', 'escalation', 'clarification', 'conflict'] as const;
+const DECISION_TYPES = ['approval', 'escalation', 'clarification', 'conflict'] as const;
 export const URGENCIES = ['low', 'medium', 'high', 'critical'] as const;
 export const DECISION_STATUSES = ['pending', 'approved', 'rejected', 'superseded', 'cancelled'] as const;
 
@@ -341,7 +341,7 @@ const actorSchema = z.object({
   name: z.string().nullable(),
 });
 
-export const decisionOptionSchema = z.object({ id: z.string(), label: z.string(), description: z.string().nullable() });
+const decisionOptionSchema = z.object({ id: z.string(), label: z.string(), description: z.string().nullable() });
 
 export const decisionSchema = z
   .object({

@@ -8,7 +8,6 @@ import { recommend, type Recommendation } from './recommend.ts';
 import { runSearch, SEARCH_SCOPES, SEARCH_TYPES, type SearchHit, type SearchType } from './search.ts';
 
 export const TOOL_IDS = ['orgx_search', 'orgx_recommend'] as const;
-export type ToolId = (typeof TOOL_IDS)[number];
 
 /** `decision`, `decisions`, `Decision`: the type names clients send. */
 const searchType = z

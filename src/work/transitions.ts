@@ -68,7 +68,6 @@ export type WorkstreamAction = keyof typeof WORKSTREAM_ACTIONS;
 export type MilestoneAction = keyof typeof MILESTONE_ACTIONS;
 export type TaskAction = keyof typeof TASK_ACTIONS;
 
-export const isRunningInitiative = (status: string) => (RUNNING as readonly string[]).includes(status);
 export const isOpenInitiative = (status: string) => (OPEN_INITIATIVE as readonly string[]).includes(status);
 
 /** The status `action` leads to from `current`, or a 409 naming what it needs. */

@@ -1,20 +1,14 @@
 // Which workspace (tenant) a Work API call acts in (work-api.md §1). A tenant key, user key or
 // tenant user's session acts in its own; platform credentials (platform keys, superadmin
 // sessions) must name one with `workspace_id`. Clients never pass anything else to choose it.
-import { eq, sql } from 'drizzle-orm';
-import { preparedQuery } from '../db/index.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { isUuid, type Principal, type ServiceContext } from '../platform/principal.ts';
-import { tenants } from '../platform/schema.ts';
+import { requireTenantExists } from '../platform/tenant-exists.ts';
 
-export const workspaceRequired = () =>
+const workspaceRequired = () =>
   new AppError(400, 'workspace_required', 'Platform credentials must name the workspace: send workspace_id (query parameter, or body field on POST)', {
     workspace_id: ['Required for platform credentials'],
   });
-
-const tenantExists = preparedQuery((db) =>
-  db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, sql.placeholder('id'))).limit(1).prepare('work_workspace_exists'),
-);
 
 /**
  * The workspace id of this call. A tenant-scoped credential naming another workspace gets the
@@ -30,8 +24,7 @@ export async function resolveWorkspace(ctx: ServiceContext, requested: string | 
   if (named === null) throw workspaceRequired();
   if (!isUuid(named)) throw notFound();
   const id = named.toLowerCase();
-  const [row] = await tenantExists(ctx.rt.db).execute({ id });
-  if (!row) throw notFound();
+  await requireTenantExists(ctx.rt.db, id);
   return id;
 }
 

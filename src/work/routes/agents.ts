@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { agentSchema, createAgentBodySchema, updateAgentBodySchema } from '../agent-schemas.ts';
 import { AGENT_STATUSES, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from '../agents.ts';
 import { AGENT_DOMAINS } from '../canonical-agents.ts';
 import { deletedSchema, okData, okList, workPageQuery, workspaceQuery } from '../schemas.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = z.object({ agentId: z.string().min(1).max(100).describe('The agent id, or its name (engineering-agent)') });
 const one = okData(agentSchema);
@@ -50,7 +51,7 @@ export function agentRoutes(app: FastifyInstance, rt: Runtime) {
         description: 'A name unique in the workspace (case-insensitive; 409 when taken) and a domain. Writes `agent.created`.',
         querystring: workspaceQuery,
         body: createAgentBodySchema,
-        response: { 201: one, 409: conflictResponse('An agent of that name exists') },
+        response: { 201: one, 409: workErrorResponse('An agent of that name exists') },
       },
     },
     async (req, reply) => {
@@ -84,7 +85,7 @@ export function agentRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateAgentBodySchema,
-        response: { 200: one, 409: conflictResponse('The name is taken, or a canonical agent’s name or domain would change') },
+        response: { 200: one, 409: workErrorResponse('The name is taken, or a canonical agent’s name or domain would change') },
       },
     },
     async (req) => {
@@ -104,7 +105,7 @@ export function agentRoutes(app: FastifyInstance, rt: Runtime) {
         description: 'Only a custom agent that has no runs: canonical agents and agents with runs are a 409 (disable them instead). Writes `agent.deleted`.',
         params,
         querystring: workspaceQuery,
-        response: { 200: okData(deletedSchema), 409: conflictResponse('A canonical agent, or one with runs') },
+        response: { 200: okData(deletedSchema), 409: workErrorResponse('A canonical agent, or one with runs') },
       },
     },
     async (req) => {

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contextOf } from '../../platform/authenticate.ts';
-import { WORK_PREFIX, workErrorResponse } from '../../platform/http-errors.ts';
+import { WORK_PREFIX } from '../../platform/http-errors.ts';
 import { pageInfo, type Page } from '../../platform/pagination.ts';
 import type { ServiceContext } from '../../platform/principal.ts';
 import type { Runtime } from '../../platform/runtime.ts';
@@ -48,8 +48,6 @@ export const statusFilter = (statuses: readonly string[]) =>
 export const statusesOf = <S extends string>(v: string | undefined) => (v ? (v.split(',') as S[]) : undefined);
 
 export const listEnvelope = <T>(items: T[], total: number, page: Page) => ({ ok: true as const, data: items, ...pageInfo(page, total) });
-
-export const conflictResponse = (description: string) => workErrorResponse(description);
 
 /**
  * `OrgX-Version` (reserved for pinning a contract date) is echoed on every /api/client response.

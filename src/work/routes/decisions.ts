@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { actOnDecision, createDecision, DECISION_ACTIONS, getDecision, listDecisions, SLA_HOURS, updateDecision, type DecisionAction } from '../decisions.ts';
 import {
@@ -17,7 +18,7 @@ import {
   workspaceQuery,
 } from '../schemas.ts';
 import { describeTable } from '../transitions.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('decisionId', 'decision');
 const actionParams = params.extend({ action: z.enum(Object.keys(DECISION_ACTIONS) as [DecisionAction, ...DecisionAction[]]) });
@@ -101,7 +102,7 @@ export function decisionRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateDecisionBodySchema,
-        response: { 200: one, 409: conflictResponse('The decision is resolved') },
+        response: { 200: one, 409: workErrorResponse('The decision is resolved') },
       },
     },
     async (req) => {
@@ -122,7 +123,7 @@ export function decisionRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: decisionActionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The decision is already resolved') },
+        response: { 200: one, 409: workErrorResponse('The decision is already resolved') },
       },
     },
     async (req) => {

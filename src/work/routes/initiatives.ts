@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { actOnInitiative, createInitiative, deleteInitiative, getInitiative, listInitiatives, updateInitiative } from '../initiatives.ts';
 import {
@@ -16,7 +17,7 @@ import {
   workspaceQuery,
 } from '../schemas.ts';
 import { describeTable, INITIATIVE_ACTIONS, INITIATIVE_STATUSES, type InitiativeAction } from '../transitions.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('initiativeId', 'initiative');
 const actionParams = params.extend({ action: z.enum(Object.keys(INITIATIVE_ACTIONS) as [InitiativeAction, ...InitiativeAction[]]) });
@@ -90,7 +91,7 @@ export function initiativeRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateInitiativeBodySchema,
-        response: { 200: one, 409: conflictResponse('No lifecycle action leads from the current status to the one requested') },
+        response: { 200: one, 409: workErrorResponse('No lifecycle action leads from the current status to the one requested') },
       },
     },
     async (req) => {
@@ -131,7 +132,7 @@ export function initiativeRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: actionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The action is not allowed from the current status') },
+        response: { 200: one, 409: workErrorResponse('The action is not allowed from the current status') },
       },
     },
     async (req) => {

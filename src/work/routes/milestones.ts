@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { actOnMilestone, createMilestone, deleteMilestone, getMilestone, listMilestones, updateMilestone } from '../milestones.ts';
 import {
@@ -16,7 +17,7 @@ import {
   workspaceQuery,
 } from '../schemas.ts';
 import { describeTable, MILESTONE_ACTIONS, MILESTONE_STATUSES, type MilestoneAction } from '../transitions.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('milestoneId', 'milestone');
 const actionParams = params.extend({ action: z.enum(Object.keys(MILESTONE_ACTIONS) as [MilestoneAction, ...MilestoneAction[]]) });
@@ -63,7 +64,7 @@ export function milestoneRoutes(app: FastifyInstance, rt: Runtime) {
           'In an initiative (`initiative_id`), optionally within one of its workstreams (`workstream_id`; the initiative is then implied). A workstream of another initiative than `initiative_id` is a 400. 409 when the initiative or workstream takes no new work. Writes `milestone.created`.',
         querystring: workspaceQuery,
         body: createMilestoneBodySchema,
-        response: { 201: one, 409: conflictResponse('The initiative or workstream takes no new work') },
+        response: { 201: one, 409: workErrorResponse('The initiative or workstream takes no new work') },
       },
     },
     async (req, reply) => {
@@ -96,7 +97,7 @@ export function milestoneRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateMilestoneBodySchema,
-        response: { 200: one, 409: conflictResponse('No lifecycle action leads from the current status to the one requested') },
+        response: { 200: one, 409: workErrorResponse('No lifecycle action leads from the current status to the one requested') },
       },
     },
     async (req) => {
@@ -137,7 +138,7 @@ export function milestoneRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: actionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The action is not allowed from the current status') },
+        response: { 200: one, 409: workErrorResponse('The action is not allowed from the current status') },
       },
     },
     async (req) => {

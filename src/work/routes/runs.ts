@@ -7,7 +7,7 @@ import { activitySchema, dispatchRunBodySchema, postActivityBodySchema, runActio
 import { actOnRun, dispatchRun, getRun, listRuns, liveActivity, postActivity, RUN_ACTIONS, RUN_STATUSES, type RunAction } from '../runs.ts';
 import { idParams, okData, okList, workPageQuery, workspaceQuery } from '../schemas.ts';
 import { describeTable } from '../transitions.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('runId', 'run');
 const actionParams = params.extend({ action: z.enum(Object.keys(RUN_ACTIONS) as [RunAction, ...RunAction[]]) });
@@ -55,7 +55,7 @@ export function runRoutes(app: FastifyInstance, rt: Runtime) {
           'Creates a run in status `running` (the client runs the agent and reports back). The task starts as with its `start` action — its workstream becomes active — and must be allowed to (409 otherwise; 409 too when the task is done, the agent disabled, or the agent already has an open run on the task). Counts against the workspace’s dispatch bucket (`WORK_DISPATCHES_PER_HOUR` per UTC hour): 429 `rate_limited` with Retry-After when it is full. Writes `run.created` and `agent.started` (and the task’s events).',
         querystring: workspaceQuery,
         body: dispatchRunBodySchema,
-        response: { 201: one, 409: conflictResponse('The task or agent cannot take this dispatch'), 429: workErrorResponse('Over the dispatch bucket (`rate_limited`) or the hourly key limit; see Retry-After') },
+        response: { 201: one, 409: workErrorResponse('The task or agent cannot take this dispatch'), 429: workErrorResponse('Over the dispatch bucket (`rate_limited`) or the hourly key limit; see Retry-After') },
       },
     },
     async (req, reply) => {
@@ -88,7 +88,7 @@ export function runRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: runActionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The action is not allowed from the run’s current status') },
+        response: { 200: one, 409: workErrorResponse('The action is not allowed from the run’s current status') },
       },
     },
     async (req) => {
@@ -110,7 +110,7 @@ export function runRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: postActivityBodySchema,
-        response: { 201: okData(activitySchema), 409: conflictResponse('The run is no longer open') },
+        response: { 201: okData(activitySchema), 409: workErrorResponse('The run is no longer open') },
       },
     },
     async (req, reply) => {

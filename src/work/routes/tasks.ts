@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import {
   actionBodySchema,
@@ -16,7 +17,7 @@ import {
 } from '../schemas.ts';
 import { actOnTask, createTask, deleteTask, getTask, listTasks, updateTask } from '../tasks.ts';
 import { describeTable, TASK_ACTIONS, TASK_STATUSES, type TaskAction } from '../transitions.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('taskId', 'task');
 const actionParams = params.extend({ action: z.enum(Object.keys(TASK_ACTIONS) as [TaskAction, ...TaskAction[]]) });
@@ -66,7 +67,7 @@ export function taskRoutes(app: FastifyInstance, rt: Runtime) {
           'In a workstream (or the workstream of `milestone_id`), status `todo`. The milestone must be of the same initiative and workstream (400); dependencies tasks of the same initiative (400); ids not in this workspace are 404. 409 when the initiative, workstream or milestone takes no new work. Writes `task.created`, and `initiative.updated` when its progress moves.',
         querystring: workspaceQuery,
         body: createTaskBodySchema,
-        response: { 201: one, 409: conflictResponse('The initiative, workstream or milestone takes no new work') },
+        response: { 201: one, 409: workErrorResponse('The initiative, workstream or milestone takes no new work') },
       },
     },
     async (req, reply) => {
@@ -100,7 +101,7 @@ export function taskRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateTaskBodySchema,
-        response: { 200: one, 409: conflictResponse('No lifecycle action leads from the current status to the one requested, or the task cannot start yet') },
+        response: { 200: one, 409: workErrorResponse('No lifecycle action leads from the current status to the one requested, or the task cannot start yet') },
       },
     },
     async (req) => {
@@ -141,7 +142,7 @@ export function taskRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: actionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The action is not allowed from the current status, or the task cannot start yet') },
+        response: { 200: one, 409: workErrorResponse('The action is not allowed from the current status, or the task cannot start yet') },
       },
     },
     async (req) => {

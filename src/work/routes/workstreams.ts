@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workErrorResponse } from '../../platform/http-errors.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import {
   actionBodySchema,
@@ -16,7 +17,7 @@ import {
 } from '../schemas.ts';
 import { describeTable, WORKSTREAM_ACTIONS, WORKSTREAM_STATUSES, type WorkstreamAction } from '../transitions.ts';
 import { actOnWorkstream, createWorkstream, deleteWorkstream, getWorkstream, listWorkstreams, updateWorkstream } from '../workstreams.ts';
-import { conflictResponse, listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
 
 const params = idParams('workstreamId', 'workstream');
 const actionParams = params.extend({ action: z.enum(Object.keys(WORKSTREAM_ACTIONS) as [WorkstreamAction, ...WorkstreamAction[]]) });
@@ -62,7 +63,7 @@ export function workstreamRoutes(app: FastifyInstance, rt: Runtime) {
           '`pending` while a workstream it depends on is not completed, else `ready`. Dependencies must be workstreams of the same initiative (400) and form no cycle. 409 when the initiative is completed, archived or cancelled. Writes `workstream.created`.',
         querystring: workspaceQuery,
         body: createWorkstreamBodySchema,
-        response: { 201: one, 409: conflictResponse('The initiative takes no new work') },
+        response: { 201: one, 409: workErrorResponse('The initiative takes no new work') },
       },
     },
     async (req, reply) => {
@@ -96,7 +97,7 @@ export function workstreamRoutes(app: FastifyInstance, rt: Runtime) {
         params,
         querystring: workspaceQuery,
         body: updateWorkstreamBodySchema,
-        response: { 200: one, 409: conflictResponse('No lifecycle action leads from the current status to the one requested') },
+        response: { 200: one, 409: workErrorResponse('No lifecycle action leads from the current status to the one requested') },
       },
     },
     async (req) => {
@@ -137,7 +138,7 @@ export function workstreamRoutes(app: FastifyInstance, rt: Runtime) {
         params: actionParams,
         querystring: workspaceQuery,
         body: actionBodySchema.nullish(),
-        response: { 200: one, 409: conflictResponse('The action is not allowed from the current status') },
+        response: { 200: one, 409: workErrorResponse('The action is not allowed from the current status') },
       },
     },
     async (req) => {
