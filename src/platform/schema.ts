@@ -47,6 +47,12 @@ export const tenants = pgTable(
   (t) => [uniqueIndex('tenants_slug_key').on(t.slug), index('tenants_created_idx').on(t.createdAt, t.id)],
 );
 
+/** The tenant_id column of a tenant-owned row: required, and deleted with its tenant. */
+export const tenantRef = () =>
+  uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+
 /** People who sign in. A superadmin has no tenant; everyone else belongs to exactly one. */
 export const users = pgTable(
   'users',

@@ -15,16 +15,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenants, ts, users } from '../platform/schema.ts';
+import { tenantRef, tenants, ts, users } from '../platform/schema.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (v) => Buffer.from(v),
 });
-const tenantRef = () =>
-  uuid('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 /** The tenant's logo, stored in the database so every node serves it from our own origin. */
 export const tenantLogos = pgTable('tenant_logos', {

@@ -25,14 +25,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenants, ts } from '../platform/schema.ts';
+import { tenantRef, ts } from '../platform/schema.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
-
-const tenantRef = () =>
-  uuid('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 /** How much of a body is searchable: enough for any summary, bounded for huge previews. */
 const SEARCHABLE_BODY = 20000;
