@@ -44,6 +44,7 @@ function readSettings() {
     ceiling: envFlag('BENCH_CEILING', true),
     ceilingPrepare: envFlag('BENCH_CEILING_PREPARE', true),
     cpuProfile: envFlag('BENCH_CPU_PROF', false),
+    keepDatabase: envFlag('BENCH_KEEP_DATABASE', false),
     adminUrl: process.env.DATABASE_URL || undefined,
     poolSize: Math.round(envNumber('DATABASE_POOL_SIZE', 10, 1)),
   };
@@ -250,7 +251,7 @@ async function main() {
   let dbUrl: string | undefined;
   if (settings.adminUrl) {
     const fresh = await createBenchDatabase(settings.adminUrl);
-    cleanups.push(fresh.drop);
+    if (!settings.keepDatabase) cleanups.push(fresh.drop);
     dbUrl = fresh.url;
     console.log(`database: PostgreSQL, fresh database ${fresh.name} (pool ${settings.poolSize})`);
   } else {

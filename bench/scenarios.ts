@@ -41,6 +41,9 @@ const WORK_ARTIFACTS = 4000;
 const WORK_QUERIES = 500;
 /** The Work API live tenant: initiatives in play (live-initiatives), each with a workstream (create-task). */
 const LIVE_INITIATIVES = 60;
+/** Tasks already in each of its workstreams, and how many of them are done. */
+const LIVE_TASKS = 50;
+const LIVE_TASKS_DONE = 20;
 
 /** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
 const SEED_CHUNK = 5000;
@@ -249,7 +252,7 @@ async function seedReviewPage(db: Db, secret: string, runTag: string): Promise<F
 
 // ---- Work API ----
 
-/** The live workspace: LIVE_INITIATIVES active initiatives, each with one ready workstream. */
+/** The live workspace: LIVE_INITIATIVES active initiatives, each with one active workstream of LIVE_TASKS tasks. */
 async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
   const tenant = await createTenant(db, { slug: `bench-work-${runTag}`, name: 'Bench Work Co', vertical: 'clinic' });
   const key = await benchKey(db, tenant.id, 'bench work');
@@ -259,15 +262,25 @@ async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
   await bulkInsert(
     db,
     'initiatives',
-    [['tenant_id', 'uuid'], ['id', 'uuid'], ['title', 'text'], ['summary', 'text'], ['status', 'text'], ['priority', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
-    initiatives.map((x) => [tenant.id, x.id, `Initiative ${x.n}`, `Goals and scope of initiative ${x.n}`, 'active', 'medium', iso(now - (LIVE_INITIATIVES - x.n) * 1000), iso(now)]),
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['title', 'text'], ['summary', 'text'], ['status', 'text'], ['priority', 'text'], ['task_count', 'int'], ['done_count', 'int'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz']],
+    initiatives.map((x) => [tenant.id, x.id, `Initiative ${x.n}`, `Goals and scope of initiative ${x.n}`, 'active', 'medium', LIVE_TASKS, LIVE_TASKS_DONE, iso(now - (LIVE_INITIATIVES - x.n) * 1000), iso(now)]),
   );
   const workstreamIds = initiatives.map(() => uuidv7());
   await bulkInsert(
     db,
     'workstreams',
-    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text']],
-    initiatives.map((x, i) => [tenant.id, workstreamIds[i], x.id, 'Delivery', 'ready']),
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int'], ['done_count', 'int']],
+    initiatives.map((x, i) => [tenant.id, workstreamIds[i], x.id, 'Delivery', 'active', LIVE_TASKS, LIVE_TASKS_DONE]),
+  );
+  // Work already under way, so the planner's statistics know this workspace has tasks, and each
+  // new task moves its initiative's progress (an initiative.updated event per create-task).
+  await bulkInsert(
+    db,
+    'tasks',
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['workstream_id', 'uuid'], ['title', 'text'], ['status', 'text'], ['sequence', 'int']],
+    initiatives.flatMap((x, i) =>
+      Array.from({ length: LIVE_TASKS }, (_, n) => [tenant.id, uuidv7(), x.id, workstreamIds[i], `Task ${n + 1} of initiative ${x.n}`, n < LIVE_TASKS_DONE ? 'done' : 'todo', n + 1]),
+    ),
   );
   return { tenantId: tenant.id, key, workstreamIds };
 }
@@ -651,7 +664,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'create-task',
-    description: `POST /api/client/tasks {workstream_id, title} cycling over ${LIVE_INITIATIVES} workstreams of different initiatives: validation, one transaction (initiative row lock, checks, next sequence, insert, counts, task.created and initiative.updated events), a 201 with the task.`,
+    description: `POST /api/client/tasks {workstream_id, title} cycling over ${LIVE_INITIATIVES} workstreams of different initiatives: each workstream already holding ${LIVE_TASKS} tasks (${LIVE_TASKS_DONE} done): validation, one statement (initiative row lock, checks, next sequence, insert, counts, task.created and initiative.updated events), a 201 with the task.`,
     method: 'POST',
     path: () => '/api/client/tasks',
     credential: (f) => f.work.key,

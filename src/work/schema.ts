@@ -204,6 +204,8 @@ export const tasks = pgTable(
       foreignColumns: [milestones.tenantId, milestones.initiativeId, milestones.id],
     }).onDelete('set null'),
     index('tasks_workstream_queue_idx').on(t.tenantId, t.workstreamId, t.status, t.sequence),
+    // The next sequence number of a workstream (max + 1) without reading its every task.
+    index('tasks_workstream_sequence_idx').on(t.tenantId, t.workstreamId, t.sequence),
     index('tasks_initiative_idx').on(t.tenantId, t.initiativeId, t.status),
     index('tasks_milestone_idx').on(t.tenantId, t.milestoneId),
     index('tasks_created_idx').on(t.tenantId, t.createdAt, t.id),

@@ -24,6 +24,7 @@ import { anyText } from './sql.ts';
 import { actionTo, nextStatus, TASK_ACTIONS, type TaskAction, type TaskStatus } from './transitions.ts';
 import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type InitiativeRow, type TaskRow, type TaskView } from './views.ts';
 import { requireOpenInitiative } from './workstreams.ts';
+import { insertTaskAtOnce } from './task-insert.ts';
 
 export interface TaskFilter extends Page {
   initiative_id?: string;
@@ -125,6 +126,24 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
   let workstreamId = body.workstream_id !== undefined ? idIn('workstream_id', 'workstream', body.workstream_id) : null;
   const namedInitiative = body.initiative_id !== undefined ? idIn('initiative_id', 'initiative', body.initiative_id) : null;
   if (!workstreamId && !milestoneId) throw badRequest({ workstream_id: ['Required unless milestone_id names a milestone of a workstream'] });
+  const assignees = body.assigned_agent_ids ?? [];
+  if (workstreamId && assignees.every(isUuid)) {
+    const created = await insertTaskAtOnce(ctx.rt.db, t, {
+      workstreamId,
+      initiativeId: namedInitiative,
+      milestoneId,
+      title: body.title,
+      description: body.description ?? null,
+      priority: body.priority ?? 'medium',
+      sequence: body.sequence ?? null,
+      dependsOn: [...new Set((body.depends_on ?? []).map((v) => idIn('depends_on', 'task', v)))],
+      agentIds: [...new Set(assignees.map((v) => v.toLowerCase()))],
+      dueDate: body.due_date ?? null,
+    });
+    if (created) return created;
+  }
+  // Everything else — agents named by name, a task placed by its milestone alone, and every
+  // request the one statement refused — step by step, with the precise error when it fails.
   const now = new Date();
   return ctx.rt.db.transaction(async (tx) => {
     if (!workstreamId) {

@@ -23,7 +23,7 @@ type Table<S extends string> = Record<string, Transition<S>>;
 
 /** Running initiatives: work may start and auto-complete in these. */
 const RUNNING = ['active', 'blocked', 'at_risk'] as const;
-const OPEN_INITIATIVE = ['draft', 'active', 'paused', 'blocked', 'at_risk'] as const;
+export const OPEN_INITIATIVE = ['draft', 'active', 'paused', 'blocked', 'at_risk'] as const;
 
 export const INITIATIVE_ACTIONS = {
   launch: { from: ['draft'], to: 'active' },

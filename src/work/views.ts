@@ -51,6 +51,20 @@ export function initiativeView(r: InitiativeRow) {
 }
 export type InitiativeView = ReturnType<typeof initiativeView>;
 
+/** progressOf in SQL, over the task_count and done_count of `row`. */
+export const progressSql = (row: SQL) => sql`(case when ${row}.task_count = 0 then 0 else ${row}.done_count * 100 / ${row}.task_count end)`;
+
+const isoSql = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * initiativeView in SQL, over an initiatives row named `row`: for an event written by the same
+ * statement as the change (task-insert.ts). A test compares the two.
+ */
+export const initiativeViewJson = (row: SQL) => sql`jsonb_build_object(
+  'id', ${row}.id, 'title', ${row}.title, 'summary', ${row}.summary, 'status', ${row}.status, 'priority', ${row}.priority,
+  'progress', ${progressSql(row)}, 'target_date', ${row}.target_date, 'tasks_total', ${row}.task_count, 'tasks_done', ${row}.done_count,
+  'completed_at', ${isoSql(sql`${row}.completed_at`)}, 'created_at', ${isoSql(sql`${row}.created_at`)}, 'updated_at', ${isoSql(sql`${row}.updated_at`)})`;
+
 // ---- Workstream ----
 
 export type WorkstreamRow = typeof workstreams.$inferSelect;

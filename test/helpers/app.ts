@@ -18,7 +18,7 @@ export const root = path.resolve(import.meta.dirname, '../..');
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_URL: 'http://orgstack.test',
     ORGSTACK_SECRET: 'test-secret-test-secret-test-secret-0123',
     FLUSH_INTERVAL_MS: '50',

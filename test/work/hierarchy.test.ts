@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { initiatives, milestones, tasks, workstreams } from '../../src/work/schema.ts';
 import { MILESTONE_ACTIONS, MILESTONE_STATUSES, TASK_ACTIONS, TASK_STATUSES, WORKSTREAM_ACTIONS, WORKSTREAM_STATUSES } from '../../src/work/transitions.ts';
+import { insertTaskAtOnce } from '../../src/work/task-insert.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, MILESTONE_KEYS, MISSING_ID, TASK_KEYS, UUID_RE, workClient, workEvents, WORKSTREAM_KEYS, type WorkClient } from '../helpers/work.ts';
@@ -317,6 +318,64 @@ describe('tasks', () => {
     assert.equal((await w.create('tasks', { workstream_id: ws.id, title: 'After' })).sequence, 11);
     const evts = await workEvents(t, tenantId, seq);
     assert.deepEqual(evts.slice(0, 2).map((e) => [e.type, e.data.task]), [['task.created', first], ['task.created', second]]);
+  });
+
+  test('POST: agents by id (one statement) and by name (step by step) write the same task, counts and events', async () => {
+    const { tenantId, w, initiative } = await setup();
+    const ws = await w.create('workstreams', { initiative_id: initiative.id, name: 'W' });
+    const m = await w.create('milestones', { workstream_id: ws.id, title: 'M' });
+    await w.create('tasks', { workstream_id: ws.id, title: 'Keeps the workstream open' });
+    const done = await w.create('tasks', { workstream_id: ws.id, title: 'Done first' });
+    await w.act('tasks', done.id, 'complete'); // so that every new task moves the progress
+    const engineering = (await t.rt.db.query.agents.findFirst({ where: (a, { and: both, eq: e }) => both(e(a.tenantId, tenantId), e(a.name, 'engineering-agent')) }))!;
+    const body = { workstream_id: ws.id, milestone_id: m.id, title: 'Build', description: 'Both ways', priority: 'high', depends_on: [done.id], due_date: '2026-05-01' };
+
+    const results = [];
+    for (const assignee of [engineering.id, 'engineering-agent']) {
+      const seq = await lastSeq(t);
+      const task = await w.create('tasks', { ...body, assigned_agent_ids: [assignee] });
+      const evts = await workEvents(t, tenantId, seq);
+      assert.deepEqual(evts.map((e) => e.type), ['task.created', 'initiative.updated']);
+      assert.deepEqual(evts[0].data, { task });
+      assert.deepEqual(await w.get('tasks', task.id), task);
+      // The initiative as the event shows it is the initiative as GET shows it.
+      assert.deepEqual(evts[1].data, { initiative: await w.get('initiatives', initiative.id), changed: ['progress'] });
+      results.push(task);
+    }
+    const [byId, byName] = results;
+    const same = (x: any) => ({ ...x, id: null, sequence: null, created_at: null, updated_at: null });
+    assert.deepEqual(same(byId), same(byName));
+    assert.deepEqual([byId.sequence, byName.sequence, byId.assigned_agent_ids], [3, 4, [engineering.id]]);
+    const counts = async (table: typeof workstreams | typeof milestones | typeof initiatives, id: string) => {
+      const [row] = await t.rt.db.select({ n: table.taskCount, d: table.doneCount }).from(table).where(eq(table.id, id));
+      return [row.n, row.d];
+    };
+    assert.deepEqual([await counts(workstreams, ws.id), await counts(milestones, m.id), await counts(initiatives, initiative.id)], [[4, 1], [2, 0], [4, 1]]);
+  });
+
+  test('the one statement creates what is in order and declines (changing nothing) what is not', async () => {
+    const { tenantId, w, initiative } = await setup();
+    const ws = await w.create('workstreams', { initiative_id: initiative.id, name: 'W' });
+    const closed = await w.create('workstreams', { initiative_id: initiative.id, name: 'Closed' });
+    await w.act('workstreams', closed.id, 'complete');
+    const base = { initiativeId: null, milestoneId: null, description: null, priority: 'medium' as const, sequence: null, dependsOn: [], agentIds: [], dueDate: null };
+    const made = await insertTaskAtOnce(t.rt.db, tenantId, { ...base, workstreamId: ws.id, title: 'Fast' });
+    assert.deepEqual(made, await w.get('tasks', made!.id));
+    for (const refused of [{ workstreamId: closed.id }, { workstreamId: ws.id, dependsOn: [MISSING_ID] }, { workstreamId: ws.id, agentIds: [MISSING_ID] }, { workstreamId: ws.id, milestoneId: MISSING_ID }]) {
+      assert.equal(await insertTaskAtOnce(t.rt.db, tenantId, { ...base, title: 'No', ...refused }), null, JSON.stringify(refused));
+    }
+    assert.equal((await w.get('initiatives', initiative.id)).tasks_total, 1);
+  });
+
+  test('POST: concurrent creates in one workstream each get their own next sequence; the counts add up', async () => {
+    const { tenantId, w, initiative } = await setup();
+    const ws = await w.create('workstreams', { initiative_id: initiative.id, name: 'Busy' });
+    const seq = await lastSeq(t);
+    const created = await Promise.all(Array.from({ length: 20 }, (_, n) => w.create('tasks', { workstream_id: ws.id, title: `Parallel ${n}` })));
+    assert.deepEqual(created.map((x) => x.sequence).sort((a, b) => a - b), Array.from({ length: 20 }, (_, n) => n + 1));
+    assert.deepEqual([(await w.get('workstreams', ws.id)).tasks_total, (await w.get('initiatives', initiative.id)).tasks_total], [20, 20]);
+    const evts = await workEvents(t, tenantId, seq);
+    assert.equal(evts.filter((e) => e.type === 'task.created').length, 20);
   });
 
   test('POST: references that break the hierarchy → 400; ids not in this workspace → 404; nothing created', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_workstream_sequence_idx" ON "tasks" USING btree ("tenant_id","workstream_id","sequence");
