@@ -6,7 +6,7 @@
 // which drives auto-continue. Every write locks the task's initiative first, like every other
 // change to the hierarchy, then the run.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { queryRows, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -18,11 +18,11 @@ import { admitDispatch } from './dispatch-bucket.ts';
 import { modelTierFor } from './model-tier.ts';
 import { idIn, notFoundIn } from './references.ts';
 import { runView, type RunView } from './run-view.ts';
-import { agents, runActivity, runs, tasks } from './schema.ts';
+import { agents, runActivity, runs, taskAgents, tasks } from './schema.ts';
 import { anyText } from './sql.ts';
 import { applyTaskAction } from './tasks.ts';
 import { nextStatus } from './transitions.ts';
-import { taskColumns } from './views.ts';
+import { taskColumns, taskViewById } from './views.ts';
 import { actorOf } from './workspace.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'blocked', 'completed', 'failed', 'cancelled'] as const;
@@ -139,6 +139,7 @@ export async function dispatchRun(ctx: ServiceContext, workspaceId: string, body
     await admitDispatch(tx, t, ctx.rt.config.workDispatchesPerHour, now);
     // The task starts as with its own start action: 409 while its work may not begin yet.
     if (task.status !== 'in_progress') await applyTaskAction(tx, t, initiative, task, 'start', now, { cause: 'dispatch' });
+    await assignOnDispatch(tx, t, taskId, agent.id, now);
 
     const by = actorOf(ctx.principal);
     const [row] = await tx
@@ -165,6 +166,24 @@ export async function dispatchRun(ctx: ServiceContext, workspaceId: string, body
     await emitEvent(tx, t, 'agent.started', { agent: agentView(agent), run });
     return run;
   });
+}
+
+/**
+ * An agent dispatched on a task works on it: it joins the task's assignees (last), unless it is
+ * one already, and the change is a task.updated like any other edit of the list.
+ */
+async function assignOnDispatch(tx: Db, tenantId: string, taskId: string, agentId: string, now: Date): Promise<void> {
+  const added = await queryRows<{ agent_id: string }>(
+    tx,
+    sql`insert into ${taskAgents} (tenant_id, task_id, agent_id, position)
+        select ${tenantId}, ${taskId}, ${agentId}, coalesce(max(position) + 1, 0) from ${taskAgents}
+        where tenant_id = ${tenantId} and task_id = ${taskId}
+        on conflict do nothing
+        returning agent_id`,
+  );
+  if (added.length === 0) return;
+  await tx.update(tasks).set({ updatedAt: now }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  await emitEvent(tx, tenantId, 'task.updated', { task: await taskViewById(tx, tenantId, taskId), changed: ['assigned_agent_ids'], cause: 'dispatch' });
 }
 
 /** Locks the run's initiative (when it has a task), then the run; 404 when not in this workspace. */

@@ -35,9 +35,18 @@ const bodyOf = (column: string) => `left(coalesce("${column}", ''), ${SEARCHABLE
 /** The searchable text of a row: title, then its body (both columns named in SQL). */
 const searchText = (title: string, body: string) =>
   text('search_text').generatedAlwaysAs(sql.raw(`coalesce("${title}", '') || ' ' || ${bodyOf(body)}`));
+/**
+ * English full text, title weighted above body, plus every Chinese (CJK) character and pair of
+ * adjacent characters as a word of its own: Chinese has no spaces, so the English parser sees a
+ * whole run of characters as one "word"; the characters and pairs (search_cjk_grams, a SQL
+ * function created by migration 0005) let a one- or two-character query use the index too.
+ */
 const searchTsv = (title: string, body: string) =>
   tsvector('search_tsv').generatedAlwaysAs(
-    sql.raw(`setweight(to_tsvector('english'::regconfig, coalesce("${title}", '')), 'A') || setweight(to_tsvector('english'::regconfig, ${bodyOf(body)}), 'B')`),
+    sql.raw(
+      `setweight(to_tsvector('english'::regconfig, coalesce("${title}", '')), 'A') || setweight(to_tsvector('english'::regconfig, ${bodyOf(body)}), 'B')` +
+        ` || to_tsvector('simple'::regconfig, search_cjk_grams(coalesce("${title}", '') || ' ' || ${bodyOf(body)}))`,
+    ),
   );
 
 /**

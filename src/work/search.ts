@@ -1,17 +1,19 @@
 // orgx_search (work-api.md §3 "Memory"): ranked search over the workspace's initiatives, tasks,
 // decisions and artifacts. Each table carries `search_tsv` (English full text, title weighted
-// above body) and `search_text` (the raw text, pg_trgm GIN index). Up to three passes, each only
-// when the one before found nothing:
+// above body, plus each Chinese character and pair of adjacent characters as a word) and
+// `search_text` (the raw text, pg_trgm GIN index). Up to three passes, each only when the one
+// before found nothing:
 //  1. words: the full text matches the query (websearch syntax: words ANDed, "phrases", or, -not);
-//  2. text: the text contains the query as typed (ILIKE, served by the trigram index for three
-//     characters or more) — partial words, and languages the English parser does not split into
-//     words, such as Chinese (a two-character word has no trigram of its own; the scan is still
-//     limited to the workspace);
+//     Chinese in the query must match as its characters (one alone) or all its adjacent pairs;
+//  2. text (queries of three characters or more, so the trigram index serves it): the text
+//     contains the query as typed (ILIKE) — partial words, and longer Chinese phrases;
 //  3. fuzzy: trigram word similarity ≥ FUZZY_THRESHOLD — typos.
-// A substring scan over a large workspace costs far more than a full-text lookup, so it runs
-// only when the words match nothing. Rank: ts_rank, plus a bonus when the title (more) or the
-// text (less) contains the query as typed, plus half the trigram word similarity of the title
-// (and, in the fuzzy pass, the similarity of the whole text: per row it costs more than the rest).
+// A one- or two-letter query that is not a word finds nothing: scanning every row of a large
+// workspace for two letters costs far more than it is worth. A substring scan costs far more than
+// a full-text lookup, so it runs only when the words match nothing. Rank: ts_rank, plus a bonus
+// when the title (more) or the text (less) contains the query as typed, plus half the trigram word
+// similarity of the title (and, in the fuzzy pass, the similarity of the whole text: per row it
+// costs more than the rest).
 //
 // Statement texts are fixed (one per pass); which tables take part and the status filter are
 // parameters, so the statements stay prepared on PostgreSQL.
@@ -62,6 +64,10 @@ type Pass = 'words' | 'text' | 'fuzzy' | 'recent';
 interface Params {
   t: string;
   q: string;
+  /** The query without its Chinese, for the English parser. */
+  english: string;
+  /** The query's Chinese as a tsquery of the words search_cjk_grams indexes ('' when none). */
+  chinese: string;
   pattern: string;
   include: Record<SearchType, boolean>;
   statuses: string | null;
@@ -104,10 +110,13 @@ function statement(p: Params, pass: Pass): SQL {
              + word_similarity(${p.q}, h.title) * 0.5
              ${pass === 'fuzzy' ? sql`+ word_similarity(${p.q}, h.search_text)` : sql``})::real`;
   const order = pass === 'recent' ? sql`updated_at desc, id` : sql`score desc, updated_at desc, id`;
-  // The snippet: the full-text parser's headline where the full text matched; else a window of
+  // The snippet: the English parser's headline where the full text matched (it cannot mark
+  // Chinese characters); else a window of
   // the text around the first place it contains the query (highlighted by the caller); with no
   // query, the start of the body.
-  return sql`with q as (select websearch_to_tsquery('english', ${p.q}) as tsq),
+  return sql`with q as (select case when ${p.chinese} = '' then websearch_to_tsquery('english', ${p.english})
+      when ${p.english} = '' then to_tsquery('simple', ${p.chinese})
+      else websearch_to_tsquery('english', ${p.english}) && to_tsquery('simple', ${p.chinese}) end as tsq),
     hits as (${hits}),
     top as (
       select h.*, ${score} as score, count(*) over () as total
@@ -116,7 +125,7 @@ function statement(p: Params, pass: Pass): SQL {
       limit ${p.limit}
     )
     select type, id, title, status, initiative_id, to_json(updated_at) #>> '{}' as updated_at, score, total,
-      case when ${sql.raw(pass === 'recent' ? 'false' : 'true')} and search_tsv @@ q.tsq
+      case when ${sql.raw(pass === 'recent' ? 'false' : 'true')} and ${p.chinese} = '' and search_tsv @@ q.tsq
         then ts_headline('english', search_text, q.tsq, 'MaxWords=30, MinWords=12, MaxFragments=1, StartSel=**, StopSel=**')
       end as headline,
       greatest(strpos(lower(search_text), lower(${p.q})) - ${CONTEXT_BEFORE}, 1) as window_start,
@@ -145,6 +154,19 @@ interface Row {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
+/** Runs of Chinese (CJK) characters, the ranges search_cjk_grams (migration 0005) indexes. */
+const CHINESE = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+
+/** Each run of the query as the index holds it: a lone character, else its adjacent pairs; all required. */
+function chineseQuery(q: string): string {
+  const terms = new Set<string>();
+  for (const [run] of q.matchAll(CHINESE)) {
+    if (run.length === 1) terms.add(run);
+    for (let i = 0; i + 1 < run.length; i++) terms.add(run.slice(i, i + 2));
+  }
+  return [...terms].map((term) => `'${term}'`).join(' & ');
+}
+
 /** The query's first occurrence in the window, marked as ts_headline marks its matches. */
 function windowSnippet(r: Row, q: string): string {
   let text = r.window_text;
@@ -167,6 +189,8 @@ export async function runSearch(db: Db, tenantId: string, req: SearchRequest): P
   const p: Params = {
     t: tenantId,
     q,
+    english: q.replace(CHINESE, ' ').trim(),
+    chinese: chineseQuery(q),
     pattern: `%${escapeLike(q)}%`,
     include,
     statuses: req.statuses?.length ? pgArray(req.statuses) : null,
@@ -175,7 +199,7 @@ export async function runSearch(db: Db, tenantId: string, req: SearchRequest): P
   if (!allowed.length) return { results: [], total: 0 };
   let pass: Pass = q ? 'words' : 'recent';
   let rows = await queryRows<Row>(db, statement(p, pass));
-  if (rows.length === 0 && q) {
+  if (rows.length === 0 && q.length >= 3) {
     pass = 'text';
     rows = await queryRows<Row>(db, statement(p, pass));
   }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/index.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { agents, decisions, initiatives, runs } from '../../src/work/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -161,6 +162,8 @@ describe('orgx_search', () => {
       ['满意度', A.feedback, 'artifact'],
       ['反馈分析', A.feedback, 'artifact'],
       ['构建时间', A.deploy, 'initiative'],
+      ['云', A.cloud, 'decision'], // one character
+      ['市场调研', A.research, 'task'],
     ];
     for (const [query, item, type] of cases) {
       const { results } = await search(A.w, { query });
@@ -172,6 +175,20 @@ describe('orgx_search', () => {
     const { results, total } = await search(A.w, { query: '营销' });
     assert.deepEqual(results.map((r: any) => r.id), [A.email.id, A.research.id]);
     assert.equal(total, 2);
+    // The index holds each Chinese character and adjacent pair as a word (what serves 1–2 characters).
+    const [words] = await queryRows<{ pair: boolean; one: boolean; across: boolean }>(
+      t.rt.db,
+      sql`select search_tsv @@ '营销'::tsquery as pair, search_tsv @@ '邮'::tsquery as one, search_tsv @@ '写营销'::tsquery as across
+          from tasks where id = ${A.email.id}`,
+    );
+    assert.deepEqual(words, { pair: true, one: true, across: false });
+    // Every pair of a longer query must be there, not just some: 营销邮件 is the email task only.
+    assert.deepEqual((await search(A.w, { query: '营销邮件' })).results.map((r: any) => r.id), [A.email.id]);
+  });
+
+  test('one or two letters that are not a word find nothing (no scan of the whole workspace)', async () => {
+    assert.deepEqual((await search(A.w, { query: 'll' })).results, []); // in "billing", but not a word
+    assert.equal((await search(A.w, { query: 'lli' })).results[0].id, A.billing.id); // three: a substring
   });
 
   test('isolation: another workspace with the same words never appears', async () => {

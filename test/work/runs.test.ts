@@ -75,25 +75,39 @@ describe('POST /api/client/runs (dispatch)', () => {
       completed_at: null,
       created_at: run.created_at,
     });
-    assert.equal((await w.get('tasks', t1)).status, 'in_progress');
+    const task = await w.get('tasks', t1);
+    assert.deepEqual([task.status, task.assigned_agent_ids], ['in_progress', [run.agent_id]]);
     assert.equal((await w.get('workstreams', W)).status, 'active');
     const events = await workEvents(t, tenantId, seq);
-    assert.deepEqual(events.map((e) => e.type), ['task.updated', 'workstream.updated', 'run.created', 'agent.started']);
-    assert.equal(events[0].data.cause, 'dispatch');
-    assert.deepEqual(events[2].data.run, run);
-    assert.equal(events[3].data.agent.name, 'engineering-agent');
+    assert.deepEqual(events.map((e) => e.type), ['task.updated', 'workstream.updated', 'task.updated', 'run.created', 'agent.started']);
+    assert.deepEqual([events[0].data.cause, events[0].data.changed], ['dispatch', ['status']]);
+    // The dispatched agent joins the assignees: the task as the second event shows it is the task now.
+    assert.deepEqual([events[2].data.cause, events[2].data.changed, events[2].data.task], ['dispatch', ['assigned_agent_ids'], task]);
+    assert.deepEqual(events[3].data.run, run);
+    assert.equal(events[4].data.agent.name, 'engineering-agent');
     const [row] = await t.rt.db.select().from(runs).where(eq(runs.id, run.id));
     assert.deepEqual([row.origin, row.dispatchedByType, row.dispatchedById, row.modelTier], ['dispatch', 'key', keyId, 'standard']);
   });
 
-  test('a second agent on an in-progress task: the task stays as it is; the same agent again is 409', async () => {
-    const { tenantId, w, t1 } = await setup();
+  test('a second agent on an in-progress task joins its assignees (after the first); the same agent again is 409', async () => {
+    const { tenantId, w, t1, agentId } = await setup();
     await dispatch(w, { agent_id: 'engineering-agent', task_id: t1 });
     const seq = await lastSeq(t);
     const second = await dispatch(w, { agent_id: 'product-agent', task_id: t1 });
     assert.equal(second.status, 'running');
-    assert.deepEqual(await eventTypes(tenantId, seq), ['run.created', 'agent.started']);
+    assert.deepEqual(await eventTypes(tenantId, seq), ['task.updated', 'run.created', 'agent.started']);
+    assert.deepEqual((await w.get('tasks', t1)).assigned_agent_ids, [await agentId('engineering-agent'), second.agent_id]);
     assertWorkError(await w.call('POST', '/api/client/runs', { agent_id: 'ENGINEERING-AGENT', task_id: t1 }), 409, 'conflict');
+  });
+
+  test('an agent already assigned stays where it is in the list; no assignment event', async () => {
+    const { tenantId, w, W, agentId } = await setup();
+    const task = await w.create('tasks', { workstream_id: W, title: 'Pair work', assigned_agent_ids: ['design-agent', 'engineering-agent'] });
+    const seq = await lastSeq(t);
+    await dispatch(w, { agent_id: 'design-agent', task_id: task.id });
+    assert.deepEqual((await w.get('tasks', task.id)).assigned_agent_ids, [await agentId('design-agent'), await agentId('engineering-agent')]);
+    const events = await workEvents(t, tenantId, seq);
+    assert.deepEqual(events.filter((e) => e.data.changed?.includes('assigned_agent_ids')), []);
   });
 
   test('409: a done task, a disabled agent, a task that cannot start yet; nothing is created', async () => {
