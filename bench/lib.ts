@@ -7,6 +7,7 @@ import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { withPreparedStatements } from '../src/db/pglite-prepared.ts';
 import postgres from 'postgres';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -150,14 +151,16 @@ export interface RawClient {
 }
 
 export async function openRaw(
-  target: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; prepare: boolean },
+  target: { kind: 'pglite'; dataDir: string; prepare: boolean } | { kind: 'postgres'; url: string; poolSize: number; prepare: boolean },
 ): Promise<RawClient> {
   if (target.kind === 'pglite') {
     // The migrations create pg_trgm, so the data directory needs it loaded (as src/db/index.ts does).
     const pg = await PGlite.create({ dataDir: target.dataDir, extensions: { pg_trgm } });
+    // Prepared as the server prepares (src/db/pglite-prepared.ts), or PGlite's own unnamed statements.
+    const client = target.prepare ? withPreparedStatements(pg) : pg;
     return {
       kind: 'pglite',
-      query: async <T>(text: string, params?: unknown[]) => (await pg.query<T>(text, params)).rows,
+      query: async <T>(text: string, params?: unknown[]) => (await client.query<T>(text, params)).rows,
       close: () => pg.close(),
     };
   }

@@ -332,7 +332,7 @@ async function main() {
   const primary = selected.find((s) => s.primary);
   const raw = dbUrl
     ? await openRaw({ kind: 'postgres', url: dbUrl, poolSize: settings.poolSize, prepare: settings.ceilingPrepare })
-    : await openRaw({ kind: 'pglite', dataDir: pglitePath });
+    : await openRaw({ kind: 'pglite', dataDir: pglitePath, prepare: settings.ceilingPrepare });
   // Audit rows per (key, method, route) and rate-limit counts per key: each scenario's key is
   // checked against exactly the requests sent with it.
   const auditKey = (keyId: string | null, method: string, route: string) => `${keyId ?? '-'} ${method} ${route}`;
@@ -403,7 +403,7 @@ async function main() {
   }
 
   if (ceiling) {
-    const how = dbKind === 'postgres' ? `postgres.js, pool ${settings.poolSize}, ${settings.ceilingPrepare ? 'prepared' : 'unprepared'}` : 'PGlite in process';
+    const how = `${dbKind === 'postgres' ? `postgres.js, pool ${settings.poolSize}` : 'PGlite in process'}, ${settings.ceilingPrepare ? 'prepared' : 'unprepared'}`;
     console.log(
       `\nceiling   ${ceiling.query} — ${how}, ${ceiling.concurrency} callers: ${fmtInt(ceiling.opsPerSec)} ops/s, p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms, errors ${ceiling.errors}`,
     );
@@ -484,7 +484,7 @@ async function main() {
     server: { startupMs, shutdownMs: shutdown.ms, exitCode: shutdown.code, problems: server.problems.slice(0, 50) },
     skewedByOtherLoad: results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu),
     scenarios: results,
-    ceiling: ceiling ? { ...ceiling, driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: dbKind === 'postgres' ? settings.ceilingPrepare : null, cpu: ceilingCpu } : null,
+    ceiling: ceiling ? { ...ceiling, driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: settings.ceilingPrepare, cpu: ceilingCpu } : null,
     ratio: primaryResult && ratio !== null ? { scenario: primaryResult.name, value: Math.round(ratio * 1000) / 1000 } : null,
     audit: audits,
     rateLimit: rateLimits,

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
 
 export type Schema = typeof schema;
 /** A Drizzle handle: the database itself or an open transaction (both run queries). */
@@ -66,7 +67,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   // pg_trgm (trigram search of the Work module's memory) ships with PGlite as a contrib
   // extension that must be loaded here; the migration then runs CREATE EXTENSION as on PostgreSQL.
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: DRIZZLE_PARSERS, extensions: { pg_trgm } });
-  const db = drizzlePglite({ client: withoutPerQueryParsers(client), schema }) as unknown as Db;
+  // Each distinct statement text is parsed and planned once, as on PostgreSQL (see pglite-prepared.ts).
+  const db = drizzlePglite({ client: withoutPerQueryParsers(withPreparedStatements(client)), schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
