@@ -111,9 +111,8 @@ function statement(p: Params, pass: Pass): SQL {
              ${pass === 'fuzzy' ? sql`+ word_similarity(${p.q}, h.search_text)` : sql``})::real`;
   const order = pass === 'recent' ? sql`updated_at desc, id` : sql`score desc, updated_at desc, id`;
   // The snippet: the English parser's headline where the full text matched (it cannot mark
-  // Chinese characters); else a window of
-  // the text around the first place it contains the query (highlighted by the caller); with no
-  // query, the start of the body.
+  // Chinese characters); else a window of the text around the first place it contains the query
+  // (highlighted by the caller); with no query, the start of the body.
   return sql`with q as (select case when ${p.chinese} = '' then websearch_to_tsquery('english', ${p.english})
       when ${p.english} = '' then to_tsquery('simple', ${p.chinese})
       else websearch_to_tsquery('english', ${p.english}) && to_tsquery('simple', ${p.chinese}) end as tsq),
