@@ -17,7 +17,8 @@ export function idIn(field: string, what: string, value: string): string {
   return value.toLowerCase();
 }
 
-const unique = (ids: string[]) => [...new Set(ids)];
+/** Body ids of one field, each once, in the order given (a malformed one is a 404, as in idIn). */
+export const idsIn = (field: string, what: string, values: string[]): string[] => [...new Set(values.map((v) => idIn(field, what, v)))];
 
 interface DependencyGraph {
   what: string;
@@ -35,7 +36,7 @@ const WORKSTREAMS: DependencyGraph = { what: 'workstream', table: workstreams, e
  */
 async function checkDependencies(tx: Db, g: DependencyGraph, tenantId: string, initiativeId: string, self: string | null, raw: string[]): Promise<string[]> {
   const field = 'depends_on';
-  const ids = unique(raw.map((v) => idIn(field, g.what, v)));
+  const ids = idsIn(field, g.what, raw);
   if (ids.length === 0) return ids;
   if (self !== null && ids.includes(self)) throw badRequest({ [field]: [`A ${g.what} cannot depend on itself`] });
   const found = await queryRows<{ id: string; initiative_id: string }>(

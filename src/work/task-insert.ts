@@ -12,7 +12,7 @@ import { events } from '../platform/schema.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { agents, initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
 import { OPEN_INITIATIVE } from './transitions.ts';
-import { initiativeViewJson, progressSql, type TaskView } from './views.ts';
+import { initiativeViewJson, progressSql, taskView, type TaskRow, type TaskView } from './views.ts';
 
 export interface TaskInsert {
   workstreamId: string;
@@ -121,26 +121,27 @@ export async function insertTaskAtOnce(db: Db, tenantId: string, task: TaskInser
   const at = now.toISOString();
   const id = uuidv7(now.getTime());
   const { workstreamId: ws, milestoneId: ms } = task;
-  // The task.created data, but for the initiative and the sequence, which the statement finds.
-  const view = {
+  // The new row as taskView shows it, but for the initiative and the sequence, which the
+  // statement finds (the task.created data gets them from the statement too).
+  const row: TaskRow = {
+    tenantId,
     id,
-    initiative_id: '',
-    workstream_id: ws,
-    milestone_id: ms,
+    initiativeId: '',
+    workstreamId: ws,
+    milestoneId: ms,
     title: task.title,
     description: task.description,
-    status: 'todo' as const,
+    status: 'todo',
     priority: task.priority,
     sequence: 0,
-    progress: 0,
-    depends_on: [...task.dependsOn].sort(),
-    assigned_agent_ids: task.agentIds,
-    due_date: task.dueDate,
-    started_at: null,
-    completed_at: null,
-    created_at: at,
-    updated_at: at,
+    dueDate: task.dueDate,
+    startedAt: null,
+    completedAt: null,
+    createdAt: now,
+    updatedAt: now,
   };
+  const dependsOn = [...task.dependsOn].sort();
+  const view = taskView({ t: row, dependsOn, agentIds: task.agentIds });
   const { initiative_id: _i, sequence: _s, ...known } = view;
   const values = {
     tenant: tenantId,
@@ -162,8 +163,8 @@ export async function insertTaskAtOnce(db: Db, tenantId: string, task: TaskInser
   };
   // A change that committed while the lock was awaited: once more, with a fresh snapshot.
   for (let attempt = 1; ; attempt++) {
-    const [row] = await insertTask(db, values);
-    if (row.initiative_id) return { ...view, initiative_id: row.initiative_id, sequence: Number(row.sequence) };
-    if (!row.stale || attempt === STALE_ATTEMPTS) return null;
+    const [found] = await insertTask(db, values);
+    if (found.initiative_id) return taskView({ t: { ...row, initiativeId: found.initiative_id, sequence: Number(found.sequence) }, dependsOn, agentIds: task.agentIds });
+    if (!found.stale || attempt === STALE_ATTEMPTS) return null;
   }
 }

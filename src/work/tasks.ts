@@ -17,7 +17,7 @@ import {
   recount,
   settle,
 } from './cascade.ts';
-import { checkTaskDependencies, idIn, notFoundIn, resolveAgents } from './references.ts';
+import { checkTaskDependencies, idIn, idsIn, notFoundIn, resolveAgents } from './references.ts';
 import { beforeRemoval } from './removal.ts';
 import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
 import { anyText } from './sql.ts';
@@ -136,7 +136,7 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
       description: body.description ?? null,
       priority: body.priority ?? 'medium',
       sequence: body.sequence ?? null,
-      dependsOn: [...new Set((body.depends_on ?? []).map((v) => idIn('depends_on', 'task', v)))],
+      dependsOn: idsIn('depends_on', 'task', body.depends_on ?? []),
       agentIds: [...new Set(assignees.map((v) => v.toLowerCase()))],
       dueDate: body.due_date ?? null,
     });
