@@ -269,8 +269,8 @@ async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
   await bulkInsert(
     db,
     'workstreams',
-    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int'], ['done_count', 'int']],
-    initiatives.map((x, i) => [tenant.id, workstreamIds[i], x.id, 'Delivery', 'active', LIVE_TASKS, LIVE_TASKS_DONE]),
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int'], ['done_count', 'int'], ['last_sequence', 'int']],
+    initiatives.map((x, i) => [tenant.id, workstreamIds[i], x.id, 'Delivery', 'active', LIVE_TASKS, LIVE_TASKS_DONE, LIVE_TASKS]),
   );
   // Work already under way, so the planner's statistics know this workspace has tasks, and each
   // new task moves its initiative's progress (an initiative.updated event per create-task).
@@ -346,8 +346,8 @@ async function seedWorkMemory(db: Db, runTag: string): Promise<Fixture['memory']
   await bulkInsert(
     db,
     'workstreams',
-    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int']],
-    workstreams.map((w) => [t, w.id, w.initiativeId, w.name, 'active', WORK_TASKS_PER_WORKSTREAM]),
+    [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['name', 'text'], ['status', 'text'], ['task_count', 'int'], ['last_sequence', 'int']],
+    workstreams.map((w) => [t, w.id, w.initiativeId, w.name, 'active', WORK_TASKS_PER_WORKSTREAM, WORK_TASKS_PER_WORKSTREAM]),
   );
   await bulkInsert(
     db,

@@ -9,6 +9,7 @@ import { corsPlugin } from './platform/cors.ts';
 import { registerDiscovery } from './platform/discovery.ts';
 import { healthRoutes } from './platform/health.ts';
 import { registerErrorHandling } from './platform/http-errors.ts';
+import { rejectNulCharacters } from './platform/json-body.ts';
 import { requestId } from './platform/ids.ts';
 import { idempotencyPlugin } from './platform/idempotency.ts';
 import { operationsPlugin, type Operation } from './platform/operations.ts';
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: any other body type is a 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
+  rejectNulCharacters(app);
 
   const rt = await createRuntime(config, database, app.log);
   app.decorate('rt', rt);

@@ -119,6 +119,12 @@ export const workstreams = pgTable(
     summary: text('summary'),
     status: text('status').notNull().default('ready'), // pending|ready|active|paused|blocked|completed
     ...progressCounts(),
+    /**
+     * The highest sequence a task of this workstream has had: a new task without one goes after
+     * it. Kept on the row, not found with max(), so that the statement that adds tasks reads it
+     * at its latest version through the same row lock that adds to task_count.
+     */
+    lastSequence: integer('last_sequence').notNull().default(0),
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -213,8 +219,6 @@ export const tasks = pgTable(
       foreignColumns: [milestones.tenantId, milestones.initiativeId, milestones.id],
     }).onDelete('set null'),
     index('tasks_workstream_queue_idx').on(t.tenantId, t.workstreamId, t.status, t.sequence),
-    // The next sequence number of a workstream (max + 1) without reading its every task.
-    index('tasks_workstream_sequence_idx').on(t.tenantId, t.workstreamId, t.sequence),
     index('tasks_initiative_idx').on(t.tenantId, t.initiativeId, t.status),
     index('tasks_milestone_idx').on(t.tenantId, t.milestoneId),
     index('tasks_created_idx').on(t.tenantId, t.createdAt, t.id),

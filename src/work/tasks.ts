@@ -162,12 +162,7 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
     const agentIds = await resolveAgents(tx, t, body.assigned_agent_ids ?? []);
 
     const id = uuidv7(now.getTime());
-    const sequence =
-      body.sequence ??
-      (await tx
-        .select({ next: sql<number>`coalesce(max(${tasks.sequence}), 0)::int + 1` })
-        .from(tasks)
-        .where(and(eq(tasks.tenantId, t), eq(tasks.workstreamId, ws.id))))[0].next;
+    const sequence = await placeInWorkstream(tx, t, ws.id, body.sequence ?? null);
     const [row] = await tx
       .insert(tasks)
       .values({
@@ -194,6 +189,19 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
     await emitInitiativeUpdated(tx, t, before, after);
     return view;
   });
+}
+
+/**
+ * A task's sequence in its workstream: the one given, or the next after the highest the
+ * workstream's tasks have had, which the workstream keeps (`last_sequence`).
+ */
+async function placeInWorkstream(tx: Db, tenantId: string, workstreamId: string, sequence: number | null): Promise<number> {
+  const [ws] = await tx
+    .update(workstreams)
+    .set({ lastSequence: sequence === null ? sql`${workstreams.lastSequence} + 1` : sql`greatest(${workstreams.lastSequence}, ${sequence}::int)` })
+    .where(and(eq(workstreams.tenantId, tenantId), eq(workstreams.id, workstreamId)))
+    .returning({ last: workstreams.lastSequence });
+  return sequence ?? ws.last;
 }
 
 async function lockTask(tx: Db, tenantId: string, id: string): Promise<{ initiative: InitiativeRow; row: TaskRow }> {
@@ -334,6 +342,9 @@ export async function updateTask(ctx: ServiceContext, workspaceId: string, id: s
     }
     const action = body.status !== undefined && body.status !== row.status ? actionTo('task', TASK_ACTIONS, row.status, body.status) : null;
 
+    if (changes.sequence !== undefined || changes.workstreamId !== undefined) {
+      await placeInWorkstream(tx, t, workstreamId, changes.sequence ?? row.sequence);
+    }
     if (Object.keys(changes).length > 0) {
       await tx
         .update(tasks)

@@ -484,6 +484,16 @@ describe('POST /r/<code>/feedback', () => {
     assert.equal(sum.unresolvedFeedback, 1);
   });
 
+  test('a NUL character in the form (%00, which PostgreSQL text cannot hold) is dropped: the feedback is stored, not a 500', async () => {
+    const s = await setup();
+    const v = new Visitor(t);
+    await v.rate(s.employee.code, '2');
+    const res = await v.feedback(s.employee.code, { message: 'Cold\u0000 coffee', contact: '\u0000ana' });
+    assert.equal(res.statusCode, 303);
+    const [row] = await sessionsOf(s.tenantId);
+    assert.deepEqual([row.feedbackMessage, row.feedbackContact], ['Cold coffee', 'ana']);
+  });
+
   test('bad input: an empty or 2,001-character message, an overlong contact → 400 with the form and the text kept; a 100 KB body → 413 page; nothing stored', async () => {
     const s = await setup();
     const v = new Visitor(t);

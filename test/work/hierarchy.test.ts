@@ -3,8 +3,8 @@
 // cycles), each lifecycle table, PATCH, delete, events.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { and, eq } from 'drizzle-orm';
-import { initiatives, milestones, tasks, workstreams } from '../../src/work/schema.ts';
+import { and, count, eq } from 'drizzle-orm';
+import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from '../../src/work/schema.ts';
 import { MILESTONE_ACTIONS, MILESTONE_STATUSES, TASK_ACTIONS, TASK_STATUSES, WORKSTREAM_ACTIONS, WORKSTREAM_STATUSES } from '../../src/work/transitions.ts';
 import { insertTaskAtOnce } from '../../src/work/task-insert.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -376,6 +376,113 @@ describe('tasks', () => {
     assert.deepEqual([(await w.get('workstreams', ws.id)).tasks_total, (await w.get('initiatives', initiative.id)).tasks_total], [20, 20]);
     const evts = await workEvents(t, tenantId, seq);
     assert.equal(evts.filter((e) => e.type === 'task.created').length, 20);
+  });
+
+  test('POST: concurrent creates over several workstreams and initiatives (sharing statements) are each placed, counted and announced; a bad one fails alone', async () => {
+    const { tenantId, w, initiative: a } = await setup();
+    const b = await w.create('initiatives', { title: 'Second plan', status: 'active' });
+    const a1 = await w.create('workstreams', { initiative_id: a.id, name: 'A1' });
+    const a2 = await w.create('workstreams', { initiative_id: a.id, name: 'A2' });
+    const b1 = await w.create('workstreams', { initiative_id: b.id, name: 'B1' });
+    const m = await w.create('milestones', { workstream_id: a1.id, title: 'M' });
+    await w.create('tasks', { workstream_id: a1.id, title: 'Keeps A1 open' });
+    const first = await w.create('tasks', { workstream_id: a1.id, title: 'Done first' });
+    await w.act('tasks', first.id, 'complete'); // so that new tasks move A's progress
+    const engineering = (await t.rt.db.query.agents.findFirst({ where: (x, { and: both, eq: e }) => both(e(x.tenantId, tenantId), e(x.name, 'engineering-agent')) }))!;
+    const seq = await lastSeq(t);
+
+    const bodies: Record<string, unknown>[] = Array.from({ length: 24 }, (_, n) => {
+      const ws = [a1, a2, b1][n % 3];
+      return {
+        workstream_id: ws.id,
+        title: `Parallel ${n}`,
+        ...(ws === a1 && n % 2 === 0 ? { milestone_id: m.id, depends_on: [first.id], assigned_agent_ids: [engineering.id] } : {}),
+        ...(n === 4 ? { sequence: 100 } : {}),
+      };
+    });
+    const bad = { workstream_id: a1.id, title: 'Waits for nothing', depends_on: [MISSING_ID] };
+    const [refused, ...answers] = await Promise.all([bad, ...bodies].map((body) => w.call('POST', '/api/client/tasks', body)));
+    assertWorkError(refused, 404, 'not_found');
+    assert.deepEqual(answers.map((r) => r.statusCode), bodies.map(() => 201));
+    const created = answers.map((r) => r.json().data);
+
+    // Each as asked, and as GET shows it.
+    for (const [n, task] of created.entries()) {
+      const body = bodies[n];
+      assert.deepEqual(
+        [task.workstream_id, task.initiative_id, task.milestone_id, task.depends_on, task.assigned_agent_ids],
+        [body.workstream_id, body.workstream_id === b1.id ? b.id : a.id, body.milestone_id ?? null, body.depends_on ?? [], body.assigned_agent_ids ?? []],
+      );
+      assert.deepEqual(await w.get('tasks', task.id), task);
+    }
+    // Sequences: the one given, the others each after the last, one number each.
+    const sequencesOf = (ws: { id: string }) => created.filter((x) => x.workstream_id === ws.id).map((x) => x.sequence).sort((x, y) => x - y);
+    assert.deepEqual(sequencesOf(a1), [3, 4, 5, 6, 7, 8, 9, 10]);
+    // In A2 the task given 100 came somewhere among the others: those before it count from 1,
+    // those after it from 101.
+    const a2Sequences = sequencesOf(a2);
+    const below = a2Sequences.filter((x) => x < 100);
+    const above = a2Sequences.filter((x) => x > 100);
+    assert.deepEqual([below, a2Sequences[below.length], above], [below.map((_, i) => i + 1), 100, above.map((_, i) => 101 + i)]);
+    assert.equal(below.length + above.length, 7);
+    assert.deepEqual(sequencesOf(b1), [1, 2, 3, 4, 5, 6, 7, 8]);
+    // Counts, the rows behind the lists, and nothing of the bad one.
+    assert.deepEqual(
+      await Promise.all([w.get('workstreams', a1.id), w.get('workstreams', a2.id), w.get('workstreams', b1.id), w.get('milestones', m.id)]).then((xs) => xs.map((x) => x.tasks_total)),
+      [10, 8, 8, 4],
+    );
+    const [ia, ib] = [await w.get('initiatives', a.id), await w.get('initiatives', b.id)];
+    assert.deepEqual([ia.tasks_total, ia.tasks_done, ia.progress, ib.tasks_total], [18, 1, 5, 8]);
+    const [assignees] = await t.rt.db.select({ n: count() }).from(taskAgents).where(eq(taskAgents.tenantId, tenantId));
+    const [dependencies] = await t.rt.db.select({ n: count() }).from(taskDependencies).where(eq(taskDependencies.tenantId, tenantId));
+    assert.deepEqual([assignees.n, dependencies.n], [4, 4]);
+    assert.equal((await t.rt.db.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.title, bad.title)))).length, 0);
+    const [row] = await t.rt.db.select({ last: workstreams.lastSequence }).from(workstreams).where(eq(workstreams.id, a2.id));
+    assert.equal(row.last, a2Sequences.at(-1));
+
+    // One task.created per task, as created; initiative.updated only as A's progress moved.
+    const evts = await workEvents(t, tenantId, seq);
+    const announced = evts.filter((e) => e.type === 'task.created').map((e) => e.data.task);
+    assert.deepEqual(
+      announced.sort((x, y) => x.id.localeCompare(y.id)),
+      [...created].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    const progressed = evts.filter((e) => e.type === 'initiative.updated').map((e) => e.data);
+    assert.ok(progressed.length >= 1);
+    for (const [i, { initiative, changed }] of progressed.entries()) {
+      assert.deepEqual([initiative.id, changed], [a.id, ['progress']]);
+      assert.equal(initiative.progress, Math.floor((initiative.tasks_done * 100) / initiative.tasks_total));
+      if (i > 0) assert.ok(initiative.tasks_total > progressed[i - 1].initiative.tasks_total && initiative.progress < progressed[i - 1].initiative.progress);
+    }
+    // Each initiative.updated comes after the task.created of every task it counts.
+    for (const e of evts.filter((x) => x.type === 'initiative.updated')) {
+      const before = evts.filter((x) => x.seq < e.seq && x.type === 'task.created' && x.data.task.initiative_id === a.id).length;
+      assert.equal(before, e.data.initiative.tasks_total - 2); // the two made before the burst
+    }
+  });
+
+  test('POST without sequence: after the highest the workstream has had — through PATCH, moves and deletes', async () => {
+    const { w, initiative } = await setup();
+    const ws = await w.create('workstreams', { initiative_id: initiative.id, name: 'W' });
+    const other = await w.create('workstreams', { initiative_id: initiative.id, name: 'Other' });
+    const lastOf = async (id: string) => (await t.rt.db.select({ last: workstreams.lastSequence }).from(workstreams).where(eq(workstreams.id, id)))[0].last;
+    const one = await w.create('tasks', { workstream_id: ws.id, title: 'One' });
+    const two = await w.create('tasks', { workstream_id: ws.id, title: 'Two' });
+    assert.deepEqual([one.sequence, two.sequence, await lastOf(ws.id)], [1, 2, 2]);
+
+    await w.ok('PATCH', `/api/client/tasks/${two.id}`, { sequence: 40 });
+    const three = await w.create('tasks', { workstream_id: ws.id, title: 'Three' });
+    assert.equal(three.sequence, 41);
+    // A lower sequence does not pull the next one back; a deleted task's number is not reused.
+    await w.ok('PATCH', `/api/client/tasks/${three.id}`, { sequence: 5 });
+    await w.ok('DELETE', `/api/client/tasks/${two.id}`);
+    assert.equal((await w.create('tasks', { workstream_id: ws.id, title: 'Four' })).sequence, 42);
+    // A task moved in keeps its number, and the workstream it joins continues after it.
+    const moved = await w.create('tasks', { workstream_id: ws.id, title: 'Moved', sequence: 70 });
+    await w.ok('PATCH', `/api/client/tasks/${moved.id}`, { workstream_id: other.id });
+    assert.equal((await w.get('tasks', moved.id)).sequence, 70);
+    assert.equal((await w.create('tasks', { workstream_id: other.id, title: 'After the move' })).sequence, 71);
+    assert.deepEqual([await lastOf(ws.id), await lastOf(other.id)], [70, 71]);
   });
 
   test('POST: references that break the hierarchy → 400; ids not in this workspace → 404; nothing created', async () => {

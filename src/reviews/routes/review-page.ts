@@ -126,7 +126,8 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
   app.register(
     async (scope) => {
       scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+        // %00 decodes to NUL, which PostgreSQL text cannot hold; nobody types it, so it goes.
+        done(null, Object.fromEntries([...new URLSearchParams(body as string)].map(([name, value]) => [name, value.replaceAll('\0', '')])));
       });
 
       scope.addHook('onSend', async (_request, reply) => {

@@ -1,0 +1,60 @@
+// Many callers' items through one call of `run`: the database does a statement's fixed work
+// (planning-time setup, locks, the commit and its flush, the round trip) once for many rows.
+//
+// Nothing waits on a timer. Per key, up to `lanes` runs are under way at once; an item that comes
+// while they all are waits, and the next run takes everything that waited (up to `max`). So under
+// light load every item runs at once, alone, and under heavy load the runs grow by themselves.
+
+export interface CoalescerOptions {
+  /** Runs under way at once per key. */
+  lanes: number;
+  /** Items in one run at most. */
+  max: number;
+}
+
+interface Waiting<I, R> {
+  item: I;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Lane<I, R> {
+  waiting: Waiting<I, R>[];
+  running: number;
+}
+
+/**
+ * `run(key, items)` answers one result per item, in order. When it throws, every item of that
+ * run gets the error.
+ */
+export function coalescer<I, R>(run: (key: string, items: I[]) => Promise<R[]>, { lanes, max }: CoalescerOptions) {
+  const byKey = new Map<string, Lane<I, R>>();
+
+  function next(key: string, lane: Lane<I, R>) {
+    while (lane.running < lanes && lane.waiting.length > 0) {
+      const batch = lane.waiting.splice(0, max);
+      lane.running++;
+      run(
+        key,
+        batch.map((w) => w.item),
+      )
+        .then(
+          (results) => batch.forEach((w, i) => w.resolve(results[i])),
+          (err) => batch.forEach((w) => w.reject(err)),
+        )
+        .finally(() => {
+          lane.running--;
+          if (lane.running === 0 && lane.waiting.length === 0) byKey.delete(key);
+          else next(key, lane);
+        });
+    }
+  }
+
+  return (key: string, item: I): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      let lane = byKey.get(key);
+      if (!lane) byKey.set(key, (lane = { waiting: [], running: 0 }));
+      lane.waiting.push({ item, resolve, reject });
+      next(key, lane);
+    });
+}

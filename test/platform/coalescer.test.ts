@@ -1,0 +1,67 @@
+// The coalescer under the one-statement task create (src/work/task-insert.ts): what it promises
+// its callers — each gets its own result, items that wait share the next run, keys never mix.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { coalescer } from '../../src/platform/coalescer.ts';
+
+/** A run that records what it was given and finishes when told to. */
+function recorder() {
+  const runs: { key: string; items: number[]; finish: (err?: Error) => void }[] = [];
+  const run = (key: string, items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      runs.push({ key, items, finish: (err) => (err ? reject(err) : resolve(items.map((i) => `${key}:${i * 10}`))) });
+    });
+  return { runs, run };
+}
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('an item runs at once, alone, when no run is under way; no timer holds it', async () => {
+  const { runs, run } = recorder();
+  const add = coalescer(run, { lanes: 1, max: 10 });
+  const result = add('a', 1);
+  assert.deepEqual(runs.map((r) => r.items), [[1]]);
+  runs[0].finish();
+  assert.equal(await result, 'a:10');
+});
+
+test('items that come while every lane is busy wait and share the next run (up to max), each with its own result', async () => {
+  const { runs, run } = recorder();
+  const add = coalescer(run, { lanes: 2, max: 3 });
+  const results = [1, 2, 3, 4, 5, 6, 7].map((i) => add('a', i));
+  // Two lanes: 1 and 2 run alone at once; 3–7 wait.
+  assert.deepEqual(runs.map((r) => r.items), [[1], [2]]);
+  runs[1].finish();
+  await tick();
+  assert.deepEqual(runs.map((r) => r.items), [[1], [2], [3, 4, 5]]);
+  runs[0].finish();
+  await tick();
+  assert.deepEqual(runs.map((r) => r.items), [[1], [2], [3, 4, 5], [6, 7]]);
+  runs[2].finish();
+  runs[3].finish();
+  assert.deepEqual(await Promise.all(results), ['a:10', 'a:20', 'a:30', 'a:40', 'a:50', 'a:60', 'a:70']);
+});
+
+test('keys never share a run, and each has its own lanes', async () => {
+  const { runs, run } = recorder();
+  const add = coalescer(run, { lanes: 1, max: 10 });
+  const results = [add('a', 1), add('b', 2), add('a', 3), add('b', 4)];
+  assert.deepEqual(runs.map((r) => [r.key, r.items]), [['a', [1]], ['b', [2]]]);
+  runs.forEach((r) => r.finish());
+  await tick();
+  assert.deepEqual(runs.slice(2).map((r) => [r.key, r.items]), [['a', [3]], ['b', [4]]]);
+  runs.slice(2).forEach((r) => r.finish());
+  assert.deepEqual(await Promise.all(results), ['a:10', 'b:20', 'a:30', 'b:40']);
+});
+
+test('a run that fails rejects its own items only; the next run goes on', async () => {
+  const { runs, run } = recorder();
+  const add = coalescer(run, { lanes: 1, max: 10 });
+  const first = add('a', 1);
+  const [second, third] = [add('a', 2), add('a', 3)];
+  runs[0].finish(new Error('deadlock detected'));
+  await assert.rejects(first, /deadlock/);
+  await tick();
+  assert.deepEqual(runs[1].items, [2, 3]);
+  runs[1].finish();
+  assert.deepEqual(await Promise.all([second, third]), ['a:20', 'a:30']);
+});
