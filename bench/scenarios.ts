@@ -664,7 +664,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'create-task',
-    description: `POST /api/client/tasks {workstream_id, title} cycling over ${LIVE_INITIATIVES} workstreams of different initiatives: each workstream already holding ${LIVE_TASKS} tasks (${LIVE_TASKS_DONE} done): validation, one statement (initiative row lock, checks, next sequence, insert, counts, task.created and initiative.updated events), a 201 with the task.`,
+    description: `POST /api/client/tasks {workstream_id, title} cycling over ${LIVE_INITIATIVES} workstreams of different initiatives: each workstream already holding ${LIVE_TASKS} tasks (${LIVE_TASKS_DONE} done): validation, then the statement that creates the tasks waiting at that moment together (initiative row locks, checks, next sequences, inserts, counts, task.created and initiative.updated events), a 201 with the task.`,
     method: 'POST',
     path: () => '/api/client/tasks',
     credential: (f) => f.work.key,

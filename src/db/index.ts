@@ -95,7 +95,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // safe and saves PostgreSQL a parse and plan, and the driver a round trip, on every call.
   const unsafe = client.unsafe.bind(client);
   client.unsafe = ((query: string, params?: unknown[], options?: object) =>
-    unsafe(query, params as never, { ...options, prepare: true })) as typeof client.unsafe;
+    unsafe(query, params as never, { ...options, prepare: !query.startsWith(PLANNED_PER_CALL) })) as typeof client.unsafe;
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
@@ -118,6 +118,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     close: () => client.end({ timeout: 5 }),
   };
 }
+
+/**
+ * A statement that starts with this comment is planned for its values on every call instead of
+ * prepared once (postgres.js sends it unnamed; pglite-prepared.ts passes comment-led text to
+ * PGlite's own path). For statements whose best plan depends on the values — a search's words
+ * decide whether an index finds 60 rows or 60,000 — where one generic plan does much worse.
+ */
+export const PLANNED_PER_CALL = '/* planned per call */ ';
 
 /** Raw SQL rows, whichever driver runs them (PGlite answers `{ rows }`, postgres.js an array). */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {

@@ -43,6 +43,11 @@ const p = (name: string) => sql.placeholder(name);
  * Within one statement, tasks given a sequence come first and the others follow them in request
  * order, each after the last; the counts grow by the tasks added, and each initiative whose
  * progress moved gets one initiative.updated after the task.created events.
+ *
+ * Every lookup is by primary key, one per task (a scalar subquery or `lateral … limit 1`), never a
+ * join the planner could turn into a scan of the workspace: so the plan is the same whatever the
+ * parameters, and PostgreSQL keeps one generic plan instead of planning the statement afresh on
+ * every call (≈ 2.5 ms, more than running it).
  */
 const insertTasks = fixedStatement<{ ord: number; initiative_id: string | null; sequence: number | null }>(
   () =>
@@ -113,6 +118,7 @@ const insertTasks = fixedStatement<{ ord: number; initiative_id: string | null; 
               jsonb_build_object('task', x.view || jsonb_build_object('initiative_id', task.initiative_id, 'sequence', task.sequence)) as data
             from task join input x on x.id = task.id
             union all
+            -- after every task.created (ord < count)
             select first.ord + ${p('count')}::int, first.progressed, 'initiative.updated',
               jsonb_build_object('initiative', ${initiativeViewJson(sql`after`)}, 'changed', '["progress"]'::jsonb)
             from after join ini on ini.id = after.id
