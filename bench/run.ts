@@ -245,7 +245,7 @@ async function main() {
       (busyElsewhere ? ' — WARNING: the machine is not idle; figures will be low and noisy' : ''),
   );
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgstack-bench-'));
-  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  if (!settings.keepDatabase) cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const pglitePath = path.join(dataDir, 'pglite'); // what src/db/open.ts pglitePath() uses
 
   let dbUrl: string | undefined;

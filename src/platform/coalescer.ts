@@ -1,9 +1,12 @@
 // Many callers' items through one call of `run`: the database does a statement's fixed work
 // (planning-time setup, locks, the commit and its flush, the round trip) once for many rows.
 //
-// Nothing waits on a timer. Per key, up to `lanes` runs are under way at once; an item that comes
-// while they all are waits, and the next run takes everything that waited (up to `max`). So under
-// light load every item runs at once, alone, and under heavy load the runs grow by themselves.
+// Nothing waits on a timer. A run starts at the end of the event loop's current turn, so the
+// items of every request read in that turn go together; per key, up to `lanes` runs are under way
+// at once, and an item that comes while they all are waits for the next run, which takes
+// everything that waited (up to `max`). So under light load an item runs at once, alone, and under
+// heavy load the runs grow by themselves. (On PGlite, which runs a statement without yielding, the
+// turn is the only chance requests get to queue.)
 
 export interface CoalescerOptions {
   /** Runs under way at once per key. */
@@ -21,6 +24,8 @@ interface Waiting<I, R> {
 interface Lane<I, R> {
   waiting: Waiting<I, R>[];
   running: number;
+  /** A start is due once the requests read in this turn of the event loop have queued. */
+  starting: boolean;
 }
 
 /**
@@ -53,8 +58,13 @@ export function coalescer<I, R>(run: (key: string, items: I[]) => Promise<R[]>, 
   return (key: string, item: I): Promise<R> =>
     new Promise<R>((resolve, reject) => {
       let lane = byKey.get(key);
-      if (!lane) byKey.set(key, (lane = { waiting: [], running: 0 }));
+      if (!lane) byKey.set(key, (lane = { waiting: [], running: 0, starting: false }));
       lane.waiting.push({ item, resolve, reject });
-      next(key, lane);
+      if (lane.starting || lane.running >= lanes) return;
+      lane.starting = true;
+      setImmediate(() => {
+        lane.starting = false;
+        next(key, lane);
+      });
     });
 }
