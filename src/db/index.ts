@@ -122,8 +122,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 /**
  * A statement that starts with this comment is planned for its values on every call instead of
  * prepared once (postgres.js sends it unnamed; pglite-prepared.ts passes comment-led text to
- * PGlite's own path). For statements whose best plan depends on the values — a search's words
- * decide whether an index finds 60 rows or 60,000 — where one generic plan does much worse.
+ * PGlite's own path). Meant for statements whose best plan depends on the values (a search's
+ * words decide whether an index finds 60 rows or 60,000), where one plan for all values does
+ * much worse.
  */
 export const PLANNED_PER_CALL = '/* planned per call */ ';
 

@@ -2,8 +2,8 @@
 // many tasks at once). The transaction in tasks.ts does the same work in about a dozen round trips
 // while holding the initiative's row lock; this statement holds it for one.
 //
-// Requests that arrive while earlier statements are still running share the next one (see
-// coalescer.ts): for 50 concurrent creates, a few statements and commits instead of 50.
+// Requests that arrive together share one statement (see coalescer.ts): for 50 concurrent
+// creates, a few statements and commits instead of 50.
 //
 // It never fails half-way: a task that is not in order (an unknown id, a closed initiative or
 // workstream, a milestone or dependency that does not fit, an unknown agent) is left out, changing
@@ -12,6 +12,7 @@
 import { sql } from 'drizzle-orm';
 import { fixedStatement, pgArray, type Db } from '../db/index.ts';
 import { coalescer } from '../platform/coalescer.ts';
+import type { Runtime } from '../platform/runtime.ts';
 import { events } from '../platform/schema.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { agents, initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
@@ -151,16 +152,16 @@ const coalescers = new WeakMap<Db, (tenantId: string, task: TaskInsert) => Promi
  * moves) — the rows the transaction in tasks.ts would write. Returns the task, or null when it
  * is not in order (see above) or its statement failed: the caller then runs the transaction.
  */
-export function insertTaskAtOnce(db: Db, tenantId: string, task: TaskInsert): Promise<TaskView | null> {
-  let insert = coalescers.get(db);
+export function insertTaskAtOnce(rt: Pick<Runtime, 'db' | 'log'>, tenantId: string, task: TaskInsert): Promise<TaskView | null> {
+  let insert = coalescers.get(rt.db);
   if (!insert) {
-    insert = coalescer((tenant: string, batch: TaskInsert[]) => insertTogether(db, tenant, batch), { lanes: LANES, max: MAX_TASKS });
-    coalescers.set(db, insert);
+    insert = coalescer((tenant: string, batch: TaskInsert[]) => insertTogether(rt, tenant, batch), { lanes: LANES, max: MAX_TASKS });
+    coalescers.set(rt.db, insert);
   }
   return insert(tenantId, task);
 }
 
-async function insertTogether(db: Db, tenantId: string, batch: TaskInsert[]): Promise<(TaskView | null)[]> {
+async function insertTogether({ db, log }: Pick<Runtime, 'db' | 'log'>, tenantId: string, batch: TaskInsert[]): Promise<(TaskView | null)[]> {
   const now = new Date();
   // The new rows as taskView shows them, but for the initiative and the sequence, which the
   // statement finds (the task.created data gets them from the statement too).
@@ -209,9 +210,10 @@ async function insertTogether(db: Db, tenantId: string, batch: TaskInsert[]): Pr
   let found;
   try {
     found = await insertTasks(db, { batch: JSON.stringify({ tenant: tenantId, at: now.toISOString(), tasks: rows }) });
-  } catch {
+  } catch (err) {
     // E.g. an agent deleted in between (a foreign key), or a deadlock with another writer: every
     // task of the statement goes the careful way, one transaction each.
+    log.warn({ err, tasks: batch.length }, 'creating tasks in one statement failed; each goes through its own transaction');
     return batch.map(() => null);
   }
   const byOrd = new Map(found.map((f) => [Number(f.ord), f]));

@@ -128,7 +128,7 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
   if (!workstreamId && !milestoneId) throw badRequest({ workstream_id: ['Required unless milestone_id names a milestone of a workstream'] });
   const assignees = body.assigned_agent_ids ?? [];
   if (workstreamId && assignees.every(isUuid)) {
-    const created = await insertTaskAtOnce(ctx.rt.db, t, {
+    const created = await insertTaskAtOnce(ctx.rt, t, {
       workstreamId,
       initiativeId: namedInitiative,
       milestoneId,
