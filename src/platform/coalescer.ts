@@ -1,5 +1,5 @@
 // Many callers' items through one call of `run`: the database does a statement's fixed work
-// (planning-time setup, locks, the commit and its flush, the round trip) once for many rows.
+// (executor set-up, locks, the commit and its flush, the round trip) once for many rows.
 //
 // Nothing waits on a timer. A run starts at the end of the event loop's current turn, so the
 // items of every request read in that turn go together; per key, up to `lanes` runs are under way
@@ -21,7 +21,7 @@ interface Waiting<I, R> {
   reject: (err: unknown) => void;
 }
 
-interface Lane<I, R> {
+interface Queue<I, R> {
   waiting: Waiting<I, R>[];
   running: number;
   /** A start is due once the requests read in this turn of the event loop have queued. */
@@ -33,38 +33,38 @@ interface Lane<I, R> {
  * run gets the error.
  */
 export function coalescer<I, R>(run: (key: string, items: I[]) => Promise<R[]>, { lanes, max }: CoalescerOptions) {
-  const byKey = new Map<string, Lane<I, R>>();
+  const byKey = new Map<string, Queue<I, R>>();
 
-  function next(key: string, lane: Lane<I, R>) {
-    while (lane.running < lanes && lane.waiting.length > 0) {
-      const batch = lane.waiting.splice(0, max);
-      lane.running++;
-      run(
-        key,
-        batch.map((w) => w.item),
-      )
+  function next(key: string, queue: Queue<I, R>) {
+    while (queue.running < lanes && queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, max);
+      queue.running++;
+      const items = batch.map((w) => w.item);
+      // Through a promise even if `run` throws before returning one: the error reaches its items.
+      Promise.resolve()
+        .then(() => run(key, items))
         .then(
           (results) => batch.forEach((w, i) => w.resolve(results[i])),
           (err) => batch.forEach((w) => w.reject(err)),
         )
         .finally(() => {
-          lane.running--;
-          if (lane.running === 0 && lane.waiting.length === 0) byKey.delete(key);
-          else next(key, lane);
+          queue.running--;
+          if (queue.running === 0 && queue.waiting.length === 0) byKey.delete(key);
+          else next(key, queue);
         });
     }
   }
 
   return (key: string, item: I): Promise<R> =>
     new Promise<R>((resolve, reject) => {
-      let lane = byKey.get(key);
-      if (!lane) byKey.set(key, (lane = { waiting: [], running: 0, starting: false }));
-      lane.waiting.push({ item, resolve, reject });
-      if (lane.starting || lane.running >= lanes) return;
-      lane.starting = true;
+      let queue = byKey.get(key);
+      if (!queue) byKey.set(key, (queue = { waiting: [], running: 0, starting: false }));
+      queue.waiting.push({ item, resolve, reject });
+      if (queue.starting || queue.running >= lanes) return;
+      queue.starting = true;
       setImmediate(() => {
-        lane.starting = false;
-        next(key, lane);
+        queue.starting = false;
+        next(key, queue);
       });
     });
 }
