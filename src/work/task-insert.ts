@@ -10,7 +10,7 @@
 // nothing, and its caller runs the transaction, which says precisely what is wrong — or, if the
 // obstacle has gone in between, succeeds.
 import { sql } from 'drizzle-orm';
-import { fixedStatement, pgArray, type Db } from '../db/index.ts';
+import { fixedStatement, type Db } from '../db/index.ts';
 import { coalescer } from '../platform/coalescer.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { events } from '../platform/schema.ts';
@@ -55,7 +55,7 @@ const at = sql`(select at from batch)`;
  * lookup is by primary key, one per task (a scalar subquery or `lateral … limit 1`), never a join
  * the planner could turn into a scan of the workspace.
  */
-const insertTasks = fixedStatement<{ ord: number; initiative_id: string | null; sequence: number | null }>(
+const insertTasks = fixedStatement<{ initiative_id: string | null; sequence: number | null }>(
   () =>
     sql`with batch as (
           select (b ->> 'tenant')::uuid as tenant, (b ->> 'at')::timestamptz as at, jsonb_array_length(b -> 'tasks') as count, b -> 'tasks' as tasks
@@ -136,7 +136,7 @@ const insertTasks = fixedStatement<{ ord: number; initiative_id: string | null; 
             where ${progressSql(sql`after`)} <> ${progressSql(sql`ini`)}
           ) e order by e.ord
         )
-        select x.ord, task.initiative_id, task.sequence from input x left join task on task.id = x.id`,
+        select task.initiative_id, task.sequence from input x left join task on task.id = x.id order by x.ord`,
 );
 
 /** Statements under way at once per workspace; the next one takes every task that waited. */
@@ -163,13 +163,12 @@ export function insertTaskAtOnce(rt: Pick<Runtime, 'db' | 'log'>, tenantId: stri
 
 async function insertTogether({ db, log }: Pick<Runtime, 'db' | 'log'>, tenantId: string, batch: TaskInsert[]): Promise<(TaskView | null)[]> {
   const now = new Date();
-  // The new rows as taskView shows them, but for the initiative and the sequence, which the
-  // statement finds (the task.created data gets them from the statement too).
-  const planned = batch.map((task) => {
-    const id = uuidv7(now.getTime());
+  // Each new task as taskView shows it, but for the initiative and the sequence, which the
+  // statement finds (and adds to the task.created data, as to the answer below).
+  const views = batch.map((task) => {
     const row: TaskRow = {
       tenantId,
-      id,
+      id: uuidv7(now.getTime()),
       initiativeId: '',
       workstreamId: task.workstreamId,
       milestoneId: task.milestoneId,
@@ -184,14 +183,13 @@ async function insertTogether({ db, log }: Pick<Runtime, 'db' | 'log'>, tenantId
       createdAt: now,
       updatedAt: now,
     };
-    return { row, dependsOn: [...task.dependsOn].sort(), agentIds: task.agentIds };
+    return taskView({ t: row, dependsOn: [...task.dependsOn].sort(), agentIds: task.agentIds });
   });
-  const rows = planned.map(({ row, dependsOn, agentIds }, ord) => {
-    const task = batch[ord];
-    const { initiative_id: _i, sequence: _s, ...view } = taskView({ t: row, dependsOn, agentIds });
+  const input = batch.map((task, ord) => {
+    const { initiative_id: _i, sequence: _s, ...view } = views[ord];
     return {
       ord,
-      id: row.id,
+      id: view.id,
       ws: task.workstreamId,
       named: task.initiativeId,
       ms: task.milestoneId,
@@ -209,17 +207,16 @@ async function insertTogether({ db, log }: Pick<Runtime, 'db' | 'log'>, tenantId
   });
   let found;
   try {
-    found = await insertTasks(db, { batch: JSON.stringify({ tenant: tenantId, at: now.toISOString(), tasks: rows }) });
+    found = await insertTasks(db, { batch: JSON.stringify({ tenant: tenantId, at: now.toISOString(), tasks: input }) });
   } catch (err) {
     // E.g. an agent deleted in between (a foreign key), or a deadlock with another writer: every
     // task of the statement goes the careful way, one transaction each.
     log.warn({ err, tasks: batch.length }, 'creating tasks in one statement failed; each goes through its own transaction');
     return batch.map(() => null);
   }
-  const byOrd = new Map(found.map((f) => [Number(f.ord), f]));
-  return planned.map((p, ord) => {
-    const f = byOrd.get(ord);
-    if (!f?.initiative_id) return null;
-    return taskView({ t: { ...p.row, initiativeId: f.initiative_id, sequence: Number(f.sequence) }, dependsOn: p.dependsOn, agentIds: p.agentIds });
+  // One row per task, in request order.
+  return views.map((view, ord) => {
+    const { initiative_id, sequence } = found[ord];
+    return initiative_id ? { ...view, initiative_id, sequence: Number(sequence) } : null;
   });
 }
