@@ -1,5 +1,6 @@
-// Builds the Fastify app: platform plugins first (errors, operations, auth, the request path,
-// idempotency), then discovery, then each module's routes.
+// Builds the Fastify app: platform plugins first (errors, auth, the request path, idempotency),
+// then discovery, then the two APIs — each a scoped plugin serving the platform's and every
+// module's operations — and the modules' public pages.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
@@ -12,26 +13,24 @@ import { registerErrorHandling } from './platform/http-errors.ts';
 import { rejectNulCharacters } from './platform/json-body.ts';
 import { requestId } from './platform/ids.ts';
 import { idempotencyPlugin } from './platform/idempotency.ts';
-import { operationsPlugin, type Operation } from './platform/operations.ts';
+import { mountApi } from './platform/api.ts';
+import { clientApi, v1Api } from './platform/apis.ts';
+import type { Module } from './platform/module.ts';
+import type { Capability } from './platform/operations.ts';
 import { requestPathPlugin } from './platform/request-path.ts';
 import { createRuntime, type Runtime } from './platform/runtime.ts';
-import { apiKeyRoutes } from './platform/routes/api-keys.ts';
+import { platformLegacyRoutes, platformOperations, platformRoutes } from './platform/routes/index.ts';
 import { webAppRoutes } from './platform/web-app.ts';
-import { auditRoutes } from './platform/routes/audit.ts';
-import { authRoutes } from './platform/routes/auth.ts';
-import { personalKeyRoutes } from './platform/routes/personal-keys.ts';
-import { platformRoutes } from './platform/routes/platform.ts';
-import { userRoutes } from './platform/routes/users.ts';
-import { reviewsRoutes } from './reviews/routes/index.ts';
-import { workRoutes } from './work/routes/index.ts';
+import { MODULES } from './modules.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
   rt: Runtime;
-  operations: Operation[];
+  /** Every published operation, as agent.json lists it. */
+  operations: Capability[];
 }
 
-export async function buildApp(config: Config, database: Database): Promise<BuiltApp> {
+export async function buildApp(config: Config, database: Database, modules: readonly Module[] = MODULES): Promise<BuiltApp> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -53,12 +52,11 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   app.removeContentTypeParser('text/plain');
   rejectNulCharacters(app);
 
-  const rt = await createRuntime(config, database, app.log);
+  const rt = await createRuntime(config, database, app.log, modules);
   app.decorate('rt', rt);
-  const operations: Operation[] = [];
+  const operations: Capability[] = [];
 
   registerErrorHandling(app);
-  await app.register(operationsPlugin, { operations });
   await app.register(requestPathPlugin, { rt });
   await app.register(corsPlugin);
   await app.register(authenticatePlugin, { rt });
@@ -66,14 +64,11 @@ export async function buildApp(config: Config, database: Database): Promise<Buil
   await registerDiscovery(app, rt, operations);
 
   healthRoutes(app, rt);
-  apiKeyRoutes(app, rt);
-  auditRoutes(app, rt);
-  platformRoutes(app, rt);
-  authRoutes(app, rt);
-  personalKeyRoutes(app, rt);
-  userRoutes(app, rt);
-  reviewsRoutes(app, rt);
-  workRoutes(app, rt);
+  platformLegacyRoutes(app, rt);
+  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
+  await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
+  for (const m of modules) m.routes?.(app, rt);
   webAppRoutes(app);
 
   app.addHook('onClose', async () => rt.stop());

@@ -19,6 +19,7 @@ import { tenants, users } from './platform/schema.ts';
 import { generatePassword, hashPassword } from './platform/secrets.ts';
 import { deleteUserSessions } from './platform/sessions.ts';
 import { createDemoTenant, DEFAULT_DEMO_NAME, DEFAULT_DEMO_SEED, DEMO_DAYS, type DemoOptions } from './reviews/demo-data.ts';
+import { MODULES } from './modules.ts';
 import { serve } from './server.ts';
 
 const HELP = `orgstack — self-hostable platform for service businesses and their AI agents
@@ -221,7 +222,7 @@ function demoOptions(argv: string[]): DemoOptions {
 }
 
 async function demoCommand(config: Config, database: Database, options: DemoOptions) {
-  const rt = await createRuntime(config, database, cliLogger());
+  const rt = await createRuntime(config, database, cliLogger(), MODULES);
   // The operator at the console holds the platform's full authority (as with `keys create --platform`).
   const ctx: ServiceContext = {
     rt,

@@ -8,7 +8,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import { createRequire } from 'node:module';
 import { KEY_PREFIX, DEFAULT_HOURLY_LIMIT } from './key-format.ts';
 import { ALL_PERMISSIONS } from './permissions.ts';
-import type { Operation } from './operations.ts';
+import type { Capability } from './operations.ts';
 import type { Runtime } from './runtime.ts';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string; description: string };
@@ -35,7 +35,7 @@ response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit
 **Idempotency.** Send \`Idempotency-Key\` (≤ 255 characters) on a POST or PATCH to make a retry safe:
 the same key and body replays the first response with \`Idempotent-Replayed: true\`.`;
 
-export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Operation[]) {
+export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Capability[]) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -143,7 +143,7 @@ function dropUnusedSchemas(doc: OpenApiDoc): OpenApiDoc {
   return doc;
 }
 
-export function agentManifest(rt: Runtime, operations: Operation[]) {
+export function agentManifest(rt: Runtime, operations: Capability[]) {
   const base = rt.config.publicUrl;
   return {
     name: 'orgstack',

@@ -1,5 +1,6 @@
-// Renders every failure as the JSON error body of the surface that was called: the Reviews v1
-// shape on /api/v1 (and everything else), the OrgX shape on /api/client. No stack ever leaves.
+// Renders every failure as the JSON error body of the surface that was called: the v1 shape on
+// /api/v1 (and everything else), the OrgX shape on /api/client (each API sets its own renderer in
+// its scope, see api.ts). No stack ever leaves.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,34 +39,33 @@ export const workUnauthorizedBodySchema = z
   .object({ error: z.literal('Unauthorized'), message: z.string().describe('Starts with "Valid API key required."') })
   .meta({ id: 'WorkUnauthorized' });
 
-export const WORK_PREFIX = '/api/client';
-
 /** A documented error response of a /api/client route. */
 export const workErrorResponse = (description: string) => workErrorBodySchema.describe(description);
 
+/** The error body of /api/v1 and of every route outside an API: `{ error, code, requestId, fieldErrors? }`. */
 export function renderError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
   if (err.headers) reply.headers(err.headers);
-  reply.code(err.status);
-  if (request.url.startsWith(WORK_PREFIX)) {
-    // The OrgX contract keeps a simple 401 body; every other error is structured.
-    if (err.status === 401) {
-      return reply.send({ error: 'Unauthorized', message: `Valid API key required. ${err.message}` });
-    }
-    return reply.send({
-      error: {
-        code: err.code,
-        message: err.message,
-        status: err.status,
-        request_id: request.id,
-        ...(err.fieldErrors ? { details: { fields: err.fieldErrors } } : {}),
-      },
-    });
-  }
-  return reply.send({
+  return reply.code(err.status).send({
     error: err.message,
     code: err.code,
     requestId: request.id,
     ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}),
+  });
+}
+
+/** The OrgX error body of /api/client; the contract keeps a simple body for 401. */
+export function renderWorkError(request: FastifyRequest, reply: FastifyReply, err: AppError) {
+  if (err.headers) reply.headers(err.headers);
+  reply.code(err.status);
+  if (err.status === 401) return reply.send({ error: 'Unauthorized', message: `Valid API key required. ${err.message}` });
+  return reply.send({
+    error: {
+      code: err.code,
+      message: err.message,
+      status: err.status,
+      request_id: request.id,
+      ...(err.fieldErrors ? { details: { fields: err.fieldErrors } } : {}),
+    },
   });
 }
 

@@ -10,7 +10,6 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { mailOutbox } from '../reviews/schema.ts';
 import { uuidv7 } from './ids.ts';
-import type { Runtime } from './runtime.ts';
 
 export type MailStatus = 'pending' | 'sent' | 'failed' | 'logged';
 
@@ -76,16 +75,4 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: D
       transport?.close();
     },
   };
-}
-
-const mailers = new WeakMap<Runtime, Mailer>();
-
-/** The node's one mailer (one SMTP transport), made on first use and closed with the app. */
-export function mailerOf(rt: Runtime): Mailer {
-  let mailer = mailers.get(rt);
-  if (!mailer) {
-    mailer = createMailer(rt.config, rt.db, rt.log);
-    mailers.set(rt, mailer);
-  }
-  return mailer;
 }

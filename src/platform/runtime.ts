@@ -1,18 +1,19 @@
-// The running node: configuration, the database, and the in-process state that keeps the
-// request path fast (credential cache, rate-limit counters, audit buffer), plus the timers
-// that flush that state and purge expired rows. Built once per server, handed to services.
+// The running node: configuration, the database, its modules, and every piece of per-node state
+// — caches, counters, write buffers — as a named member that says how it behaves when several
+// nodes share one database. Modules add their own members (declared on this interface by
+// declaration merging, created by their `start`). Built once per server, handed to services.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/index.ts';
 import { AuditLog } from './audit.ts';
 import { AuthFailureLimiter } from './auth-failures.ts';
 import { CredentialCache } from './credential-cache.ts';
+import { createMailer, type Mailer } from './mailer.ts';
 import { purgeExpired } from './maintenance.ts';
+import type { Module } from './module.ts';
 import { RateLimiter } from './rate-limits.ts';
 import type { SafeFetchOptions } from './safe-fetch.ts';
-import { eraseExpiredFeedbackContacts } from '../reviews/feedback.ts';
-import { ReviewLinkCache } from '../reviews/pages/review-links.ts';
-import { RollupWriter } from '../reviews/rollups.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -21,14 +22,31 @@ export interface Runtime {
   database: Database;
   db: Db;
   log: FastifyBaseLogger;
+  modules: readonly Module[];
+  /**
+   * Keys and sessions by their hash. Per node, dropped on every node by a database NOTIFY when a
+   * key is revoked or a session ends, with a time-to-live (KEY_CACHE_TTL_MS) as the backstop.
+   */
   credentials: CredentialCache;
+  /**
+   * Failed authentications per client address and minute. Per node: N nodes admit N times the
+   * rate, which still makes guessing hopeless (README, "Accounts and sessions").
+   */
   authFailures: AuthFailureLimiter;
+  /**
+   * Failed sign-ins per account (the growing delay). Per node, bounded in size; like authFailures,
+   * several nodes only multiply the attempts by N.
+   */
+  signInThrottle: SignInThrottle;
+  /**
+   * Requests per credential and hour. Counted per node in memory and added to the shared count in
+   * the database every FLUSH_INTERVAL_MS (the overshoot bound is in the README, "Rate limits").
+   */
   rateLimits: RateLimiter;
+  /** Audit rows, buffered per node and written every flush interval (a crash loses at most that). */
   audit: AuditLog;
-  /** Funnel rollup increments of the Reviews module, batched like rate-limit counts. */
-  rollups: RollupWriter;
-  /** Review links (`/r/<code>`) resolved for the public page, dropped when their tenant changes. */
-  reviewLinks: ReviewLinkCache;
+  /** The node's SMTP transport; mail itself is queued in the database (mail_outbox). */
+  mailer: Mailer;
   /**
    * Options every fetch of a tenant-supplied URL passes to safeFetch. `allowPrivate` comes from
    * the test-only ALLOW_PRIVATE_FETCH; tests may replace this object (an injected resolver,
@@ -40,47 +58,54 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, database: Database, log: FastifyBaseLogger): Promise<Runtime> {
+export async function createRuntime(config: Config, database: Database, log: FastifyBaseLogger, modules: readonly Module[]): Promise<Runtime> {
   const credentials = new CredentialCache(database, config.keyCacheTtlMs);
   await credentials.start();
   const rateLimits = new RateLimiter(database.db);
   const audit = new AuditLog(database.db, log);
-  const rollups = new RollupWriter(database.db, database);
-  await rollups.start();
-  const reviewLinks = new ReviewLinkCache(database.db);
-  await reviewLinks.start(database);
+  const mailer = createMailer(config, database.db, log);
 
   const flush = async () => {
-    const results = await Promise.allSettled([rateLimits.flush(), audit.flush(), credentials.flushLastUsed(), rollups.flush()]);
+    const results = await Promise.allSettled([
+      rateLimits.flush(),
+      audit.flush(),
+      credentials.flushLastUsed(),
+      ...modules.map((m) => m.flush?.(rt)),
+    ]);
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'flush failed; will retry');
   };
   const purge = () =>
-    Promise.all([purgeExpired(database.db, config.auditRetentionDays), eraseExpiredFeedbackContacts(database.db)]).catch((err) =>
+    Promise.all([purgeExpired(database.db, config.auditRetentionDays), ...modules.map((m) => m.purge?.(rt))]).catch((err) =>
       log.error({ err }, 'purge failed; will retry'),
     );
 
-  const flushTimer = setInterval(flush, config.flushIntervalMs);
-  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
-  flushTimer.unref();
-  purgeTimer.unref();
-
-  return {
+  // Module members are added by each module's start() below, before anything serves a request.
+  const rt = {
     config,
     database,
     db: database.db,
     log,
+    modules,
     credentials,
     authFailures: new AuthFailureLimiter(config.authFailuresPerMinute),
+    signInThrottle: new SignInThrottle(),
     rateLimits,
     audit,
-    rollups,
-    reviewLinks,
+    mailer,
     outbound: { allowPrivate: config.allowPrivateFetch },
     flush,
     async stop() {
       clearInterval(flushTimer);
       clearInterval(purgeTimer);
       await flush();
+      mailer.close();
     },
-  };
+  } as Runtime;
+  for (const m of modules) await m.start?.(rt);
+
+  const flushTimer = setInterval(flush, config.flushIntervalMs);
+  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+  flushTimer.unref();
+  purgeTimer.unref();
+  return rt;
 }

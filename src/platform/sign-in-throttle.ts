@@ -8,7 +8,6 @@
 // Kept in memory per node, like the per-IP limit: with N nodes behind a balancer an attacker
 // gets at most N × this rate against one account. A success, or a quiet hour, forgets the count.
 import { BoundedMap } from './bounded-map.ts';
-import type { Runtime } from './runtime.ts';
 
 const FREE_FAILURES = 3;
 const FORGET_AFTER_MS = 3600_000;
@@ -73,13 +72,4 @@ export class SignInThrottle {
   failuresOf(account: string): number {
     return this.state(account, Date.now())?.failures ?? 0;
   }
-}
-
-const throttles = new WeakMap<Runtime, SignInThrottle>();
-
-/** The node's one sign-in throttle. */
-export function signInThrottleOf(rt: Runtime): SignInThrottle {
-  let throttle = throttles.get(rt);
-  if (!throttle) throttles.set(rt, (throttle = new SignInThrottle()));
-  return throttle;
 }

@@ -12,7 +12,6 @@ import type { Runtime } from './runtime.ts';
 import { tenants, users } from './schema.ts';
 import { hashPassword, randomToken, verifyPassword } from './secrets.ts';
 import { createSession, deleteUserSessions, purgeDeadSessions, sessionPrincipal, type NewSession, type SessionFacts } from './sessions.ts';
-import { signInThrottleOf } from './sign-in-throttle.ts';
 import { consumeUserToken, findUserToken, type TokenPurpose } from './user-tokens.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -99,7 +98,7 @@ export async function signIn(rt: Runtime, input: { login: string; password: stri
   // share its count; otherwise the login itself, so unknown names are slowed alike.
   const account = candidates.length === 1 ? candidates[0].id : `login:${login}`;
   const matched: { user?: UserRow } = {};
-  const ok = await signInThrottleOf(rt).attempt(account, async () => {
+  const ok = await rt.signInThrottle.attempt(account, async () => {
     if (candidates.length === 0) return passwordMatches(null, input.password);
     for (const c of candidates) {
       if (await passwordMatches(c, input.password)) {
@@ -140,7 +139,7 @@ export async function changePassword(rt: Runtime, facts: SessionFacts, input: { 
   const problems = passwordProblems(input.newPassword);
   if (problems.length) errors.newPassword = problems;
   const [user] = await rt.db.select().from(users).where(eq(users.id, facts.userId));
-  const ok = await signInThrottleOf(rt).attempt(facts.userId, () => passwordMatches(user ?? null, input.currentPassword));
+  const ok = await rt.signInThrottle.attempt(facts.userId, () => passwordMatches(user ?? null, input.currentPassword));
   if (!ok) {
     rt.authFailures.record(ip);
     errors.currentPassword = ['Incorrect password'];

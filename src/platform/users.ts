@@ -8,7 +8,7 @@ import { uniqueViolation, type Db } from '../db/index.ts';
 import { AppError, conflict, forbidden, notFound } from './errors.ts';
 import { emitEvent } from './events.ts';
 import { uuidv7 } from './ids.ts';
-import { mailerOf, type QueuedMail } from './mailer.ts';
+import type { QueuedMail } from './mailer.ts';
 import { authorizeTenant, isPlatform, isUuid, type ServiceContext } from './principal.ts';
 import { tenants, users } from './schema.ts';
 import { requireTenantExists } from './tenant-exists.ts';
@@ -130,7 +130,7 @@ export async function inviteUser(ctx: ServiceContext, tenantId: string, input: {
   const id = authorizeTenant(ctx, tenantId, 'users:write');
   const db = ctx.rt.db;
   const email = input.email.trim();
-  const mailer = mailerOf(ctx.rt);
+  const mailer = ctx.rt.mailer;
   for (let attempt = 1; ; attempt++) {
     const username = await freeUsername(db, usernameBase(email));
     try {

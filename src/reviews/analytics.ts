@@ -81,7 +81,7 @@ const countsOf = (r: ReportRow): FunnelCounts => ({
 
 export async function getAnalytics(ctx: ServiceContext, tenantIdParam: string, days: AnalyticsDays): Promise<AnalyticsReport> {
   const tenantId = authorizeTenant(ctx, tenantIdParam, 'analytics:read');
-  return reportCache(ctx.rt).get(tenantId, days);
+  return ctx.rt.analyticsReports.get(tenantId, days);
 }
 
 async function buildReport(rt: Runtime, tenantId: string, days: AnalyticsDays) {
@@ -172,7 +172,7 @@ interface Entry {
  * FRESH_MS, or STALE_MS when nobody asked in between, on top of their flush interval.
  * Concurrent misses share one computation.
  */
-class ReportCache {
+export class ReportCache {
   private entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
   private inflight = new Map<string, Promise<Entry>>();
 
@@ -219,9 +219,3 @@ class ReportCache {
   }
 }
 
-const caches = new WeakMap<Runtime, ReportCache>();
-function reportCache(rt: Runtime): ReportCache {
-  let c = caches.get(rt);
-  if (!c) caches.set(rt, (c = new ReportCache(rt)));
-  return c;
-}

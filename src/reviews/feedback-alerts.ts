@@ -4,7 +4,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import type { QueuedMail } from '../platform/mailer.ts';
-import { mailerOf } from '../platform/mailer.ts';
 import type { Runtime } from '../platform/runtime.ts';
 
 export interface NegativeFeedback {
@@ -42,7 +41,7 @@ export async function queueNegativeFeedbackAlerts(tx: Db, rt: Runtime, f: Negati
     'You get this because you are an owner or admin and negative-feedback alerts are on (Settings).',
   ].join('\n');
   const subject = `Private feedback (${f.rating}★) — ${f.shop_name} / ${f.employee_name}`;
-  const mailer = mailerOf(rt);
+  const mailer = rt.mailer;
   const queued: QueuedMail[] = [];
   for (const { email } of recipients) queued.push(await mailer.enqueue(tx, { tenantId: f.tenantId, to: email, subject, text }));
   return queued;

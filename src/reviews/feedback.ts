@@ -80,7 +80,9 @@ interface CachedPage {
   version: number;
   at: number;
 }
-const pageCaches = new WeakMap<Runtime, BoundedMap<string, CachedPage>>();
+/** Per node: pages of feedback lists (see listFeedback for what may lag). */
+export const newFeedbackPageCache = () => new BoundedMap<string, CachedPage>(MAX_PAGES);
+export type FeedbackPageCache = ReturnType<typeof newFeedbackPageCache>;
 
 /**
  * Newest first. Filters by another tenant's shop or employee simply match nothing.
@@ -93,8 +95,7 @@ const pageCaches = new WeakMap<Runtime, BoundedMap<string, CachedPage>>();
 export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, filter: FeedbackFilter, page: Page): Promise<FeedbackPage> {
   const tenantId = authorizeTenant(ctx, tenantIdParam, 'feedback:read');
   const rt = ctx.rt;
-  let cache = pageCaches.get(rt);
-  if (!cache) pageCaches.set(rt, (cache = new BoundedMap(MAX_PAGES)));
+  const cache = rt.feedbackPages;
   const key = `${tenantId}|${filter.resolved ?? ''}|${filter.shopId?.toLowerCase() ?? ''}|${filter.employeeId?.toLowerCase() ?? ''}|${page.limit}|${page.offset}`;
   const version = rt.rollups.version(tenantId);
   const hit = cache.get(key);

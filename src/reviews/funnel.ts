@@ -16,7 +16,7 @@ import { emitEvent } from '../platform/events.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { isUuid } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { mailerOf, type QueuedMail } from '../platform/mailer.ts';
+import type { QueuedMail } from '../platform/mailer.ts';
 import { queueNegativeFeedbackAlerts } from './feedback-alerts.ts';
 import type { FunnelCounts } from './rollups.ts';
 import { reviewSessions } from './schema.ts';
@@ -291,7 +291,7 @@ async function recordStage(
   // Only after the commit: a rolled-back event must not be counted.
   if (outcome.rollup) rt.rollups.add({ tenantId, employeeId, shopId: outcome.shopId, day: outcome.rollup.day }, outcome.rollup.delta);
   // Never awaited: the customer's page does not wait for the owner's mail server.
-  for (const mail of outcome.mails ?? []) void mailerOf(rt).deliver(mail);
+  for (const mail of outcome.mails ?? []) void rt.mailer.deliver(mail);
   // New feedback shows in lists at once: cached feedback pages must not wait for the flush.
   if (e.type === 'feedback' && outcome.counted) {
     await rt.rollups.changed(tenantId).catch((err) => rt.log.warn({ err, tenantId }, 'feedback change notification failed'));

@@ -310,7 +310,7 @@ export interface DecisionActionBody {
  * cancel or supersede (its requester or anyone with decisions:write). Only a pending decision
  * moves (409 otherwise). Writes `decision.resolved`.
  */
-export async function actOnDecision(ctx: ServiceContext, workspaceId: string, id: string, action: DecisionAction, body: DecisionActionBody): Promise<DecisionView> {
+export async function resolveDecision(ctx: ServiceContext, workspaceId: string, id: string, action: DecisionAction, body: DecisionActionBody): Promise<DecisionView> {
   const t = authorizeTenant(ctx, workspaceId, 'decisions:write');
   if (HUMAN_ONLY.has(action)) requireHuman(ctx.principal);
   const reason = body.reason?.trim();
@@ -348,3 +348,15 @@ export async function actOnDecision(ctx: ServiceContext, workspaceId: string, id
   });
 }
 
+/** A person approves a pending decision, optionally choosing one of its options. */
+export const approveDecision = (ctx: ServiceContext, workspaceId: string, id: string, body: DecisionActionBody = {}) =>
+  resolveDecision(ctx, workspaceId, id, 'approve', body);
+/** A person rejects a pending decision, saying why. */
+export const rejectDecision = (ctx: ServiceContext, workspaceId: string, id: string, body: DecisionActionBody) =>
+  resolveDecision(ctx, workspaceId, id, 'reject', body);
+/** Its requester (or anyone with decisions:write) withdraws a pending decision. */
+export const cancelDecision = (ctx: ServiceContext, workspaceId: string, id: string, body: DecisionActionBody = {}) =>
+  resolveDecision(ctx, workspaceId, id, 'cancel', body);
+/** A newer decision replaces a pending one. */
+export const supersedeDecision = (ctx: ServiceContext, workspaceId: string, id: string, body: DecisionActionBody = {}) =>
+  resolveDecision(ctx, workspaceId, id, 'supersede', body);

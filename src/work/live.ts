@@ -50,22 +50,19 @@ export interface LivePage {
   total: number;
 }
 
-interface NodeState {
-  pages: BoundedMap<string, { page: LivePage; version: number; at: number }>;
+/**
+ * Per node: pages of live/initiatives kept LIVE_FRESH_MS, dropped at once by a change committed
+ * through this node; changes made through other nodes show within LIVE_FRESH_MS.
+ */
+export class LivePages {
+  readonly pages = new BoundedMap<string, { page: LivePage; version: number; at: number }>(MAX_PAGES);
   /** Per workspace, bumped by every committed change of its work made through this node. */
-  versions: Map<string, number>;
-}
-const nodes = new WeakMap<Runtime, NodeState>();
-
-function nodeOf(rt: Runtime): NodeState {
-  let n = nodes.get(rt);
-  if (!n) nodes.set(rt, (n = { pages: new BoundedMap(MAX_PAGES), versions: new Map() }));
-  return n;
+  readonly versions = new Map<string, number>();
 }
 
 /** The workspace's work changed (called once the change committed): its cached pages are out of date. */
 export function workChanged(rt: Runtime, workspaceId: string): void {
-  const { versions } = nodeOf(rt);
+  const { versions } = rt.livePages;
   versions.set(workspaceId, (versions.get(workspaceId) ?? 0) + 1);
 }
 
@@ -82,7 +79,7 @@ export async function liveInitiatives(
     const rows = await oneInitiative(db).execute({ t, id: q.id.toLowerCase() });
     return { items: rows.slice(q.offset, q.offset + q.limit).map(initiativeView), total: rows.length };
   }
-  const node = nodeOf(ctx.rt);
+  const node = ctx.rt.livePages;
   const key = `${t}|${q.limit}|${q.offset}`;
   const version = node.versions.get(t) ?? 0;
   const hit = node.pages.get(key);

@@ -144,22 +144,18 @@ const LANES = 2;
 /** Tasks in one statement at most. */
 const MAX_TASKS = 64;
 
-const coalescers = new WeakMap<Db, (tenantId: string, task: TaskInsert) => Promise<TaskView | null>>();
-
 /**
- * Inserts the task, its dependencies and assignees, adds to the counts of its workstream,
- * milestone and initiative, and writes `task.created` (and `initiative.updated` when the progress
- * moves) — the rows the transaction in tasks.ts would write. Returns the task, or null when it
- * is not in order (see above) or its statement failed: the caller then runs the transaction.
+ * Per node: the tasks waiting for their statement, per workspace (nothing outlives a statement,
+ * so several nodes simply run their own statements side by side; they lock in id order).
+ * `rt.taskInserts(tenant, task)` inserts the task, its dependencies and assignees, adds to the
+ * counts of its workstream, milestone and initiative, and writes `task.created` (and
+ * `initiative.updated` when the progress moves) — the rows the transaction in tasks.ts would
+ * write. It answers the task, or null when it is not in order (see above) or its statement
+ * failed: the caller then runs the transaction.
  */
-export function insertTaskAtOnce(rt: Pick<Runtime, 'db' | 'log'>, tenantId: string, task: TaskInsert): Promise<TaskView | null> {
-  let insert = coalescers.get(rt.db);
-  if (!insert) {
-    insert = coalescer((tenant: string, batch: TaskInsert[]) => insertTogether(rt, tenant, batch), { lanes: LANES, max: MAX_TASKS });
-    coalescers.set(rt.db, insert);
-  }
-  return insert(tenantId, task);
-}
+export const newTaskInserter = (rt: Pick<Runtime, 'db' | 'log'>) =>
+  coalescer((tenant: string, batch: TaskInsert[]) => insertTogether(rt, tenant, batch), { lanes: LANES, max: MAX_TASKS });
+export type TaskInserter = ReturnType<typeof newTaskInserter>;
 
 async function insertTogether({ db, log }: Pick<Runtime, 'db' | 'log'>, tenantId: string, batch: TaskInsert[]): Promise<(TaskView | null)[]> {
   const now = new Date();

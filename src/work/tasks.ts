@@ -24,7 +24,6 @@ import { anyText } from './sql.ts';
 import { actionTo, nextStatus, TASK_ACTIONS, type TaskAction, type TaskStatus } from './transitions.ts';
 import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type InitiativeRow, type TaskRow, type TaskView } from './views.ts';
 import { requireOpenInitiative } from './workstreams.ts';
-import { insertTaskAtOnce } from './task-insert.ts';
 
 export interface TaskFilter extends Page {
   initiative_id?: string;
@@ -128,7 +127,7 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
   if (!workstreamId && !milestoneId) throw badRequest({ workstream_id: ['Required unless milestone_id names a milestone of a workstream'] });
   const assignees = body.assigned_agent_ids ?? [];
   if (workstreamId && assignees.every(isUuid)) {
-    const created = await insertTaskAtOnce(ctx.rt, t, {
+    const created = await ctx.rt.taskInserts(t, {
       workstreamId,
       initiativeId: namedInitiative,
       milestoneId,

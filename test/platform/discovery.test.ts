@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { apiKeySchema } from '../../src/platform/key-schemas.ts';
 import { ALL_PERMISSIONS } from '../../src/platform/permissions.ts';
-import type { Operation } from '../../src/platform/operations.ts';
+import type { Capability } from '../../src/platform/operations.ts';
 import { root, testConfig } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
@@ -19,7 +19,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
 let app: FastifyInstance;
-let operations: Operation[];
+let operations: Capability[];
 let testDb: TestDatabase;
 let doc: any;
 let tmp: string;

@@ -10,7 +10,7 @@ import { auditLog, dashboardSessions, tenants, users } from '../../src/platform/
 import { ALL_PERMISSIONS, TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { SESSION_HOURLY_LIMIT, SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from '../../src/platform/sessions.ts';
-import { SignInThrottle, signInThrottleOf } from '../../src/platform/sign-in-throttle.ts';
+import { SignInThrottle } from '../../src/platform/sign-in-throttle.ts';
 import { issueUserToken } from '../../src/platform/user-tokens.ts';
 import { shops } from '../../src/reviews/schema.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
@@ -106,7 +106,7 @@ describe('POST /api/v1/auth/sign-in', () => {
     assert.doesNotMatch(body.error, new RegExp(user.username));
     assert.equal((await sessionRows(user.id)).length, 0);
     // Counted against the account (by id) and the unknown login alike.
-    const throttle = signInThrottleOf(t.rt);
+    const throttle = t.rt.signInThrottle;
     assert.equal(throttle.failuresOf(user.id), 1);
     assert.equal(throttle.failuresOf('login:nobody-by-this-name'), 1);
   });
@@ -129,7 +129,7 @@ describe('POST /api/v1/auth/sign-in', () => {
 
   test('failed sign-ins slow that account with growing delays; the right password still gets in, and clears them', async () => {
     const { user } = await tenantUser();
-    const throttle = signInThrottleOf(t.rt);
+    const throttle = t.rt.signInThrottle;
     const base = throttle.baseDelayMs;
     throttle.baseDelayMs = 150; // the real schedule scaled down: 0, 0, 0, 150, 300, 600 ms …
     try {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, count, eq } from 'drizzle-orm';
 import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from '../../src/work/schema.ts';
 import { MILESTONE_ACTIONS, MILESTONE_STATUSES, TASK_ACTIONS, TASK_STATUSES, WORKSTREAM_ACTIONS, WORKSTREAM_STATUSES } from '../../src/work/transitions.ts';
-import { insertTaskAtOnce } from '../../src/work/task-insert.ts';
+import { newTaskInserter } from '../../src/work/task-insert.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
@@ -360,10 +360,10 @@ describe('tasks', () => {
     const closed = await w.create('workstreams', { initiative_id: initiative.id, name: 'Closed' });
     await w.act('workstreams', closed.id, 'complete');
     const base = { initiativeId: null, milestoneId: null, description: null, priority: 'medium' as const, sequence: null, dependsOn: [], agentIds: [], dueDate: null };
-    const made = await insertTaskAtOnce(t.rt, tenantId, { ...base, workstreamId: ws.id, title: 'Fast' });
+    const made = await t.rt.taskInserts(tenantId, { ...base, workstreamId: ws.id, title: 'Fast' });
     assert.deepEqual(made, await w.get('tasks', made!.id));
     for (const refused of [{ workstreamId: closed.id }, { workstreamId: ws.id, dependsOn: [MISSING_ID] }, { workstreamId: ws.id, agentIds: [MISSING_ID] }, { workstreamId: ws.id, milestoneId: MISSING_ID }]) {
-      assert.equal(await insertTaskAtOnce(t.rt, tenantId, { ...base, title: 'No', ...refused }), null, JSON.stringify(refused));
+      assert.equal(await t.rt.taskInserts(tenantId, { ...base, title: 'No', ...refused }), null, JSON.stringify(refused));
     }
     assert.equal((await w.get('initiatives', initiative.id)).tasks_total, 1);
   });
@@ -376,7 +376,8 @@ describe('tasks', () => {
     const warnings: [Record<string, unknown>, string][] = [];
     const log = { ...t.rt.log, warn: (obj: Record<string, unknown>, msg: string) => warnings.push([obj, msg]) } as unknown as typeof t.rt.log;
     const base = { workstreamId: ws.id, initiativeId: null, milestoneId: null, description: null, priority: 'medium' as const, sequence: null, dependsOn: [], agentIds: [], dueDate: null };
-    const made = await Promise.all(['One', 'Two'].map((title) => insertTaskAtOnce({ db: gone.db, log }, tenantId, { ...base, title })));
+    const insert = newTaskInserter({ db: gone.db, log });
+    const made = await Promise.all(['One', 'Two'].map((title) => insert(tenantId, { ...base, title })));
     assert.deepEqual(made, [null, null]);
     assert.deepEqual(warnings.map(([obj, msg]) => [obj.tasks, msg, obj.err instanceof Error]), [[2, 'creating tasks in one statement failed; each goes through its own transaction', true]]);
   });

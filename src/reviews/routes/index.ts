@@ -1,5 +1,7 @@
-// Every route of the Reviews module (/api/v1). Each file registers one resource's routes.
+// The Reviews module's operations (served on /api/v1) and its public routes (the review page,
+// logos). Each file holds one resource.
 import type { FastifyInstance } from 'fastify';
+import type { AnyOperation } from '../../platform/operations.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { feedbackRoutes } from './feedback.ts';
@@ -8,12 +10,15 @@ import { provisioningRoutes } from './provisioning.ts';
 import { reviewPageRoutes } from './review-page.ts';
 import { qrRoutes } from './qr.ts';
 import { settingsRoutes } from './settings.ts';
-import { employeeRoutes } from './employees.ts';
+import { employeeOperations } from './employees.ts';
 import { shopRoutes } from './shops.ts';
 import { templateRoutes } from './templates.ts';
 import { tenantRoutes } from './tenants.ts';
 
+export const reviewsOperations: AnyOperation[] = [...employeeOperations];
+
 export function reviewsRoutes(app: FastifyInstance, rt: Runtime) {
+  // TODO(conversion): these still register full /api/v1 paths at the root.
   tenantRoutes(app, rt);
   provisioningRoutes(app, rt);
   settingsRoutes(app, rt);
@@ -21,7 +26,6 @@ export function reviewsRoutes(app: FastifyInstance, rt: Runtime) {
   analyticsRoutes(app, rt);
   feedbackRoutes(app, rt);
   shopRoutes(app, rt);
-  employeeRoutes(app, rt);
   qrRoutes(app, rt);
   templateRoutes(app, rt);
   reviewPageRoutes(app, rt);

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { contextOf } from '../../platform/authenticate.ts';
 import { errorResponse } from '../../platform/http-errors.ts';
-import { mailerOf } from '../../platform/mailer.ts';
 import { orgstackUserAgent } from '../../platform/safe-fetch.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { provisionRequestSchema, provisionResponseSchema } from '../provision-schema.ts';
@@ -13,8 +12,6 @@ import { logoRoutes } from './logos.ts';
 export function provisioningRoutes(app: FastifyInstance, rt: Runtime) {
   logoRoutes(app, rt);
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const mailer = mailerOf(rt);
-  app.addHook('onClose', async () => mailer.close());
   if (rt.outbound.allowPrivate) rt.log.warn('ALLOW_PRIVATE_FETCH is on: tenant-supplied URLs may reach private addresses (tests only)');
 
   r.post(
@@ -37,7 +34,7 @@ export function provisioningRoutes(app: FastifyInstance, rt: Runtime) {
     },
     async (req, reply) => {
       const outbound = { userAgent: orgstackUserAgent(rt.config.publicUrl), ...rt.outbound };
-      const created = await provisionTenant(contextOf(req, rt), req.body, { outbound, mailer, llm: rt.config.llm });
+      const created = await provisionTenant(contextOf(req, rt), req.body, { outbound, mailer: rt.mailer, llm: rt.config.llm });
       return reply.code(201).header('location', `/api/v1/tenants/${created.id}`).send(created);
     },
   );

@@ -1,0 +1,30 @@
+// How a module (Reviews, Work) plugs into the platform. The platform owns tenants, users, keys,
+// mail, events and the request path; a module brings its operations, its public pages, its
+// per-node state and what it adds to a tenant when one is created. The platform never imports a
+// module: src/modules.ts lists them, and the server hands that list to the runtime and the app.
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/index.ts';
+import type { AnyOperation } from './operations.ts';
+import type { Runtime } from './runtime.ts';
+import type { WorkspaceContext } from './workspace.ts';
+
+export interface Module {
+  name: string;
+  /** Operations served on /api/v1 (camelCase, the platform's conventions). */
+  v1?: AnyOperation[];
+  /** Operations served on /api/client (the OrgX-compatible surface), each acting in a workspace. */
+  client?: AnyOperation<WorkspaceContext>[];
+  /** Routes that are not operations: public pages and assets outside /api. */
+  routes?(app: FastifyInstance, rt: Runtime): void;
+  /**
+   * Creates the module's per-node state on the runtime (its caches and write buffers, declared on
+   * Runtime by the module through declaration merging) and starts listening for its notifications.
+   */
+  start?(rt: Runtime): Promise<void>;
+  /** Writes the module's buffers (every flush interval, on shutdown, and by tests). */
+  flush?(rt: Runtime): Promise<void>;
+  /** Deletes or erases the module's rows that have outlived their purpose (every ten minutes). */
+  purge?(rt: Runtime): Promise<void>;
+  /** Adds the module's rows to a tenant being created, inside the transaction that creates it. */
+  tenantCreated?(tx: Db, tenantId: string, createdAt: Date): Promise<void>;
+}
