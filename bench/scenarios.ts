@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../src/db/index.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { mintKey } from '../src/platform/keys.ts';
-import { createTenant } from '../src/reviews/tenants.ts';
+import { MODULES } from '../src/modules.ts';
+import { createTenant } from '../src/platform/tenants.ts';
 import { VisitSigner, VISIT_COOKIE } from '../src/reviews/pages/visit.ts';
 
 /** Far above anything a run can send, so the rate limiter admits everything (it still counts). */
@@ -209,7 +210,7 @@ function feedbackSession(r: ReturnType<typeof prng>, tenantId: string, shopId: s
  * (started with the same ORGSTACK_SECRET) will accept.
  */
 async function seedReviewPage(db: Db, secret: string, runTag: string): Promise<Fixture['reviewPage']> {
-  const tenant = await createTenant(db, { slug: `bench-reviews-${runTag}`, name: 'Bench Review Spa', vertical: 'beauty' });
+  const tenant = await createTenant(db, MODULES, { slug: `bench-reviews-${runTag}`, name: 'Bench Review Spa', vertical: 'beauty' });
   const shopId = uuidv7();
   const employeeId = uuidv7();
   const code = `r${runTag}x1`;
@@ -254,7 +255,7 @@ async function seedReviewPage(db: Db, secret: string, runTag: string): Promise<F
 
 /** The live workspace: LIVE_INITIATIVES active initiatives, each with one active workstream of LIVE_TASKS tasks. */
 async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
-  const tenant = await createTenant(db, { slug: `bench-work-${runTag}`, name: 'Bench Work Co', vertical: 'clinic' });
+  const tenant = await createTenant(db, MODULES, { slug: `bench-work-${runTag}`, name: 'Bench Work Co', vertical: 'clinic' });
   const key = await benchKey(db, tenant.id, 'bench work');
   const now = Date.now();
   const initiatives = Array.from({ length: LIVE_INITIATIVES }, (_, i) => ({ id: uuidv7(now - (LIVE_INITIATIVES - i) * 1000), n: i + 1 }));
@@ -306,7 +307,7 @@ function vocabulary(r: ReturnType<typeof prng>): string[] {
  * vocabulary; and WORK_QUERIES two-word queries, each two adjacent, different words of a seeded title.
  */
 async function seedWorkMemory(db: Db, runTag: string): Promise<Fixture['memory']> {
-  const tenant = await createTenant(db, { slug: `bench-memory-${runTag}`, name: 'Bench Memory Co', vertical: 'clinic' });
+  const tenant = await createTenant(db, MODULES, { slug: `bench-memory-${runTag}`, name: 'Bench Memory Co', vertical: 'clinic' });
   const key = await benchKey(db, tenant.id, 'bench memory');
   const r = prng(7);
   const vocab = vocabulary(r);
@@ -391,7 +392,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   const t0 = performance.now();
 
   // The main tenant: get-tenant, list-api-keys, and create-employee in its default shop.
-  const tenant = await createTenant(db, { slug: `bench-${runTag}`, name: 'Bench Dental', vertical: 'clinic' });
+  const tenant = await createTenant(db, MODULES, { slug: `bench-${runTag}`, name: 'Bench Dental', vertical: 'clinic' });
   const tenantKey = await benchKey(db, tenant.id, 'bench');
   for (let i = 1; i < TENANT_KEYS; i++) {
     await mintKey(db, { kind: 'tenant', tenantId: tenant.id, name: `bench filler ${i}` }, null);
@@ -407,7 +408,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
 
   // The feedback tenant: FEEDBACK_SESSIONS sessions with feedback over the last year, 60 % resolved.
   const r = prng(4);
-  const fbTenant = await createTenant(db, { slug: `bench-feedback-${runTag}`, name: 'Bench Feedback Clinic', vertical: 'clinic' });
+  const fbTenant = await createTenant(db, MODULES, { slug: `bench-feedback-${runTag}`, name: 'Bench Feedback Clinic', vertical: 'clinic' });
   const fbKey = await benchKey(db, fbTenant.id, 'bench feedback');
   const fbStaff = await seedStaff(db, fbTenant.id, FEEDBACK_SHOPS, FEEDBACK_EMPLOYEES, `f${runTag}`);
   const now = Date.now();
@@ -420,7 +421,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   // The analytics tenant: one rollup row per employee and day of the 90-day window ending today
   // (UTC, the tenant's time zone), and the feedback sessions behind their `feedback` counts
   // (the report's unresolvedFeedback counts those sessions).
-  const anTenant = await createTenant(db, { slug: `bench-analytics-${runTag}`, name: 'Bench Analytics Salon', vertical: 'beauty' });
+  const anTenant = await createTenant(db, MODULES, { slug: `bench-analytics-${runTag}`, name: 'Bench Analytics Salon', vertical: 'beauty' });
   const anKey = await benchKey(db, anTenant.id, 'bench analytics');
   const anStaff = await seedStaff(db, anTenant.id, ANALYTICS_SHOPS, ANALYTICS_EMPLOYEES, `a${runTag}`);
   const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());

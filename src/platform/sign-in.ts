@@ -4,7 +4,7 @@
 // login costs the same scrypt verification as a known one, so timing names no accounts.
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { tenantView, type TenantView } from '../reviews/tenants.ts';
+import { tenantView, type TenantView } from './tenants.ts';
 import { AppError, badRequest, tenantSuspended, type FieldErrors } from './errors.ts';
 import type { Role } from './permissions.ts';
 import type { Principal } from './principal.ts';

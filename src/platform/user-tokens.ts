@@ -3,7 +3,7 @@
 // table lets nobody in. Consuming is one conditional UPDATE: of two concurrent uses, one wins.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
-import { userTokens } from '../reviews/schema.ts';
+import { userTokens } from './schema.ts';
 import { users } from './schema.ts';
 import { uuidv7 } from './ids.ts';
 import { randomToken, sha256Hex } from './secrets.ts';

@@ -22,7 +22,7 @@ import { provisionTenant, slugFromName } from './provisioning.ts';
 import { rebuildRollups } from './rollups.ts';
 import { updateSettings } from './settings.ts';
 import { createShop, updateShop } from './shops.ts';
-import { deleteTenant } from './tenants.ts';
+import { deleteTenant } from '../platform/tenants.ts';
 
 export const DEMO_DAYS = 90;
 export const DEFAULT_DEMO_NAME = 'Harbour Lane Salon';

@@ -12,7 +12,7 @@ import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { logoFromBytes, logoUrlOf, MAX_LOGO_BYTES, type Logo } from './branding.ts';
 import { tenantLogos } from './schema.ts';
 import { settingsView, type TenantSettings } from './settings.ts';
-import { tenantView } from './tenants.ts';
+import { tenantView } from '../platform/tenants.ts';
 
 const NOT_A_LOGO = 'Must be a PNG, JPEG, WebP or ICO image (SVG is not accepted)';
 const TOO_BIG = `Must be at most ${MAX_LOGO_BYTES / 1024} KB`;

@@ -6,7 +6,7 @@
 // the URL is kept and the derived field stays null.
 import { SAFE_FETCH_DEFAULTS, safeFetch } from '../platform/safe-fetch.ts';
 import type { Outbound } from './branding.ts';
-import { googlePlaceCidOf, isMapsShortLink, parseXhsInput } from './listing-urls.ts';
+import { googlePlaceCidOf, isMapsShortLink, parseXhsInput } from '../platform/listing-urls.ts';
 
 const MAX_REDIRECTS = 3;
 /** A redirect's body is a line of HTML at most; nothing here needs more. */

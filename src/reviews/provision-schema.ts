@@ -2,8 +2,8 @@
 // Every rule is checked at once, so a bad request names all its offending fields in one 400.
 import { z } from 'zod';
 import { badRequest, type FieldErrors } from '../platform/errors.ts';
-import { mapsUrlSchema, websiteUrlSchema, xhsInputSchema } from './listing-urls.ts';
-import { slugSchema } from './schemas.ts';
+import { mapsUrlSchema, websiteUrlSchema, xhsInputSchema } from '../platform/listing-urls.ts';
+import { slugSchema } from '../platform/tenant-schemas.ts';
 import { TENANT_VERTICALS } from './template-library.ts';
 
 

@@ -12,6 +12,7 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Mailer, QueuedMail } from '../platform/mailer.ts';
 import { isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
 import { tenants, users } from '../platform/schema.ts';
+import { insertTenant, tenantView } from '../platform/tenants.ts';
 import { generatePassword, hashPassword } from '../platform/secrets.ts';
 import { issueUserToken, RESET_PASSWORD_TTL_MS, resetPasswordLink } from '../platform/user-tokens.ts';
 import { fetchBranding, logoUrlOf, type Branding, type Outbound } from './branding.ts';
@@ -20,8 +21,6 @@ import { resolveMapsUrl, resolveXhsHandle, type MapsListing } from './maps-resol
 import { parseProvisionRequest, type ProvisionRequest, type ProvisionResponse } from './provision-schema.ts';
 import { billingRecords, shops, templates, tenantLogos } from './schema.ts';
 import { LANGUAGES, libraryTemplates, type Language } from './template-library.ts';
-import { tenantView } from './tenants.ts';
-import { seedCanonicalAgents } from '../work/canonical-agents.ts';
 
 export const TRIAL_DAYS = 14;
 const MAX_NAME_ATTEMPTS = 5;
@@ -174,26 +173,23 @@ async function createAll(
   const logo = branding.logo;
   const logoUrl = logo ? logoUrlOf(publicUrl, tenantId, logo) : null;
 
-  const [tenant] = await tx
-    .insert(tenants)
-    .values({
-      id: tenantId,
-      slug,
-      name: input.name,
-      vertical: input.vertical,
-      websiteUrl: input.websiteUrl ?? null,
-      googleMapsUrl: maps?.googleMapsUrl ?? null,
-      googlePlaceCid: maps?.googlePlaceCid ?? null,
-      xhsHandle: prepared.xhsHandle,
-      logoUrl,
-      brandPrimaryColor: branding.brandPrimaryColor,
-      brandAccentColor: branding.brandAccentColor,
-      plan: 'trial',
-      trialEndsAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
+  const tenant = await insertTenant(tx, ctx.rt.modules, {
+    id: tenantId,
+    slug,
+    name: input.name,
+    vertical: input.vertical,
+    websiteUrl: input.websiteUrl ?? null,
+    googleMapsUrl: maps?.googleMapsUrl ?? null,
+    googlePlaceCid: maps?.googlePlaceCid ?? null,
+    xhsHandle: prepared.xhsHandle,
+    logoUrl,
+    brandPrimaryColor: branding.brandPrimaryColor,
+    brandAccentColor: branding.brandAccentColor,
+    plan: 'trial',
+    trialEndsAt,
+    createdAt: now,
+    updatedAt: now,
+  });
   if (logo) await tx.insert(tenantLogos).values({ tenantId, contentType: logo.contentType, bytes: logo.bytes, sha256: logo.sha256, updatedAt: now });
 
   const shopId = uuidv7();
@@ -237,7 +233,6 @@ async function createAll(
   await tx.insert(templates).values(templateRows);
 
   await tx.insert(billingRecords).values({ tenantId, id: uuidv7(), plan: 'trial', periodStart: now, periodEnd: trialEndsAt, createdAt: now });
-  await seedCanonicalAgents(tx, tenantId, now);
 
   let mail: QueuedMail | null = null;
   if (input.ownerEmail) {

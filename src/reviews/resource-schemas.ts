@@ -1,7 +1,7 @@
 // Wire schemas of shops, employees and templates (reviews-api.md §4) and their request bodies.
 // The routes validate with these and the OpenAPI document is generated from them.
 import { z } from 'zod';
-import { mapsUrlSchema, xhsInputSchema } from './listing-urls.ts';
+import { mapsUrlSchema, xhsInputSchema } from '../platform/listing-urls.ts';
 import { TENANT_VERTICALS } from './template-library.ts';
 
 const EXAMPLE_TENANT_ID = '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60';

@@ -15,7 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenantRef, tenants, ts, users } from '../platform/schema.ts';
+import { tenantRef, tenants, ts } from '../platform/schema.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -164,38 +164,4 @@ export const funnelDaily = pgTable(
     feedback: integer('feedback').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.day, t.shopId, t.employeeId] })],
-);
-
-/** Single-use, expiring tokens for password resets and invitations (only the hash is kept). */
-export const userTokens = pgTable(
-  'user_tokens',
-  {
-    id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    purpose: text('purpose').notNull(), // reset_password | invite
-    tokenHash: text('token_hash').notNull(),
-    expiresAt: ts('expires_at').notNull(),
-    usedAt: ts('used_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-  },
-  (t) => [uniqueIndex('user_tokens_hash_key').on(t.tokenHash)],
-);
-
-/** Every email the server sends or would send: with no SMTP configured, mail is never lost. */
-export const mailOutbox = pgTable(
-  'mail_outbox',
-  {
-    id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
-    to: text('to').notNull(),
-    subject: text('subject').notNull(),
-    text: text('text').notNull(),
-    status: text('status').notNull(), // pending | sent | failed | logged
-    error: text('error'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    sentAt: ts('sent_at'),
-  },
-  (t) => [index('mail_outbox_created_idx').on(t.createdAt)],
 );

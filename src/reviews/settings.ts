@@ -5,8 +5,8 @@ import { tenants } from '../platform/schema.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
-import { googlePlaceCidOf, parseXhsInput } from './listing-urls.ts';
-import { tenantView } from './tenants.ts';
+import { googlePlaceCidOf, parseXhsInput } from '../platform/listing-urls.ts';
+import { tenantView } from '../platform/tenants.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
 

@@ -8,7 +8,7 @@ import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import { googlePlaceCidOf, parseXhsInput } from './listing-urls.ts';
+import { googlePlaceCidOf, parseXhsInput } from '../platform/listing-urls.ts';
 import type { CreateShopBody, UpdateShopBody } from './resource-schemas.ts';
 import { employees, shops } from './schema.ts';
 

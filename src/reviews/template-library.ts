@@ -7,10 +7,9 @@
 // set and always where a neutral fallback ("the team" / "店员") reads naturally when the name is
 // unknown — see renderTemplate.
 
-export const VERTICALS = ['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services'] as const;
-export type Vertical = (typeof VERTICALS)[number];
-/** What a tenant may be: a library vertical, or `other` (templates written from its description). */
-export const TENANT_VERTICALS = [...VERTICALS, 'other'] as const;
+import { VERTICALS, type Vertical } from '../platform/tenant-schemas.ts';
+
+export { VERTICALS, TENANT_VERTICALS, type Vertical } from '../platform/tenant-schemas.ts';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -11,7 +11,7 @@ import { mintKey, mintUserKey } from '../../src/platform/keys.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
 import { users } from '../../src/platform/schema.ts';
 import { hashPassword } from '../../src/platform/secrets.ts';
-import { createTenant, type TenantView } from '../../src/reviews/tenants.ts';
+import { createTenant, type TenantView } from '../../src/platform/tenants.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -61,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     platformKey: async (opts = {}) => (await mintKey(db, { kind: 'platform', ...opts }, null)).key,
     createTenant: async (name) => {
       const n = ++counter;
-      return createTenant(db, { name: name ?? `Tenant ${n}`, slug: `tenant-${n}-${uuidv7().slice(-6)}` });
+      return createTenant(db, rt.modules, { name: name ?? `Tenant ${n}`, slug: `tenant-${n}-${uuidv7().slice(-6)}` });
     },
     tenantWithKey: async (opts = {}) => {
       const tenant = await t.createTenant(opts.name);

@@ -15,7 +15,8 @@ import { ensureFirstRun } from '../../src/platform/first-run.ts';
 import { apiKeys, dashboardSessions, users } from '../../src/platform/schema.ts';
 import { sha256Hex, verifyPassword } from '../../src/platform/secrets.ts';
 import { createSession } from '../../src/platform/sessions.ts';
-import { createTenant } from '../../src/reviews/tenants.ts';
+import { MODULES } from '../../src/modules.ts';
+import { createTenant } from '../../src/platform/tenants.ts';
 import { root, spawnServer, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 
@@ -118,7 +119,7 @@ before(async () => {
 /** The superadmin and first platform key (as a first start makes them) and a tenant. */
 async function setUp(db: Db) {
   firstRun.password = (await ensureFirstRun(db))!.password;
-  tenant.id = (await createTenant(db, { name: 'Acme', slug: tenant.slug })).id;
+  tenant.id = (await createTenant(db, MODULES, { name: 'Acme', slug: tenant.slug })).id;
 }
 
 after(async () => {

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { events, tenants, users } from '../../src/platform/schema.ts';
+import { events, mailOutbox, tenants, userTokens, users } from '../../src/platform/schema.ts';
 import { verifyPassword } from '../../src/platform/secrets.ts';
 import { generateOfflineTemplates } from '../../src/reviews/offline-templates.ts';
 import { slugFromName, firstFree } from '../../src/reviews/provisioning.ts';
-import { billingRecords, mailOutbox, shops, templates, tenantLogos, userTokens } from '../../src/reviews/schema.ts';
+import { billingRecords, shops, templates, tenantLogos } from '../../src/reviews/schema.ts';
 import { libraryTemplates } from '../../src/reviews/template-library.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer } from '../helpers/local-servers.ts';

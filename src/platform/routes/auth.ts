@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { tenantSchema } from '../../reviews/schemas.ts';
+import { tenantSchema } from '../tenant-schemas.ts';
 import { unauthorized } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { checkCookieRequest, checkOrigin, clearSessionCookie, sessionCookieOf, setSessionCookie } from '../session-cookie.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { tenantIdParams } from '../../reviews/schemas.ts';
+import { tenantIdParams } from '../tenant-schemas.ts';
 import { contextOf } from '../authenticate.ts';
 import { errorResponse } from '../http-errors.ts';
 import type { Runtime } from '../runtime.ts';

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Db } from '../../db/index.ts';
 import { BoundedMap } from '../../platform/bounded-map.ts';
 import { TENANT_CHANGED_CHANNEL } from '../../platform/events.ts';
-import { googleReviewUrl, xhsProfileUrl } from '../listing-urls.ts';
+import { googleReviewUrl, xhsProfileUrl } from '../../platform/listing-urls.ts';
 import { pageLanguageOf } from './strings/index.ts';
 
 export interface ReviewLink {

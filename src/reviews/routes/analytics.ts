@@ -7,7 +7,7 @@ import type { Runtime } from '../../platform/runtime.ts';
 import { analyticsDays, getAnalytics } from '../analytics.ts';
 import { analyticsQuery, analyticsReportSchema } from '../analytics-schemas.ts';
 import { analyticsCsv } from '../exports.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 
 export function analyticsRoutes(app: FastifyInstance, rt: Runtime) {
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -4,7 +4,7 @@ import { defineOperation } from '../../platform/operations.ts';
 import { paginationSchema } from '../../platform/pagination.ts';
 import { createEmployee, getEmployee, listEmployees, updateEmployee } from '../employees.ts';
 import { createEmployeeBodySchema, employeeSchema, updateEmployeeBodySchema } from '../resource-schemas.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 
 const tags = ['Employees'];
 const employeeParams = tenantIdParams.extend({ employeeId: z.uuid().describe('The employee id') });

@@ -8,7 +8,7 @@ import type { Runtime } from '../../platform/runtime.ts';
 import { feedbackFormatQuery, feedbackItemSchema, feedbackQuery, resolveFeedbackBody } from '../analytics-schemas.ts';
 import { feedbackCsv, MAX_FEEDBACK_EXPORT_ROWS } from '../exports.ts';
 import { listFeedback, resolveFeedback } from '../feedback.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 
 export function feedbackRoutes(app: FastifyInstance, rt: Runtime) {
   const r = app.withTypeProvider<ZodTypeProvider>();

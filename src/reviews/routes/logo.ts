@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../platform/authenticate.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { websiteUrlSchema } from '../listing-urls.ts';
+import { websiteUrlSchema } from '../../platform/listing-urls.ts';
 import { setLogo } from '../logo-upload.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 import { settingsSchema } from './settings.ts';
 
 const logoBodySchema = z

@@ -7,7 +7,7 @@ import { contextOf } from '../../platform/authenticate.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { PNG_SIZE, QR_FORMATS, employeeQr } from '../qr.ts';
 import { QR_SHEET_CSP, renderQrSheet } from '../qr-sheet.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 
 const employeeParams = tenantIdParams.extend({ employeeId: z.uuid().describe('The employee id') });
 const shopParams = tenantIdParams.extend({ shopId: z.uuid().describe('The shop id') });

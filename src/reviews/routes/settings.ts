@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../../platform/authenticate.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { colorSchema, mapsUrlSchema, parseXhsInput, websiteUrlSchema } from '../listing-urls.ts';
-import { SUPPORTED_LANGUAGES, tenantIdParams, timezoneSchema } from '../schemas.ts';
+import { colorSchema, mapsUrlSchema, parseXhsInput, websiteUrlSchema } from '../../platform/listing-urls.ts';
+import { SUPPORTED_LANGUAGES, tenantIdParams, timezoneSchema } from '../../platform/tenant-schemas.ts';
 import { getSettings, updateSettings } from '../settings.ts';
 
 export const settingsSchema = z

@@ -6,7 +6,7 @@ import { errorResponse } from '../../platform/http-errors.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../../platform/pagination.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { createShopBodySchema, shopSchema, updateShopBodySchema } from '../resource-schemas.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 import { createShop, deleteShop, getShop, listShops, updateShop } from '../shops.ts';
 
 const shopParams = tenantIdParams.extend({ shopId: z.uuid().describe('The shop id') });

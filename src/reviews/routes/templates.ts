@@ -5,7 +5,7 @@ import { contextOf } from '../../platform/authenticate.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../../platform/pagination.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { booleanQuery, createTemplateBodySchema, languageTagSchema, templateSchema, updateTemplateBodySchema } from '../resource-schemas.ts';
-import { tenantIdParams } from '../schemas.ts';
+import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../templates.ts';
 
 const templateParams = tenantIdParams.extend({ templateId: z.uuid().describe('The template id') });

@@ -1,16 +1,17 @@
-// Tenants: the businesses that use orgstack. Read by their own credentials; changed, suspended
-// and deleted by platform operators. Provisioning (POST /tenants) builds on createTenant.
+// Tenants: the businesses that use orgstack, and their lifecycle. Created with every module's
+// starting rows in one transaction (createTenant, or insertTenant inside a larger one such as
+// provisioning); read by their own credentials; changed, suspended and deleted by operators.
 import { and, count, desc, eq, ne, sql } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db/index.ts';
-import { tenants } from '../platform/schema.ts';
-import { badRequest, conflict, notFound } from '../platform/errors.ts';
-import { emitEvent } from '../platform/events.ts';
-import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
-import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
-import { seedCanonicalAgents } from '../work/canonical-agents.ts';
+import { badRequest, conflict, notFound } from './errors.ts';
+import { emitEvent } from './events.ts';
+import { uuidv7 } from './ids.ts';
 import { googlePlaceCidOf } from './listing-urls.ts';
-import type { TenantPatch } from './schemas.ts';
+import type { Module } from './module.ts';
+import type { Page } from './pagination.ts';
+import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from './principal.ts';
+import { tenants } from './schema.ts';
+import type { TenantPatch } from './tenant-schemas.ts';
 
 type TenantRow = typeof tenants.$inferSelect;
 
@@ -73,13 +74,19 @@ export interface NewTenant {
   trialEndsAt?: Date | null;
 }
 
-/** Inserts a tenant row with its Work workspace's canonical agents (one transaction). */
-export async function createTenant(db: Db, input: NewTenant): Promise<TenantView> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.insert(tenants).values({ id: uuidv7(), ...input }).returning();
-    await seedCanonicalAgents(tx, row.id, row.createdAt);
-    return tenantView(row);
-  });
+/**
+ * Inserts a tenant row and lets every module add its starting rows (Work's canonical agents),
+ * inside the caller's transaction `tx`.
+ */
+export async function insertTenant(tx: Db, modules: readonly Module[], input: Omit<typeof tenants.$inferInsert, 'id'> & { id?: string }): Promise<TenantRow> {
+  const [row] = await tx.insert(tenants).values({ id: uuidv7(), ...input }).returning();
+  for (const m of modules) await m.tenantCreated?.(tx, row.id, row.createdAt);
+  return row;
+}
+
+/** Creates a tenant with every module's starting rows, in one transaction. */
+export async function createTenant(db: Db, modules: readonly Module[], input: NewTenant): Promise<TenantView> {
+  return db.transaction(async (tx) => tenantView(await insertTenant(tx, modules, input)));
 }
 
 

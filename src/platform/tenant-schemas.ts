@@ -1,7 +1,13 @@
-// Wire schemas of the Reviews v1 contract (reviews-api.md §4).
+// The tenant on the wire: the Tenant resource, its path parameter and the fields operators may
+// change. The tenant's public listings and brand are part of it (docs/reviews-api-contract.md).
 import { z } from 'zod';
 import { colorSchema, mapsUrlSchema, websiteUrlSchema } from './listing-urls.ts';
-import { TENANT_VERTICALS } from './template-library.ts';
+
+/** The business verticals that have a built-in template library. */
+export const VERTICALS = ['auto', 'fnb', 'beauty', 'clinic', 'retail', 'services'] as const;
+export type Vertical = (typeof VERTICALS)[number];
+/** What a tenant may be: a library vertical, or `other` (templates written from its description). */
+export const TENANT_VERTICALS = [...VERTICALS, 'other'] as const;
 
 const color = z.string().regex(/^#[0-9a-f]{6}$/i, 'Must be a #rrggbb colour');
 
