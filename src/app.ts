@@ -19,8 +19,7 @@ import type { Module } from './platform/module.ts';
 import type { Capability } from './platform/operations.ts';
 import { requestPathPlugin } from './platform/request-path.ts';
 import { createRuntime, type Runtime } from './platform/runtime.ts';
-import { platformLegacyRoutes, platformOperations, platformRoutes } from './platform/routes/index.ts';
-import { tenantOperations } from './platform/routes/tenants.ts';
+import { platformOperations, platformRoutes } from './platform/routes/index.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
 
@@ -65,8 +64,7 @@ export async function buildApp(config: Config, database: Database, modules: read
   await registerDiscovery(app, rt, operations);
 
   healthRoutes(app, rt);
-  platformLegacyRoutes(app, rt);
-  const v1 = [...tenantOperations, ...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
   for (const m of modules) m.routes?.(app, rt);

@@ -1,4 +1,4 @@
 // Every table of every module, so drizzle-kit sees one schema and one migration history.
-export * from '../platform/schema.ts';
-export * from '../reviews/schema.ts';
-export * from '../work/schema.ts';
+export * from '../platform/tables.ts';
+export * from '../reviews/tables.ts';
+export * from '../work/tables.ts';

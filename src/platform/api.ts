@@ -97,7 +97,9 @@ function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, 
       if (result instanceof RawResponse) return reply.type(result.contentType).headers(result.headers).send(result.body);
       if (op.sharedAnswers && result && typeof result === 'object') {
         // A string with a JSON content type is sent as it is (the schema already ran on it once).
-        return reply.type('application/json; charset=utf-8').send(serialized.of(result, () => reply.serializeInput(result, String(status), 'application/json') as string));
+        // A RawOutput (JSON or CSV …) has a serializer per content type; a plain schema, per status.
+        const json = op.output instanceof z.ZodType ? undefined : 'application/json';
+        return reply.type('application/json; charset=utf-8').send(serialized.of(result, () => reply.serializeInput(result, String(status), json) as string));
       }
       return reply.send(result);
     },

@@ -2,7 +2,7 @@
 // it), newest first. Rows reach the table within one flush interval of the request.
 import { and, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { auditLog } from './schema.ts';
+import { auditLog } from './tables.ts';
 import type { Page } from './pagination.ts';
 import { requireTenantAccess, type ServiceContext } from './principal.ts';
 

@@ -5,7 +5,7 @@
 // oldest rows are dropped and the loss is logged — requests are never blocked on the audit.
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { auditLog } from './schema.ts';
+import { auditLog } from './tables.ts';
 import { pgArray, type Db } from '../db/index.ts';
 import { uuidv7 } from './ids.ts';
 

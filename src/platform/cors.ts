@@ -1,4 +1,4 @@
-// CORS for the API (architecture.md "Running"): Bearer calls are welcome from any origin, without
+// CORS (docs/architecture.md "Running"): Bearer calls are welcome from any origin, without
 // credentials — `Access-Control-Allow-Origin: *` and never `Allow-Credentials`, so a browser
 // neither sends our session cookie cross-site with them nor lets another page read a cookie
 // call's answer. Cookie-authenticated calls are further refused server-side unless they come from

@@ -5,7 +5,7 @@
 // TTL is the backstop if a notification is missed.
 import { eq, sql } from 'drizzle-orm';
 import { pgArray, type Database } from '../db/index.ts';
-import { apiKeys, tenants, users } from './schema.ts';
+import { apiKeys, tenants, users } from './tables.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { tenantSuspended } from './errors.ts';
 import { keyKindOf, type KeyKind } from './key-format.ts';

@@ -1,7 +1,7 @@
 // CSV downloads of the API (`?format=csv`): one rectangular table per file, RFC 4180, opened
 // by spreadsheets as intended — including text typed by anonymous customers.
-import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { RawResponse } from './operations.ts';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -46,18 +46,25 @@ export function csvFilename(...parts: (string | number)[]): string {
 }
 
 /**
- * Sends a CSV download. Exports hold personal data (feedback contacts), so no cache keeps them;
- * errors before this point stay JSON.
+ * A CSV download as an operation's answer. Exports hold personal data (feedback contacts), so
+ * no cache keeps them; errors before this point stay JSON.
  */
-export function sendCsv(reply: FastifyReply, file: CsvFile) {
-  reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${file.filename}"`)
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff');
-  if (file.truncated) reply.header('x-export-truncated', 'true');
-  return reply.send(file.body);
+export function csvDownload(file: CsvFile): RawResponse {
+  return new RawResponse('text/csv; charset=utf-8', file.body, {
+    'content-disposition': `attachment; filename="${file.filename}"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(file.truncated ? { 'x-export-truncated': 'true' } : {}),
+  });
 }
+
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+
+/** `?format=` of a list or report that can also be downloaded: its JSON, or the same data as CSV. */
+export const exportFormatQuery = z
+  .enum(EXPORT_FORMATS, { error: 'Must be json or csv' })
+  .default('json')
+  .describe('json (default) or csv: a download for spreadsheets (UTF-8 with a byte-order mark; text that could run as a formula starts with an apostrophe)');
 
 /** The `text/csv` entry of a route's 200 response in OpenAPI, beside its JSON. */
 export const csvResponse = (what: string) => ({

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { uuidv7 } from './ids.ts';
 import { mintKey } from './keys.ts';
-import { users } from './schema.ts';
+import { users } from './tables.ts';
 import { generatePassword, hashPassword } from './secrets.ts';
 
 export interface FirstRunCredentials {

@@ -18,7 +18,7 @@ export const errorBodySchema = z
 /** A documented error response of a route (for codes beyond the standard set). */
 export const errorResponse = (description: string) => errorBodySchema.describe(description);
 
-/** The OrgX error shape of /api/client (work-api.md §2). */
+/** The OrgX error shape of /api/client (docs/work-api-contract.md §2). */
 export const workErrorBodySchema = z
   .object({
     error: z.object({

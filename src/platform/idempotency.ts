@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { and, eq, lt, lte, or } from 'drizzle-orm';
 import { AppError, badRequest } from './errors.ts';
-import { idempotencyKeys } from './schema.ts';
+import { idempotencyKeys } from './tables.ts';
 import { sha256Hex } from './secrets.ts';
 import type { Runtime } from './runtime.ts';
 

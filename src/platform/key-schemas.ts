@@ -1,5 +1,8 @@
-// Wire schemas of API keys (shared by every surface that manages keys).
+// Wire schemas of API keys (shared by every surface that manages keys: tenant, platform and
+// personal keys).
 import { z } from 'zod';
+import type { CreateKeyBody } from './keys.ts';
+import { paginationSchema } from './pagination.ts';
 import { ALL_PERMISSIONS } from './permissions.ts';
 
 /** How long a rolled key keeps working beside its replacement unless the caller says otherwise. */
@@ -71,3 +74,21 @@ export const rollKeyBodySchema = z
       .describe('How long the old key keeps working (default 24 h, at most 30 days)'),
   })
   .meta({ id: 'RollApiKeyRequest', example: { overlapSeconds: 3600 } });
+
+/** A page of keys, as every key list answers it. */
+export const apiKeyListSchema = z.object({ apiKeys: z.array(apiKeyListItemSchema), total: z.number().int(), pagination: paginationSchema });
+
+/** A freshly minted key (tenant, platform or personal): the same answer on every key route. */
+export const mintedSchema = z.object({
+  apiKey: apiKeySchema,
+  key: z.string().nullable().describe('The secret, shown exactly once (null when an idempotent request is replayed)'),
+});
+
+/** A rolled key: the new key and its secret, and the old key (now expiring). */
+export const rolledSchema = mintedSchema.extend({ previous: apiKeySchema });
+
+/** The creation body as the services take it (an expiry as a Date). */
+export const createKeyInput = ({ expiresAt, ...rest }: z.output<typeof createKeyBodySchema>): CreateKeyBody => ({
+  ...rest,
+  expiresAt: expiresAt ? new Date(expiresAt) : null,
+});

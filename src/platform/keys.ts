@@ -1,7 +1,7 @@
 // API keys: mint, list, revoke and roll. Used by the REST routes, the CLI and first-run setup.
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { apiKeys, tenants, users } from './schema.ts';
+import { apiKeys, tenants, users } from './tables.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldErrors } from './errors.ts';
 import { DEFAULT_HOURLY_LIMIT, generateKey, type KeyKind } from './key-format.ts';
 import { isKnownPermission, isTenantPermission, scopePermissions } from './permissions.ts';

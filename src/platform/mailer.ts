@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { mailOutbox } from './schema.ts';
+import { mailOutbox } from './tables.ts';
 import { uuidv7 } from './ids.ts';
 
 export type MailStatus = 'pending' | 'sent' | 'failed' | 'logged';

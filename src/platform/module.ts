@@ -4,6 +4,7 @@
 // module: src/modules.ts lists them, and the server hands that list to the runtime and the app.
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index.ts';
+import type { EventCatalogue } from './events.ts';
 import type { AnyOperation } from './operations.ts';
 import type { Runtime } from './runtime.ts';
 import type { WorkspaceContext } from './workspace.ts';
@@ -25,6 +26,8 @@ export interface Module {
   flush?(rt: Runtime): Promise<void>;
   /** Deletes or erases the module's rows that have outlived their purpose (every ten minutes). */
   purge?(rt: Runtime): Promise<void>;
+  /** The event types the module writes (each with its data schema); see event-catalogue.ts. */
+  events?: EventCatalogue;
   /** Adds the module's rows to a tenant being created, inside the transaction that creates it. */
   tenantCreated?(tx: Db, tenantId: string, createdAt: Date): Promise<void>;
 }

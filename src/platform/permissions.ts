@@ -22,7 +22,7 @@ export const TENANT_PERMISSIONS = [
   'users:read',
   'users:write',
   'audit:read',
-  // Work API (work-api.md §1; the MCP scopes use the same strings)
+  // Work API (docs/work-api-contract.md §1; the MCP scopes use the same strings)
   'initiatives:read',
   'initiatives:write',
   'decisions:read',

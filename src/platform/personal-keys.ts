@@ -6,7 +6,7 @@ import { forbidden, notFound } from './errors.ts';
 import { mintUserKey, revokeKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
 import type { Page } from './pagination.ts';
 import { isUuid, type ServiceContext } from './principal.ts';
-import { apiKeys } from './schema.ts';
+import { apiKeys } from './tables.ts';
 
 function sessionUserOf(ctx: ServiceContext): string {
   const p = ctx.principal;

@@ -8,7 +8,7 @@ import { forbidden, notFound } from './errors.ts';
 import { isUuid, requirePermission, type ServiceContext } from './principal.ts';
 import { mintKey, revokeKey, rollKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
 import type { Page } from './pagination.ts';
-import { apiKeys } from './schema.ts';
+import { apiKeys } from './tables.ts';
 
 function authorizePlatform(ctx: ServiceContext, permission: string) {
   if (ctx.principal.tenantId !== null) throw forbidden('Only platform credentials (platform keys, superadmins) may do this');

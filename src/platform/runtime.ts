@@ -8,6 +8,8 @@ import type { Database, Db } from '../db/index.ts';
 import { AuditLog } from './audit.ts';
 import { AuthFailureLimiter } from './auth-failures.ts';
 import { CredentialCache } from './credential-cache.ts';
+import { eventCatalogue } from './event-catalogue.ts';
+import { useEventCatalogue, type EventCatalogue } from './events.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { purgeExpired } from './maintenance.ts';
 import type { Module } from './module.ts';
@@ -23,6 +25,8 @@ export interface Runtime {
   db: Db;
   log: FastifyBaseLogger;
   modules: readonly Module[];
+  /** Every event type the outbox holds: the platform's and the modules' (event-catalogue.ts). */
+  eventTypes: EventCatalogue;
   /**
    * Keys and sessions by their hash. Per node, dropped on every node by a database NOTIFY when a
    * key is revoked or a session ends, with a time-to-live (KEY_CACHE_TTL_MS) as the backstop.
@@ -86,6 +90,7 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     db: database.db,
     log,
     modules,
+    eventTypes: useEventCatalogue(eventCatalogue(modules)),
     credentials,
     authFailures: new AuthFailureLimiter(config.authFailuresPerMinute),
     signInThrottle: new SignInThrottle(),

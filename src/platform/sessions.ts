@@ -11,7 +11,7 @@ import { pgArray, preparedQuery, queryRows, type Db } from '../db/index.ts';
 import { uuidv7 } from './ids.ts';
 import { rolePermissions } from './permissions.ts';
 import type { Principal } from './principal.ts';
-import { dashboardSessions, tenants, users } from './schema.ts';
+import { dashboardSessions, tenants, users } from './tables.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
 
 /** A session unused for 12 hours is over: an unattended browser does not stay signed in. */
@@ -19,8 +19,8 @@ export const SESSION_IDLE_MS = 12 * 3600_000;
 /** However active, a session lasts at most 30 days; then the person signs in again. */
 export const SESSION_MAX_AGE_MS = 30 * 24 * 3600_000;
 /**
- * The hourly bucket a user's sessions share (architecture.md "The principal"): every session of
- * one user counts against one bucket keyed by the user id, apart from that user's own keys.
+ * The hourly bucket a user's sessions share (docs/architecture.md "The principal"): all sessions of
+ * one user count against one bucket keyed by the user id, apart from that user's own keys.
  */
 export const SESSION_HOURLY_LIMIT = 5000;
 

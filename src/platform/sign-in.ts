@@ -9,7 +9,7 @@ import { AppError, badRequest, tenantSuspended, type FieldErrors } from './error
 import type { Role } from './permissions.ts';
 import type { Principal } from './principal.ts';
 import type { Runtime } from './runtime.ts';
-import { tenants, users } from './schema.ts';
+import { tenants, users } from './tables.ts';
 import { hashPassword, randomToken, verifyPassword } from './secrets.ts';
 import { createSession, deleteUserSessions, purgeDeadSessions, sessionPrincipal, type NewSession, type SessionFacts } from './sessions.ts';
 import { consumeUserToken, findUserToken, type TokenPurpose } from './user-tokens.ts';

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { notFound } from './errors.ts';
-import { tenants } from './schema.ts';
+import { tenants } from './tables.ts';
 
 /**
  * `lock` takes the tenant row "for no key update": it serializes structure changes of one tenant

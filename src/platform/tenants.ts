@@ -10,7 +10,7 @@ import { googlePlaceCidOf } from './listing-urls.ts';
 import type { Module } from './module.ts';
 import type { Page } from './pagination.ts';
 import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from './principal.ts';
-import { tenants } from './schema.ts';
+import { tenants } from './tables.ts';
 import type { TenantPatch } from './tenant-schemas.ts';
 
 type TenantRow = typeof tenants.$inferSelect;

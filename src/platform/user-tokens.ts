@@ -3,8 +3,8 @@
 // table lets nobody in. Consuming is one conditional UPDATE: of two concurrent uses, one wins.
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
-import { userTokens } from './schema.ts';
-import { users } from './schema.ts';
+import { userTokens } from './tables.ts';
+import { users } from './tables.ts';
 import { uuidv7 } from './ids.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
 

@@ -10,7 +10,7 @@ import { emitEvent } from './events.ts';
 import { uuidv7 } from './ids.ts';
 import type { QueuedMail } from './mailer.ts';
 import { authorizeTenant, isPlatform, isUuid, type ServiceContext } from './principal.ts';
-import { tenants, users } from './schema.ts';
+import { tenants, users } from './tables.ts';
 import { requireTenantExists } from './tenant-exists.ts';
 import { acceptInviteLink, INVITE_TTL_MS, issueUserToken } from './user-tokens.ts';
 

@@ -1,5 +1,6 @@
-// Wire schemas of funnel analytics (reviews-api.md §8) and private feedback (§4 FeedbackItem).
+// Wire schemas of funnel analytics: the report and its query (docs/reviews-api-contract.md).
 import { z } from 'zod';
+import { exportFormatQuery } from '../platform/csv.ts';
 
 const count = z.number().int();
 const fraction = z.number().min(0).max(1).nullable();
@@ -86,12 +87,6 @@ export const analyticsReportSchema = z
     },
   });
 
-export const EXPORT_FORMATS = ['json', 'csv'] as const;
-const format = z
-  .enum(EXPORT_FORMATS, { error: 'Must be json or csv' })
-  .default('json')
-  .describe('json (default) or csv: a download for spreadsheets (UTF-8 with a byte-order mark; text that could run as a formula starts with an apostrophe)');
-
 export const ANALYTICS_CSV_ROWS = ['employees', 'shops', 'daily'] as const;
 export type AnalyticsCsvRows = (typeof ANALYTICS_CSV_ROWS)[number];
 
@@ -100,56 +95,9 @@ export const analyticsQuery = z.strictObject({
     .union([z.string(), z.array(z.string())])
     .optional()
     .describe('7, 30 or 90. Any other or missing value means 30 (not an error)'),
-  format,
+  format: exportFormatQuery,
   rows: z
     .enum(ANALYTICS_CSV_ROWS, { error: 'Must be employees, shops or daily' })
     .optional()
     .describe('With format=csv only: which table the file holds — one row per employee (default), per shop, or per day'),
 });
-
-export const feedbackItemSchema = z
-  .object({
-    sessionId: z.uuid().describe('The review session (one customer visit)'),
-    shopId: z.uuid(),
-    shopName: z.string(),
-    employeeId: z.uuid(),
-    employeeName: z.string(),
-    rating: z.number().int().min(1).max(5).nullable().describe('The star rating of the visit, if one was given'),
-    message: z.string(),
-    contact: z.string().nullable().describe("What the customer chose to leave; erased after the tenant's feedbackContactRetentionDays"),
-    resolved: z.boolean(),
-    resolvedAt: z.iso.datetime().nullable(),
-    createdAt: z.iso.datetime().describe('When the feedback was left'),
-  })
-  .meta({
-    id: 'FeedbackItem',
-    example: {
-      sessionId: '0193b5e0-1d2c-7f3a-9b8c-7d6e5f4a3b2c',
-      shopId: '0193b5d2-7c1b-7b2e-8f4e-2b1c3d4e5f61',
-      shopName: 'Bright Smile Dental — Orchard',
-      employeeId: '0193b5d2-9a00-7c4e-8d1f-3a2b1c0d9e8f',
-      employeeName: 'Mei Lin',
-      rating: 2,
-      message: 'Waited 40 minutes past my appointment time.',
-      contact: 'alex@example.com',
-      resolved: false,
-      resolvedAt: null,
-      createdAt: '2026-11-22T10:15:00.000Z',
-    },
-  });
-
-export const feedbackQuery = {
-  resolved: z.enum(['true', 'false']).optional().describe('Only resolved (true) or unresolved (false) feedback'),
-  shopId: z.uuid().optional().describe('Only feedback from visits to this shop'),
-  employeeId: z.uuid().optional().describe("Only feedback from this employee's visitors"),
-};
-
-/** On the list only: a CSV holds every match, so `limit` and `offset` do not apply to it. */
-export const feedbackFormatQuery = { format };
-
-export const resolveFeedbackBody = z
-  .strictObject({
-    sessionId: z.uuid().describe('The session that holds the feedback'),
-    resolved: z.boolean(),
-  })
-  .meta({ id: 'ResolveFeedbackRequest', example: { sessionId: '0193b5e0-1d2c-7f3a-9b8c-7d6e5f4a3b2c', resolved: true } });

@@ -1,4 +1,4 @@
-// Funnel analytics (reviews-api.md §8): totals, per employee, per shop and per day over a window
+// Funnel analytics (docs/reviews-api-contract.md §8): totals, per employee, per shop and per day over a window
 // of 7, 30 or 90 days ending today in the tenant's time zone. It reads only the daily rollups
 // (at most `days` rows per employee), the employee and shop labels, and one count of unresolved
 // feedback — all aggregated by PostgreSQL in one statement after the tenant's time zone is read.

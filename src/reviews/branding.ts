@@ -1,4 +1,4 @@
-// A tenant's brand from its website (reviews-api.md §4, §7): `<meta name="theme-color">` becomes
+// A tenant's brand from its website (docs/reviews-api-contract.md §4, §7): `<meta name="theme-color">` becomes
 // the primary colour, an accent is derived from it, and the favicon is downloaded once, checked
 // by its magic bytes (PNG, JPEG, WebP or ICO, at most 256 KB, never SVG) and kept so our own
 // origin serves it. Every fetch goes through safeFetch (the URL is tenant-supplied); any failure

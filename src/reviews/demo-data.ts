@@ -14,7 +14,7 @@ import { uuidv7 } from '../platform/ids.ts';
 import { createMailer } from '../platform/mailer.ts';
 import type { ServiceContext } from '../platform/principal.ts';
 import { orgstackUserAgent } from '../platform/safe-fetch.ts';
-import { tenants } from '../platform/schema.ts';
+import { tenants } from '../platform/tables.ts';
 import { addDays } from './analytics.ts';
 import { createEmployee } from './employees.ts';
 import { localDay } from './funnel.ts';

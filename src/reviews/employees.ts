@@ -3,13 +3,13 @@
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
-import { emitEvent } from '../platform/events.ts';
-import { eventId, uuidv7 } from '../platform/ids.ts';
-import { events, tenants } from '../platform/schema.ts';
+import { emitEvent, insertEventsSql } from '../platform/events.ts';
+import { uuidv7 } from '../platform/ids.ts';
+import { tenants } from '../platform/tables.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { randomToken } from '../platform/secrets.ts';
-import type { UpdateEmployeeBody } from './resource-schemas.ts';
-import { employees, shops } from './schema.ts';
+import type { UpdateEmployeeBody } from './employee-schemas.ts';
+import { employees, shops } from './tables.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 
 const CODE_LENGTH = 10; // 62^10 ≈ 2^59.5: not guessable by scanning the review links
@@ -109,11 +109,11 @@ export async function createEmployee(ctx: ServiceContext, tenantId: string, body
 /**
  * The hot path of onboarding (bulk imports create hundreds at once), so it is ONE statement,
  * atomic on its own: it checks the shop, inserts the employee and writes the employee.created
- * outbox row — the row emitEvent would write — in one round trip, with no BEGIN/COMMIT. On
- * PostgreSQL this served about 1.2–1.4× the requests per second of the same work as a
- * transaction of separate statements (BEGIN, insert, emitEvent, COMMIT). The shop row is held
- * FOR SHARE so a concurrent deleteShop (which takes it FOR UPDATE) waits and then counts this
- * employee.
+ * outbox row — the row emitEvent would write, with its tenant-changed NOTIFY (insertEventsSql) —
+ * in one round trip, with no BEGIN/COMMIT. On PostgreSQL this served about 1.2–1.4× the requests
+ * per second of the same work as a transaction of separate statements (BEGIN, insert, emitEvent,
+ * COMMIT). The shop row is held FOR SHARE so a concurrent deleteShop (which takes it FOR UPDATE)
+ * waits and then counts this employee.
  */
 async function insertEmployee(ctx: ServiceContext, tenantId: string, shopId: string, name: string): Promise<EmployeeView> {
   const id = uuidv7();
@@ -135,9 +135,9 @@ async function insertEmployee(ctx: ServiceContext, tenantId: string, shopId: str
           from shop
           returning 1
         ), evt as (
-          insert into ${events} (id, type, tenant_id, data)
-          select ${eventId()}, 'employee.created', ${tenantId}, ${JSON.stringify(withoutShopName)}::jsonb || jsonb_build_object('shopName', shop.name)
-          from shop, ins
+          ${insertEventsSql(tenantId, [
+            { type: 'employee.created', data: sql`${JSON.stringify(withoutShopName)}::jsonb || jsonb_build_object('shopName', shop.name)`, from: sql`shop, ins` },
+          ])}
         )
         select exists (select 1 from ${tenants} where ${tenants.id} = ${tenantId}) as tenant_found,
                (select name from shop) as shop_name,

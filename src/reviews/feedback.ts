@@ -10,7 +10,7 @@ import { BoundedMap } from '../platform/bounded-map.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { employees, reviewSessions, shops } from './schema.ts';
+import { employees, reviewSessions, shops } from './tables.ts';
 
 interface FeedbackRow {
   id: string;

@@ -12,14 +12,14 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
-import { emitEvent } from '../platform/events.ts';
-import { eventId, uuidv7 } from '../platform/ids.ts';
+import { emitEvent, insertEventsSql } from '../platform/events.ts';
+import { uuidv7 } from '../platform/ids.ts';
 import { isUuid } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import type { QueuedMail } from '../platform/mailer.ts';
 import { queueNegativeFeedbackAlerts } from './feedback-alerts.ts';
 import type { FunnelCounts } from './rollups.ts';
-import { reviewSessions } from './schema.ts';
+import { reviewSessions } from './tables.ts';
 
 export type FunnelEventType = 'scan' | 'rating' | 'review_click' | 'feedback';
 export type ReviewChannel = 'google' | 'xhs';
@@ -186,11 +186,14 @@ async function recordRating(
           returning r.id
         ),
         evt as (
-          insert into events (id, type, tenant_id, data)
-          select ${eventId()}, 'review.rated', ${tenantId}::uuid,
-                 jsonb_build_object('sessionId', ${sessionId}::text, 'employeeId', ${employeeId}::text, 'shopId', prev.shop_id,
-                                    'rating', ${rating}::int, 'positive', next.positive, 'previousRating', prev.rating, 'ratedAt', ${at}::text)
-            from upd, prev, next
+          ${insertEventsSql(tenantId, [
+            {
+              type: 'review.rated',
+              data: sql`jsonb_build_object('sessionId', ${sessionId}::text, 'employeeId', ${employeeId}::text, 'shopId', prev.shop_id,
+                          'rating', ${rating}::int, 'positive', next.positive, 'previousRating', prev.rating, 'ratedAt', ${at}::text)`,
+              from: sql`upd, prev, next`,
+            },
+          ])}
         )
         select prev.shop_id, prev.rating as old_rating, prev.positive as old_positive, prev.rating_day::text as old_day,
                prev.day::text as day, next.positive, exists (select 1 from upd) as changed

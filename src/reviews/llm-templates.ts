@@ -1,4 +1,4 @@
-// Templates for vertical `other` (reviews-api.md §7): 10 suggested review texts per language,
+// Templates for vertical `other` (docs/reviews-api-contract.md §7): 10 suggested review texts per language,
 // written from the business description by an OpenAI-compatible chat-completions endpoint when
 // the operator configured one (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT_MS). The answer
 // is validated; when the endpoint is unset, fails, is slow or answers anything unusable, the

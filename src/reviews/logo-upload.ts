@@ -7,10 +7,10 @@ import { badRequest, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
 import { orgstackUserAgent, safeFetch, SafeFetchError } from '../platform/safe-fetch.ts';
-import { tenants } from '../platform/schema.ts';
+import { tenants } from '../platform/tables.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { logoFromBytes, logoUrlOf, MAX_LOGO_BYTES, type Logo } from './branding.ts';
-import { tenantLogos } from './schema.ts';
+import { tenantLogos } from './tables.ts';
 import { settingsView, type TenantSettings } from './settings.ts';
 import { tenantView } from '../platform/tenants.ts';
 

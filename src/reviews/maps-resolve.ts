@@ -1,4 +1,4 @@
-// Listing short links (reviews-api.md §7): a maps.app.goo.gl / goo.gl/maps link hides the place's
+// Listing short links (docs/reviews-api-contract.md §7): a maps.app.goo.gl / goo.gl/maps link hides the place's
 // CID, an xhslink.com link hides the Xiaohongshu profile. Both are resolved by reading redirect
 // Locations one hop at a time through safeFetch (followRedirects: false, every hop re-checked), at
 // most 3 redirects, stopping at the first Location that already carries the answer — the final

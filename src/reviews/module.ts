@@ -3,6 +3,7 @@
 import type { Module } from '../platform/module.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { ReportCache } from './analytics.ts';
+import { reviewsEvents } from './events.ts';
 import { eraseExpiredFeedbackContacts, newFeedbackPageCache, type FeedbackPageCache } from './feedback.ts';
 import { ReviewLinkCache } from './pages/review-links.ts';
 import { RollupWriter } from './rollups.ts';
@@ -28,9 +29,11 @@ declare module '../platform/runtime.ts' {
 
 export const reviewsModule: Module = {
   name: 'reviews',
+  events: reviewsEvents,
   v1: reviewsOperations,
   routes: reviewsRoutes,
   async start(rt: Runtime) {
+    if (rt.outbound.allowPrivate) rt.log.warn('ALLOW_PRIVATE_FETCH is on: tenant-supplied URLs may reach private addresses (tests only)');
     rt.rollups = new RollupWriter(rt.db, rt.database);
     await rt.rollups.start();
     rt.reviewLinks = new ReviewLinkCache(rt.db);

@@ -1,4 +1,4 @@
-// The built-in offline template generator for vertical `other` (reviews-api.md §7 Templates):
+// The built-in offline template generator for vertical `other` (docs/reviews-api-contract.md §7 Templates):
 // used when no LLM endpoint is configured, or when it fails or times out. It extracts a short
 // business noun phrase from the tenant's description ("We are a family-run bicycle repair shop in
 // Leeds" → "bicycle repair shop", "我们是一家位于上海的自行车维修店" → "自行车维修店") and fills

@@ -1,4 +1,4 @@
-// Wire schemas of provisioning (reviews-api.md §4 ProvisionRequest / ProvisionResponse, §7).
+// Wire schemas of provisioning (docs/reviews-api-contract.md §4 ProvisionRequest / ProvisionResponse, §7).
 // Every rule is checked at once, so a bad request names all its offending fields in one 400.
 import { z } from 'zod';
 import { badRequest, type FieldErrors } from '../platform/errors.ts';

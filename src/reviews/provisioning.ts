@@ -1,4 +1,4 @@
-// Provisioning (reviews-api.md §7): one call makes a working tenant — the tenant with its brand,
+// Provisioning (docs/reviews-api-contract.md §7): one call makes a working tenant — the tenant with its brand,
 // its default shop carrying the Maps/Xiaohongshu listing, a login user, 20 templates, the Trial
 // billing record and the `tenant.provisioned` event. All outbound work (Maps/XHS short links,
 // website and favicon, the LLM) and the password hash happen first; then ONE transaction holds
@@ -11,7 +11,7 @@ import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Mailer, QueuedMail } from '../platform/mailer.ts';
 import { isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
-import { tenants, users } from '../platform/schema.ts';
+import { tenants, users } from '../platform/tables.ts';
 import { insertTenant, tenantView } from '../platform/tenants.ts';
 import { generatePassword, hashPassword } from '../platform/secrets.ts';
 import { issueUserToken, RESET_PASSWORD_TTL_MS, resetPasswordLink } from '../platform/user-tokens.ts';
@@ -19,7 +19,7 @@ import { fetchBranding, logoUrlOf, type Branding, type Outbound } from './brandi
 import { generateTemplates, type LlmConfig } from './llm-templates.ts';
 import { resolveMapsUrl, resolveXhsHandle, type MapsListing } from './maps-resolve.ts';
 import { parseProvisionRequest, type ProvisionRequest, type ProvisionResponse } from './provision-schema.ts';
-import { billingRecords, shops, templates, tenantLogos } from './schema.ts';
+import { billingRecords, shops, templates, tenantLogos } from './tables.ts';
 import { LANGUAGES, libraryTemplates, type Language } from './template-library.ts';
 
 export const TRIAL_DAYS = 14;

@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { notFound } from '../platform/errors.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import { tenants } from '../platform/schema.ts';
+import { tenants } from '../platform/tables.ts';
 import { ownLogoUrl } from './branding.ts';
 import { reviewUrlOf } from './employees.ts';
 import { html, Raw } from './pages/html.ts';
 import { pageLanguageOf, stringsFor, type Strings } from './pages/strings/index.ts';
 import { qrSvg } from './qr.ts';
-import { employees, shops } from './schema.ts';
+import { employees, shops } from './tables.ts';
 
 /** 2 × 3 cards of 95 × 90 mm fill the 190 × 277 mm inside A4's 10 mm margins with room to spare. */
 const CARDS_PER_PAGE = 6;

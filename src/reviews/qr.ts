@@ -1,4 +1,4 @@
-// QR codes of employees' review links (reviews-api.md §5), as SVG for print shops and as PNG for
+// QR codes of employees' review links (docs/reviews-api-contract.md §5), as SVG for print shops and as PNG for
 // anything that only takes pixels. Error correction M survives a scuffed or partly covered
 // sticker without making the code dense; the quiet zone keeps phones locking on when the code is
 // printed on a busy background.

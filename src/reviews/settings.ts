@@ -1,7 +1,7 @@
-// A tenant's own settings (reviews-api.md §4 TenantSettings): the review page's behaviour and
+// A tenant's own settings (docs/reviews-api-contract.md §4 TenantSettings): the review page's behaviour and
 // the brand fields owners may change themselves. Stored on the tenant row.
 import { eq } from 'drizzle-orm';
-import { tenants } from '../platform/schema.ts';
+import { tenants } from '../platform/tables.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';

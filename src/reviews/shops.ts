@@ -9,8 +9,8 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { googlePlaceCidOf, parseXhsInput } from '../platform/listing-urls.ts';
-import type { CreateShopBody, UpdateShopBody } from './resource-schemas.ts';
-import { employees, shops } from './schema.ts';
+import type { CreateShopBody, UpdateShopBody } from './shop-schemas.ts';
+import { employees, shops } from './tables.ts';
 
 type ShopRow = typeof shops.$inferSelect;
 

@@ -1,4 +1,4 @@
-// The built-in library of suggested review texts (reviews-api.md §4 Template, §7 Templates).
+// The built-in library of suggested review texts (docs/reviews-api-contract.md §4 Template, §7 Templates).
 // Provisioning copies the 10 texts of the tenant's vertical into its templates; the public review
 // page offers them to the customer to copy onto Google Maps (English) or Xiaohongshu (Simplified
 // Chinese). The Chinese texts are written as Xiaohongshu posts, not translations of the English.

@@ -7,9 +7,9 @@ import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import { tenants } from '../platform/schema.ts';
-import type { CreateTemplateBody, UpdateTemplateBody } from './resource-schemas.ts';
-import { templates } from './schema.ts';
+import { tenants } from '../platform/tables.ts';
+import type { CreateTemplateBody, UpdateTemplateBody } from './template-schemas.ts';
+import { templates } from './tables.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 
 type TemplateRow = typeof templates.$inferSelect;

@@ -1,11 +1,12 @@
-// Wire schemas of agents, runs, activity, and the documented live/agents, spawn and bootstrap
-// endpoints (work-api.md §3–§4). Our own resources are snake_case; the documented endpoints keep
-// their camelCase exactly. Request objects are not strict: unknown fields are ignored.
+// Wire schemas of agents, runs, activity, and the contract endpoints live/agents, spawn and
+// bootstrap (docs/work-api-contract.md). Our own resources are snake_case; the contract endpoints
+// keep their camelCase exactly. Request objects are not strict: unknown fields are ignored.
 import { z } from 'zod';
 import { AGENT_STATUSES } from './agents.ts';
 import { AGENT_DOMAINS } from './canonical-agents.ts';
 import { MODEL_TIERS } from './model-tier.ts';
-import { ACTIVITY_LEVELS, ACTIVITY_PHASES, RUN_STATUSES } from './runs.ts';
+import { ACTIVITY_LEVELS, ACTIVITY_PHASES } from './run-activity.ts';
+import { RUN_STATUSES } from './runs.ts';
 import { workspaceIdField } from './schemas.ts';
 
 const EX = {

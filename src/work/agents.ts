@@ -1,9 +1,9 @@
-// Agents (work-api.md §3): the seven canonical ones every workspace starts with, plus custom ones.
-// orgstack is the control plane: an agent here is a name clients dispatch work to, with a domain
-// and a `status` saying whether it may be dispatched (`active`) or not (`disabled`); what it is
-// doing right now comes from its runs (live/agents). Canonical agents keep their name and domain
-// — clients of the contract address them by name — and cannot be deleted; any agent that has
-// runs cannot be deleted either (its runs are the record of its work): disable it instead.
+// Agents (docs/work-api-contract.md): the seven canonical ones every workspace starts with, plus
+// custom ones. orgstack is the control plane: an agent here is a name clients dispatch work to,
+// with a domain and a `status` saying whether it may be dispatched (`active`) or not (`disabled`);
+// what it is doing right now comes from its runs (live/agents). Canonical agents keep their name
+// and domain — clients of the contract address them by name — and cannot be deleted; any agent that
+// has runs cannot be deleted either (its runs are the record of its work): disable it instead.
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
@@ -12,9 +12,10 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import type { AgentDomain } from './canonical-agents.ts';
+import { changeWork } from './live.ts';
 import { notFoundIn } from './references.ts';
-import { agents, runs } from './schema.ts';
 import { anyText } from './sql.ts';
+import { agents, runs } from './tables.ts';
 
 export const AGENT_STATUSES = ['active', 'disabled'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -92,7 +93,7 @@ export async function createAgent(ctx: ServiceContext, workspaceId: string, body
   const t = authorizeTenant(ctx, workspaceId, 'agents:write');
   const now = new Date();
   try {
-    return await ctx.rt.db.transaction(async (tx) => {
+    return await changeWork(ctx, t, async (tx) => {
       const [row] = await tx
         .insert(agents)
         .values({
@@ -129,7 +130,7 @@ export async function updateAgent(ctx: ServiceContext, workspaceId: string, ref:
   const t = authorizeTenant(ctx, workspaceId, 'agents:write');
   const now = new Date();
   try {
-    return await ctx.rt.db.transaction(async (tx) => {
+    return await changeWork(ctx, t, async (tx) => {
       const row = await findAgent(tx, t, ref);
       if (!row) throw notFound();
       const changes: Partial<typeof agents.$inferInsert> = {};
@@ -162,7 +163,7 @@ export async function updateAgent(ctx: ServiceContext, workspaceId: string, ref:
 /** A custom agent without runs; canonical agents and agents with runs are a 409 (disable them). */
 export async function deleteAgent(ctx: ServiceContext, workspaceId: string, ref: string): Promise<{ id: string; deleted: true }> {
   const t = authorizeTenant(ctx, workspaceId, 'agents:write');
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const row = await findAgent(tx, t, ref);
     if (!row) throw notFound();
     // Lock it, so a dispatch cannot add a run between the check and the delete.

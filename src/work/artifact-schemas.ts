@@ -1,6 +1,6 @@
-// Wire schemas of artifacts (work-api.md §3–§4, [contract]: snake_case, `{ ok, artifact }` and
-// `{ ok, artifacts }`). A URL must be http or https: a `javascript:` or `data:` link registered by
-// an agent would otherwise run in whatever renders it.
+// Wire schemas of artifacts (contract endpoints of docs/work-api-contract.md: snake_case,
+// `{ ok, artifact }` and `{ ok, artifacts }`). A URL must be http or https: a `javascript:` or
+// `data:` link registered by an agent would otherwise run in whatever renders it.
 import { z } from 'zod';
 import { ARTIFACT_ENTITY_TYPES, ARTIFACT_STATUSES } from './artifacts.ts';
 import { workspaceIdField } from './schemas.ts';

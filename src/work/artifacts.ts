@@ -1,16 +1,18 @@
-// Artifacts (work-api.md §3–§4, [contract]): durable work products registered against an entity
-// of the workspace — an initiative, workstream, milestone, task or decision. The owner must be in
-// the caller's workspace (404 otherwise). An artifact owned by the hierarchy records the owner's
-// initiative, so deleting the initiative takes it along (removal.ts deletes those of deleted
-// workstreams, milestones and tasks); one owned by a decision stays with the decision.
+// Artifacts (contract endpoints of docs/work-api-contract.md): durable work products registered
+// against an entity of the workspace — an initiative, workstream, milestone, task or decision. The
+// owner must be in the caller's workspace (404 otherwise). An artifact owned by the hierarchy
+// records the owner's initiative, so deleting the initiative takes it along (removal.ts deletes
+// those of deleted workstreams, milestones and tasks); one owned by a decision stays with the
+// decision.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
+import { changeWork } from './live.ts';
 import { notFoundIn } from './references.ts';
-import { artifacts, decisions, initiatives, milestones, tasks, workstreams } from './schema.ts';
+import { artifacts, decisions, initiatives, milestones, tasks, workstreams } from './tables.ts';
 
 export const ARTIFACT_ENTITY_TYPES = ['initiative', 'workstream', 'milestone', 'task', 'decision'] as const;
 export const ARTIFACT_STATUSES = ['draft', 'in_review', 'approved', 'changes_requested', 'superseded', 'archived'] as const;
@@ -104,7 +106,7 @@ export async function createArtifact(ctx: ServiceContext, workspaceId: string, b
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
   const p = ctx.principal;
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const initiativeId = await ownerInitiative(tx, t, body.entity_type, body.entity_id);
     const [row] = await tx
       .insert(artifacts)

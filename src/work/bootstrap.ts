@@ -1,13 +1,14 @@
-// GET|POST /api/client/bootstrap (work-api.md §4, [contract]): the first call a client makes. It
-// proves the credential, resolves the workspace and says what the credential may do here
-// (`capabilities`: the Work permissions it holds, the strings MCP scopes use too). The client may
-// name the capabilities it needs (`required_capabilities`); each one the credential lacks, or
-// that this server does not know, is a gap in `setup.gaps`, and `setup.ready` is false while
-// there is any. Needs only a valid credential: a key with no Work permission still learns why.
+// GET|POST /api/client/bootstrap (a contract endpoint of docs/work-api-contract.md): the first call
+// a client makes. It proves the credential, resolves the workspace and says what the credential may
+// do here (`capabilities`: the Work permissions it holds, the strings MCP scopes use too). The
+// client may name the capabilities it needs (`required_capabilities`); each one the credential
+// lacks, or that this server does not know, is a gap in `setup.gaps`, and `setup.ready` is false
+// while there is any. Needs only a valid credential: a key with no Work permission still learns
+// why.
 import { eq } from 'drizzle-orm';
 import { notFound } from '../platform/errors.ts';
 import type { ServiceContext } from '../platform/principal.ts';
-import { tenants } from '../platform/schema.ts';
+import { tenants } from '../platform/tables.ts';
 
 /** The Work module's capabilities, in the order the contract lists its scopes. */
 export const WORK_CAPABILITIES = [

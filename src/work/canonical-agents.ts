@@ -1,10 +1,10 @@
-// The seven agents every workspace starts with (work-api.md §3, from the OrgX contract). New
+// The seven agents every workspace starts with (docs/work-api-contract.md §3, from the OrgX contract). New
 // workspaces get them when they are created (seedCanonicalAgents, in the same transaction);
 // workspaces that existed before the Work module got them from migration 0003_work, whose
 // INSERT … SELECT repeats this list.
 import { uuidv7 } from '../platform/ids.ts';
 import type { Db } from '../db/index.ts';
-import { agents } from './schema.ts';
+import { agents } from './tables.ts';
 
 export const AGENT_DOMAINS = ['engineering', 'product', 'design', 'marketing', 'sales', 'operations', 'orchestration'] as const;
 export type AgentDomain = (typeof AGENT_DOMAINS)[number];

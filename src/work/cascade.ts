@@ -1,13 +1,13 @@
-// The cascade and progress rules of work-api.md §3, applied inside the transaction of the change
-// that triggers them. Every write to an initiative's hierarchy first locks the initiative row
-// (lockInitiative), so the rules run one change at a time per initiative and never see half of
-// a concurrent change. Counts (tasks, done tasks) are kept on the initiative, its workstreams and
-// milestones; progress is derived from them.
+// The cascade and progress rules of docs/work-api-contract.md, applied inside the transaction of
+// the change that triggers them. Every write to an initiative's hierarchy first locks the
+// initiative row (lockInitiative), so the rules run one change at a time per initiative and never
+// see half of a concurrent change. Counts (tasks, done tasks) are kept on the initiative, its
+// workstreams and milestones; progress is derived from them.
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import { agents, initiatives, milestones, runs, taskAgents, tasks, workstreams } from './schema.ts';
+import { agents, initiatives, milestones, runs, taskAgents, tasks, workstreams } from './tables.ts';
 import { runView } from './run-view.ts';
 import { anyText, anyUuid } from './sql.ts';
 import {
@@ -111,7 +111,7 @@ export async function recount(tx: Db, tenantId: string, initiativeId: string, no
     where i.tenant_id = ${tenantId} and i.id = ${initiativeId} and (i.task_count <> c.n or i.done_count <> c.d)`);
 }
 
-/** A workstream becomes active when one of its tasks starts (work-api.md §3). */
+/** A workstream becomes active when one of its tasks starts (the cascade rules above). */
 export async function activateWorkstream(tx: Db, tenantId: string, workstreamId: string, now: Date): Promise<void> {
   const changed = await tx
     .update(workstreams)

@@ -1,23 +1,32 @@
-// Decisions: approval points an agent (or person) raises and a person resolves (work-api.md §3).
-// Urgency sets the SLA (`due_at`); approving (optionally choosing an option) and rejecting (with
-// a reason) need a human principal, so an agent cannot approve its own request. A resolved
-// decision stays resolved: acting on it again is a 409.
+// Decisions: approval points an agent (or person) raises and a person resolves
+// (docs/work-api-contract.md). Urgency sets the SLA (`due_at`); approving (optionally choosing an
+// option) and rejecting (with a reason) need a human principal, so an agent cannot approve its own
+// request. A resolved decision stays resolved: acting on it again is a 409.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
-import { authorizeTenant, isUuid, type Principal, type ServiceContext } from '../platform/principal.ts';
-import { users } from '../platform/schema.ts';
+import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
+import {
+  actorOfPrincipal,
+  decisionColumns,
+  decisionView,
+  decisionViewById,
+  selectDecisions,
+  type Actor,
+  type DecisionRow,
+  type DecisionStatus,
+  type DecisionView,
+  type Urgency,
+} from './decision-view.ts';
+import { changeWork } from './live.ts';
 import { idIn, notFoundIn } from './references.ts';
-import { agents, decisionOptions, decisions, initiatives, runs, tasks } from './schema.ts';
 import { anyText } from './sql.ts';
+import { agents, decisionOptions, decisions, initiatives, runs, tasks } from './tables.ts';
 import { nextStatus } from './transitions.ts';
 import { requireHuman } from './workspace.ts';
-
-export type Urgency = 'low' | 'medium' | 'high' | 'critical';
-export type DecisionStatus = 'pending' | 'approved' | 'rejected' | 'superseded' | 'cancelled';
 
 /** Hours to resolve a decision of each urgency (the contract's SLAs). */
 export const SLA_HOURS: Record<Urgency, number> = { low: 72, medium: 24, high: 4, critical: 1 };
@@ -32,75 +41,6 @@ export const DECISION_ACTIONS = {
 export type DecisionAction = keyof typeof DECISION_ACTIONS;
 /** Only a person may resolve a decision for or against; its requester may withdraw it. */
 const HUMAN_ONLY: ReadonlySet<DecisionAction> = new Set(['approve', 'reject']);
-
-const decisionColumns = {
-  tenantId: decisions.tenantId,
-  id: decisions.id,
-  title: decisions.title,
-  summary: decisions.summary,
-  type: decisions.type,
-  urgency: decisions.urgency,
-  status: decisions.status,
-  chosenOptionId: decisions.chosenOptionId,
-  resolutionNote: decisions.resolutionNote,
-  initiativeId: decisions.initiativeId,
-  taskId: decisions.taskId,
-  runId: decisions.runId,
-  requestedByType: decisions.requestedByType,
-  requestedById: decisions.requestedById,
-  requestedByName: decisions.requestedByName,
-  resolvedByType: decisions.resolvedByType,
-  resolvedById: decisions.resolvedById,
-  resolvedByName: decisions.resolvedByName,
-  dueAt: decisions.dueAt,
-  resolvedAt: decisions.resolvedAt,
-  createdAt: decisions.createdAt,
-  updatedAt: decisions.updatedAt,
-};
-type DecisionRow = { [K in keyof typeof decisionColumns]: (typeof decisions.$inferSelect)[K] };
-interface Option {
-  id: string;
-  label: string;
-  description: string | null;
-}
-
-// The outer row is named explicitly: Drizzle writes a single-table select's columns unqualified.
-const optionsOf = sql<Option[]>`coalesce((
-  select json_agg(json_build_object('id', o.id, 'label', o.label, 'description', o.description) order by o.position)
-  from ${decisionOptions} o where o.tenant_id = "decisions"."tenant_id" and o.decision_id = "decisions"."id"), '[]'::json)`;
-
-const selectDecisions = (db: Db) => db.select({ d: decisionColumns, options: optionsOf }).from(decisions);
-
-type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null };
-
-function decisionView({ d, options }: { d: DecisionRow; options: Option[] }) {
-  return {
-    id: d.id,
-    title: d.title,
-    summary: d.summary,
-    type: d.type as 'approval' | 'escalation' | 'clarification' | 'conflict',
-    urgency: d.urgency as Urgency,
-    status: d.status as DecisionStatus,
-    options,
-    chosen_option_id: d.chosenOptionId,
-    resolution_note: d.resolutionNote,
-    initiative_id: d.initiativeId,
-    task_id: d.taskId,
-    run_id: d.runId,
-    requested_by: { type: d.requestedByType, id: d.requestedById, name: d.requestedByName } as Actor,
-    resolved_by: d.resolvedByType ? ({ type: d.resolvedByType, id: d.resolvedById, name: d.resolvedByName } as Actor) : null,
-    due_at: d.dueAt.toISOString(),
-    resolved_at: d.resolvedAt?.toISOString() ?? null,
-    created_at: d.createdAt.toISOString(),
-    updated_at: d.updatedAt.toISOString(),
-  };
-}
-export type DecisionView = ReturnType<typeof decisionView>;
-
-async function decisionViewById(db: Db, tenantId: string, id: string): Promise<DecisionView | null> {
-  const [row] = await selectDecisions(db).where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id)));
-  return row ? decisionView(row) : null;
-}
 
 export interface DecisionFilter extends Page {
   status?: DecisionStatus[];
@@ -143,15 +83,6 @@ export async function getDecision(ctx: ServiceContext, workspaceId: string, id: 
   const view = await decisionViewById(ctx.rt.db, t, id.toLowerCase());
   if (!view) throw notFound();
   return view;
-}
-
-/** The caller as decisions record it: a person by username, a key by its display prefix. */
-async function actorOfPrincipal(db: Db, p: Principal): Promise<Actor> {
-  if (p.userId) {
-    const [u] = await db.select({ username: users.username }).from(users).where(eq(users.id, p.userId));
-    return { type: 'user', id: p.userId, name: u?.username ?? null };
-  }
-  return { type: 'key', id: p.credentialId, name: p.keyPrefix };
 }
 
 export interface CreateDecision {
@@ -207,7 +138,7 @@ export async function createDecision(ctx: ServiceContext, workspaceId: string, b
   const options = optionRows(body.options);
   const urgency = body.urgency ?? 'medium';
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const links = await resolveLinks(tx, t, body);
     let requester: Actor;
     if (body.agent_id !== undefined) {
@@ -270,7 +201,7 @@ export interface UpdateDecision {
 export async function updateDecision(ctx: ServiceContext, workspaceId: string, id: string, body: UpdateDecision): Promise<DecisionView> {
   const t = authorizeTenant(ctx, workspaceId, 'decisions:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const row = await lockDecision(tx, t, id);
     const changes: Partial<typeof decisions.$inferInsert> = {};
     const changed: string[] = [];
@@ -316,7 +247,7 @@ export async function resolveDecision(ctx: ServiceContext, workspaceId: string, 
   const reason = body.reason?.trim();
   if (action === 'reject' && !reason) throw badRequest({ reason: ['Required: say why the decision is rejected'] });
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const row = await lockDecision(tx, t, id);
     const status = nextStatus('decision', DECISION_ACTIONS, action, row.status);
     let chosen: string | null = null;

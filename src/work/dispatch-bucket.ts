@@ -1,12 +1,12 @@
-// The dispatch bucket (work-api.md §2): agent dispatches are limited per workspace and UTC hour
-// (WORK_DISPATCHES_PER_HOUR, default 60), tighter than the per-key request bucket. The count is
-// the runs themselves — those a client dispatched (origin `dispatch`, not auto-continue) created
-// this hour — so it is exact on every node with nothing extra to store. `spawn` preflight
+// The dispatch bucket (docs/work-api-contract.md): agent dispatches are limited per workspace and
+// UTC hour (WORK_DISPATCHES_PER_HOUR, default 60), tighter than the per-key request bucket. The
+// count is the runs themselves — those a client dispatched (origin `dispatch`, not auto-continue)
+// created this hour — so it is exact on every node with nothing extra to store. `spawn` preflight
 // reports it as `checks.rateLimit`; dispatching admits against it inside its transaction.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import { AppError } from '../platform/errors.ts';
-import { runs } from './schema.ts';
+import { runs } from './tables.ts';
 
 const HOUR = 3_600_000;
 

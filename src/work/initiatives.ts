@@ -9,8 +9,9 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { emitInitiativeUpdated, lockInitiative } from './cascade.ts';
+import { changeWork } from './live.ts';
 import { beforeRemoval } from './removal.ts';
-import { initiatives } from './schema.ts';
+import { initiatives } from './tables.ts';
 import { actionTo, INITIATIVE_ACTIONS, nextStatus, type InitiativeAction, type InitiativeStatus } from './transitions.ts';
 import { initiativeColumns, initiativeView, type InitiativeRow, type InitiativeView } from './views.ts';
 import { anyText } from './sql.ts';
@@ -56,7 +57,7 @@ export interface CreateInitiative {
 export async function createInitiative(ctx: ServiceContext, workspaceId: string, body: CreateInitiative): Promise<InitiativeView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const [row] = await tx
       .insert(initiatives)
       .values({
@@ -92,7 +93,7 @@ export async function updateInitiative(ctx: ServiceContext, workspaceId: string,
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   if (!isUuid(id)) throw notFound();
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const before = await lockInitiative(tx, t, id.toLowerCase());
     if (!before) throw notFound();
     const changes: Partial<typeof initiatives.$inferInsert> = {};
@@ -134,7 +135,7 @@ export async function actOnInitiative(
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   if (!isUuid(id)) throw notFound();
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const before = await lockInitiative(tx, t, id.toLowerCase());
     if (!before) throw notFound();
     const status = nextStatus('initiative', INITIATIVE_ACTIONS, action, before.status);
@@ -153,7 +154,7 @@ export async function deleteInitiative(ctx: ServiceContext, workspaceId: string,
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   if (!isUuid(id)) throw notFound();
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const before = await lockInitiative(tx, t, id.toLowerCase());
     if (!before) throw notFound();
     await beforeRemoval(tx, t, { initiativeId: before.id }, now);
@@ -162,3 +163,29 @@ export async function deleteInitiative(ctx: ServiceContext, workspaceId: string,
     return { id: before.id, deleted: true as const };
   });
 }
+
+// The lifecycle by the product's verbs: one REST route (`actions/:action`) serves them all.
+const act =
+  (action: InitiativeAction) =>
+  (ctx: ServiceContext, workspaceId: string, id: string, reason?: string): Promise<InitiativeView> =>
+    actOnInitiative(ctx, workspaceId, id, action, reason);
+/** draft → active */
+export const launchInitiative = act('launch');
+/** active, blocked or at risk → paused */
+export const pauseInitiative = act('pause');
+/** paused → active */
+export const resumeInitiative = act('resume');
+/** active or at risk → blocked */
+export const blockInitiative = act('block');
+/** blocked → active */
+export const unblockInitiative = act('unblock');
+/** active or blocked → at risk */
+export const markInitiativeAtRisk = act('mark_at_risk');
+/** at risk → active */
+export const clearInitiativeRisk = act('clear_risk');
+/** → completed (it also completes by itself when all its workstreams are) */
+export const completeInitiative = act('complete');
+/** any open status → cancelled */
+export const cancelInitiative = act('cancel');
+/** any status but archived → archived */
+export const archiveInitiative = act('archive');

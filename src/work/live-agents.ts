@@ -1,13 +1,14 @@
-// GET /api/client/live/agents (work-api.md §4, [contract]): every agent of the workspace with
-// what it is doing now, derived from its open runs (queued, running, blocked). An agent's status
-// is `running` when one of its runs runs, else `blocked`, else `queued`, else `idle`; the fields
-// of its current run come from that run (the most recently started of that status), and
-// `instanceCount` counts its open runs. With `initiative`, only runs of that initiative count.
-// The summary counts every agent (idle ones too), whether or not `include_idle` lists them.
-import { and, asc, eq, sql } from 'drizzle-orm';
+// GET /api/client/live/agents (a contract endpoint of docs/work-api-contract.md): every agent of
+// the workspace with what it is doing now, derived from its open runs (queued, running, blocked).
+// An agent's status is `running` when one of its runs runs, else `blocked`, else `queued`, else
+// `idle`; the fields of its current run come from that run (the most recently started of that
+// status), and `instanceCount` counts its open runs. With `initiative`, only runs of that
+// initiative count. The summary counts every agent (idle ones too), whether or not `include_idle`
+// lists them.
+import { asc, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import { agents, runs, tasks } from './schema.ts';
+import { agents, runs, tasks } from './tables.ts';
 
 export type LiveStatus = 'running' | 'queued' | 'blocked' | 'idle';
 

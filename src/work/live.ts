@@ -1,15 +1,17 @@
-// GET /api/client/live/initiatives (work-api.md §4, [contract]): the workspace's initiatives that
-// are still in play — everything but archived and cancelled ones — newest first, or the one
-// initiative `id` names (whatever its status). Polled by every connected client, so it is two
-// prepared, indexed statements (the page and the count), and each page is kept per node for
-// LIVE_FRESH_MS: dropped at once when this node changes the workspace's work (workChanged), and
-// within LIVE_FRESH_MS after a change made on another node.
+// GET /api/client/live/initiatives (a contract endpoint of docs/work-api-contract.md): the
+// workspace's initiatives that are still in play — everything but archived and cancelled ones —
+// newest first, or the one initiative `id` names (whatever its status). Polled by every connected
+// client, so it is two prepared, indexed statements (the page and the count), and each answer is
+// kept per node for LIVE_FRESH_MS: dropped at once when this node commits a change of the
+// workspace's work (every write goes through changeWork), and within LIVE_FRESH_MS after a change
+// made on another node.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
-import { preparedQuery } from '../db/index.ts';
+import { preparedQuery, type Db } from '../db/index.ts';
 import { BoundedMap } from '../platform/bounded-map.ts';
+import { pageInfo } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { initiatives } from './schema.ts';
+import { initiatives } from './tables.ts';
 import { initiativeColumns, initiativeView, type InitiativeView } from './views.ts';
 
 const inPlay = sql`${initiatives.status} not in ('archived', 'cancelled')`;
@@ -45,14 +47,17 @@ const LIVE_FRESH_MS = 1000;
 /** Pages kept per node (a page of 50 is some 20 KB): bounds memory. */
 const MAX_PAGES = 1000;
 
+/** The answer of live/initiatives: one page, its total and its pagination. */
 export interface LivePage {
-  items: InitiativeView[];
+  initiatives: InitiativeView[];
   total: number;
+  pagination: { limit: number; offset: number; has_more: boolean };
 }
 
 /**
- * Per node: pages of live/initiatives kept LIVE_FRESH_MS, dropped at once by a change committed
- * through this node; changes made through other nodes show within LIVE_FRESH_MS.
+ * Per node: answers of live/initiatives kept LIVE_FRESH_MS, dropped at once by a change committed
+ * through this node; changes made through other nodes show within LIVE_FRESH_MS. An answer is
+ * never mutated once kept, so its JSON is encoded once (the operation's `sharedAnswers`).
  */
 export class LivePages {
   readonly pages = new BoundedMap<string, { page: LivePage; version: number; at: number }>(MAX_PAGES);
@@ -66,6 +71,19 @@ export function workChanged(rt: Runtime, workspaceId: string): void {
   versions.set(workspaceId, (versions.get(workspaceId) ?? 0) + 1);
 }
 
+/**
+ * Runs one change of the workspace's work in a transaction and, once it has committed, marks the
+ * workspace's answers kept on this node out of date (workChanged). Every write of the Work
+ * services goes through it; a change that fails (rolled back) leaves them as they are.
+ */
+export async function changeWork<T>(ctx: ServiceContext, workspaceId: string, change: (tx: Db) => Promise<T>): Promise<T> {
+  const result = await ctx.rt.db.transaction(change);
+  workChanged(ctx.rt, workspaceId);
+  return result;
+}
+
+const answer = (items: InitiativeView[], total: number, page: { limit: number; offset: number }): LivePage => ({ initiatives: items, ...pageInfo(page, total) });
+
 export async function liveInitiatives(
   ctx: ServiceContext,
   workspaceId: string,
@@ -75,9 +93,9 @@ export async function liveInitiatives(
   const db = ctx.rt.db;
   if (q.id !== undefined) {
     // A filter, not a lookup: an unknown id is an empty list.
-    if (!isUuid(q.id)) return { items: [], total: 0 };
+    if (!isUuid(q.id)) return answer([], 0, q);
     const rows = await oneInitiative(db).execute({ t, id: q.id.toLowerCase() });
-    return { items: rows.slice(q.offset, q.offset + q.limit).map(initiativeView), total: rows.length };
+    return answer(rows.slice(q.offset, q.offset + q.limit).map(initiativeView), rows.length, q);
   }
   const node = ctx.rt.livePages;
   const key = `${t}|${q.limit}|${q.offset}`;
@@ -85,7 +103,7 @@ export async function liveInitiatives(
   const hit = node.pages.get(key);
   if (hit && hit.version === version && Date.now() - hit.at < LIVE_FRESH_MS) return hit.page;
   const [rows, [{ n }]] = await Promise.all([livePage(db).execute({ t, limit: q.limit, offset: q.offset }), liveCount(db).execute({ t })]);
-  const page = { items: rows.map(initiativeView), total: n };
+  const page = answer(rows.map(initiativeView), n, q);
   node.pages.set(key, { page, version, at: Date.now() });
   return page;
 }

@@ -8,10 +8,11 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { lockInitiative, lockInitiativeOf } from './cascade.ts';
+import { changeWork } from './live.ts';
 import { idIn, notFoundIn } from './references.ts';
 import { beforeRemoval } from './removal.ts';
-import { milestones, tasks, workstreams } from './schema.ts';
 import { anyText } from './sql.ts';
+import { milestones, tasks, workstreams } from './tables.ts';
 import { actionTo, MILESTONE_ACTIONS, nextStatus, type MilestoneAction, type MilestoneStatus } from './transitions.ts';
 import { milestoneView, type MilestoneView } from './views.ts';
 import { requireOpenInitiative } from './workstreams.ts';
@@ -70,7 +71,7 @@ export async function createMilestone(ctx: ServiceContext, workspaceId: string, 
   const namedInitiative = body.initiative_id !== undefined ? idIn('initiative_id', 'initiative', body.initiative_id) : null;
   if (!workstreamId && !namedInitiative) throw badRequest({ initiative_id: ['Required unless workstream_id is given'] });
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     let initiativeId = namedInitiative;
     if (workstreamId) {
       const [ws] = await tx
@@ -138,7 +139,7 @@ const FIELDS = { title: 'title', description: 'description', due_date: 'dueDate'
 export async function updateMilestone(ctx: ServiceContext, workspaceId: string, id: string, body: UpdateMilestone): Promise<MilestoneView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { row } = await lockMilestone(tx, t, id);
     const changes: Partial<typeof milestones.$inferInsert> = {};
     const changed: string[] = [];
@@ -176,7 +177,7 @@ export async function actOnMilestone(
 ): Promise<MilestoneView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { row } = await lockMilestone(tx, t, id);
     const status = nextStatus('milestone', MILESTONE_ACTIONS, action, row.status);
     const [updated] = await tx
@@ -194,7 +195,7 @@ export async function actOnMilestone(
 export async function deleteMilestone(ctx: ServiceContext, workspaceId: string, id: string): Promise<{ id: string; deleted: true }> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { row } = await lockMilestone(tx, t, id);
     const unlinked = await tx
       .update(tasks)
@@ -207,3 +208,19 @@ export async function deleteMilestone(ctx: ServiceContext, workspaceId: string, 
     return { id: row.id, deleted: true as const };
   });
 }
+
+// The lifecycle by the product's verbs: one REST route (`actions/:action`) serves them all.
+const act =
+  (action: MilestoneAction) =>
+  (ctx: ServiceContext, workspaceId: string, id: string, reason?: string): Promise<MilestoneView> =>
+    actOnMilestone(ctx, workspaceId, id, action, reason);
+/** planned → in progress (it also goes in progress when one of its tasks starts) */
+export const startMilestone = act('start');
+/** planned or in progress → at risk */
+export const markMilestoneAtRisk = act('mark_at_risk');
+/** at risk → in progress */
+export const clearMilestoneRisk = act('clear_risk');
+/** → completed, once every task is done (it also completes by itself with its last task) */
+export const completeMilestone = act('complete');
+/** planned, in progress or at risk → cancelled */
+export const cancelMilestone = act('cancel');

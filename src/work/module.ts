@@ -2,8 +2,9 @@
 // and the canonical agents every new workspace starts with.
 import type { Module } from '../platform/module.ts';
 import { seedCanonicalAgents } from './canonical-agents.ts';
+import { workEvents } from './events.ts';
 import { LivePages } from './live.ts';
-import { workLegacyRoutes, workOperations } from './routes/index.ts';
+import { workOperations } from './routes/index.ts';
 import { newTaskInserter, type TaskInserter } from './task-insert.ts';
 
 declare module '../platform/runtime.ts' {
@@ -17,8 +18,8 @@ declare module '../platform/runtime.ts' {
 
 export const workModule: Module = {
   name: 'work',
+  events: workEvents,
   client: workOperations,
-  routes: workLegacyRoutes,
   async start(rt) {
     rt.livePages = new LivePages();
     rt.taskInserts = newTaskInserter(rt);

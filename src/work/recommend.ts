@@ -1,12 +1,13 @@
-// orgx_recommend (work-api.md §3): what needs attention in the workspace now, each with why and
-// the call that acts on it (the MCP tool and its REST twin). Five kinds, read in one pass each:
-// pending decisions (past their SLA first, then by urgency, then oldest first), blocked tasks, stale runs (no update for
-// STALE_RUN_MINUTES), initiatives at risk (marked so, blocked, or near their target date with work
-// left) and ready tasks (todo, every dependency done, in a running initiative and an open
-// workstream). The list is ordered by urgency, then in that order of kinds.
+// orgx_recommend (the memory tools of docs/work-api-contract.md): what needs attention in the
+// workspace now, each with why and the call that acts on it (the MCP tool and its REST twin). Five
+// kinds, read in one pass each: pending decisions (past their SLA first, then by urgency, then
+// oldest first), blocked tasks, stale runs (no update for STALE_RUN_MINUTES), initiatives at risk
+// (marked so, blocked, or near their target date with work left) and ready tasks (todo, every
+// dependency done, in a running initiative and an open workstream). The list is ordered by urgency,
+// then in that order of kinds.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
-import { agents, decisions, initiatives, runs, taskDependencies, tasks, workstreams } from './schema.ts';
+import { agents, decisions, initiatives, runs, taskDependencies, tasks, workstreams } from './tables.ts';
 import { progressOf } from './views.ts';
 
 export const RECOMMENDATION_KINDS = ['decision_pending', 'task_blocked', 'run_stale', 'initiative_at_risk', 'task_ready'] as const;

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { pgArray, queryRows, type Db } from '../db/index.ts';
 import { AppError, badRequest } from '../platform/errors.ts';
 import { isUuid } from '../platform/principal.ts';
-import { agents, taskDependencies, tasks, workstreamDependencies, workstreams } from './schema.ts';
+import { agents, taskDependencies, tasks, workstreamDependencies, workstreams } from './tables.ts';
 
 /** A 404 that says which field named the missing id. */
 export const notFoundIn = (field: string, what: string) =>

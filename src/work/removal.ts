@@ -7,7 +7,7 @@
 // rows are already gone, so the links are cleared here first and the cascade finds nothing.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { artifacts, decisions, milestones, runs, tasks, workstreams } from './schema.ts';
+import { artifacts, decisions, milestones, runs, tasks, workstreams } from './tables.ts';
 
 export type Removed = { initiativeId: string } | { workstreamId: string } | { milestoneId: string } | { taskId: string };
 

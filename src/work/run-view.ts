@@ -1,5 +1,5 @@
-// A run as the Work API shows it (work-api.md §3, "Run"): the wire shape and its events' data.
-import type { runs } from './schema.ts';
+// A run as the Work API shows it (docs/work-api-contract.md): the wire shape and its events' data.
+import type { runs } from './tables.ts';
 
 type RunRow = typeof runs.$inferSelect;
 

@@ -1,10 +1,10 @@
-// Runs (work-api.md §3): one dispatch of an agent on a task. orgstack records them; the agents
-// run in the clients, which report back through activity and the lifecycle actions. Dispatching
-// counts against the workspace's dispatch bucket, starts the task (the cascade of cascade.ts:
-// its workstream becomes active, …) and writes `run.created` and `agent.started`. Completing a
-// run completes its task when it was the task's last open run (unless `complete_task: false`),
-// which drives auto-continue. Every write locks the task's initiative first, like every other
-// change to the hierarchy, then the run.
+// Runs (docs/work-api-contract.md): one dispatch of an agent on a task. orgstack records them; the
+// agents run in the clients, which report back through activity and the lifecycle actions.
+// Dispatching counts against the workspace's dispatch bucket, starts the task (the cascade of
+// cascade.ts: its workstream becomes active, …) and writes `run.created` and `agent.started`.
+// Completing a run completes its task when it was the task's last open run (unless `complete_task:
+// false`), which drives auto-continue. Every write locks the task's initiative first, like every
+// other change to the hierarchy, then the run.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
@@ -15,12 +15,13 @@ import { authorizeTenant, isUuid, type ServiceContext } from '../platform/princi
 import { agentIn, agentView, findAgent } from './agents.ts';
 import { lockInitiativeOf } from './cascade.ts';
 import { admitDispatch } from './dispatch-bucket.ts';
+import { changeWork } from './live.ts';
 import { modelTierFor } from './model-tier.ts';
 import { idIn, notFoundIn } from './references.ts';
 import { runView, type RunView } from './run-view.ts';
-import { agents, runActivity, runs, taskAgents, tasks } from './schema.ts';
 import { anyText } from './sql.ts';
-import { applyTaskAction } from './tasks.ts';
+import { agents, runs, taskAgents, tasks } from './tables.ts';
+import { applyTaskAction } from './task-lifecycle.ts';
 import { nextStatus } from './transitions.ts';
 import { taskColumns, taskViewById } from './views.ts';
 import { actorOf } from './workspace.ts';
@@ -28,7 +29,7 @@ import { actorOf } from './workspace.ts';
 export const RUN_STATUSES = ['queued', 'running', 'blocked', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 const OPEN = ['queued', 'running', 'blocked'] as const;
-const isOpenRun = (status: string) => (OPEN as readonly string[]).includes(status);
+export const isOpenRun = (status: string) => (OPEN as readonly string[]).includes(status);
 
 export const RUN_ACTIONS = {
   start: { from: ['queued'], to: 'running' },
@@ -40,26 +41,7 @@ export const RUN_ACTIONS = {
 } as const satisfies Record<string, { from: readonly RunStatus[]; to: RunStatus }>;
 export type RunAction = keyof typeof RUN_ACTIONS;
 
-export const ACTIVITY_PHASES = ['intent', 'execution', 'blocked', 'review', 'handoff', 'completed'] as const;
-export const ACTIVITY_LEVELS = ['info', 'warn', 'error'] as const;
-
 type RunRow = typeof runs.$inferSelect;
-type ActivityRow = typeof runActivity.$inferSelect;
-
-function activityView(a: ActivityRow) {
-  return {
-    id: a.id,
-    run_id: a.runId,
-    initiative_id: a.initiativeId,
-    phase: a.phase as (typeof ACTIVITY_PHASES)[number],
-    level: a.level as (typeof ACTIVITY_LEVELS)[number],
-    message: a.message,
-    progress_pct: a.progressPct,
-    next_step: a.nextStep,
-    created_at: a.createdAt.toISOString(),
-  };
-}
-export type ActivityView = ReturnType<typeof activityView>;
 
 const selectRuns = (db: Db) => db.select({ r: runs, agentName: agents.name }).from(runs).innerJoin(agents, and(eq(agents.tenantId, runs.tenantId), eq(agents.id, runs.agentId)));
 
@@ -123,7 +105,7 @@ export async function dispatchRun(ctx: ServiceContext, workspaceId: string, body
   const t = authorizeTenant(ctx, workspaceId, 'agents:write');
   const taskId = idIn('task_id', 'task', body.task_id);
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const agent = await agentIn(tx, t, 'agent_id', body.agent_id);
     const initiative = await lockInitiativeOf(tx, t, tasks, taskId);
     if (!initiative) throw notFoundIn('task_id', 'task');
@@ -187,7 +169,7 @@ async function assignOnDispatch(tx: Db, tenantId: string, taskId: string, agentI
 }
 
 /** Locks the run's initiative (when it has a task), then the run; 404 when not in this workspace. */
-async function lockRun(tx: Db, tenantId: string, id: string): Promise<RunRow> {
+export async function lockRun(tx: Db, tenantId: string, id: string): Promise<RunRow> {
   if (!isUuid(id)) throw notFound();
   const runId = id.toLowerCase();
   const [found] = await tx.select({ taskId: runs.taskId }).from(runs).where(and(eq(runs.tenantId, tenantId), eq(runs.id, runId)));
@@ -202,13 +184,13 @@ async function lockRun(tx: Db, tenantId: string, id: string): Promise<RunRow> {
   return row;
 }
 
-async function agentOf(tx: Db, tenantId: string, agentId: string) {
+export async function agentOf(tx: Db, tenantId: string, agentId: string) {
   const [a] = await tx.select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId)));
   return a;
 }
 
 /** The contract's agent.* event for a run's new status, else `run.updated`. */
-async function emitRunChange(tx: Db, tenantId: string, before: RunRow, after: RunRow, changed: string[], extra: Record<string, unknown> = {}) {
+export async function emitRunChange(tx: Db, tenantId: string, before: RunRow, after: RunRow, changed: string[], extra: Record<string, unknown> = {}) {
   const agent = await agentOf(tx, tenantId, after.agentId);
   const run = runView(after, agent.name);
   const type =
@@ -242,7 +224,7 @@ export async function actOnRun(ctx: ServiceContext, workspaceId: string, id: str
   const t = authorizeTenant(ctx, workspaceId, 'agents:write');
   if (body.quality_score !== undefined && action !== 'complete') throw badRequest({ quality_score: ['Only a completed run is scored'] });
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const row = await lockRun(tx, t, id);
     const status = nextStatus('run', RUN_ACTIONS, action, row.status);
     const terminal = !isOpenRun(status);
@@ -277,100 +259,20 @@ export async function actOnRun(ctx: ServiceContext, workspaceId: string, id: str
   });
 }
 
-export interface PostActivity {
-  phase: (typeof ACTIVITY_PHASES)[number];
-  level?: (typeof ACTIVITY_LEVELS)[number];
-  message: string;
-  progress_pct?: number | null;
-  next_step?: string | null;
-}
-
-/**
- * Records what an open run is doing. The first activity of a queued run starts it
- * (`agent.started`); a `blocked` phase blocks it with the message as a blocker; `progress_pct`
- * becomes the run's progress. Writes `run.activity` (and the run's event when it changed).
- */
-export async function postActivity(ctx: ServiceContext, workspaceId: string, runId: string, body: PostActivity): Promise<ActivityView> {
-  const t = authorizeTenant(ctx, workspaceId, 'agents:write');
-  const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
-    const row = await lockRun(tx, t, runId);
-    if (!isOpenRun(row.status)) throw conflict(`The run is ${row.status}; activity is only recorded while it is queued, running or blocked`);
-    const changes: Partial<typeof runs.$inferInsert> = {};
-    const changed: string[] = [];
-    if (row.status === 'queued') {
-      changes.status = 'running';
-      changes.startedAt = row.startedAt ?? now;
-      changed.push('status');
-    }
-    if (body.phase === 'blocked') {
-      changes.status = 'blocked';
-      changes.blockers = [...row.blockers, body.message];
-      if (row.status !== 'blocked' && !changed.includes('status')) changed.push('status');
-      changed.push('blockers');
-    }
-    if (body.progress_pct !== undefined && body.progress_pct !== null && body.progress_pct !== row.progress) {
-      changes.progress = body.progress_pct;
-      changed.push('progress');
-    }
-    const [activity] = await tx
-      .insert(runActivity)
-      .values({
-        tenantId: t,
-        id: uuidv7(now.getTime()),
-        runId: row.id,
-        initiativeId: row.initiativeId,
-        phase: body.phase,
-        level: body.level ?? 'info',
-        message: body.message,
-        progressPct: body.progress_pct ?? null,
-        nextStep: body.next_step ?? null,
-        createdAt: now,
-      })
-      .returning();
-    if (changed.length > 0) {
-      const [after] = await tx
-        .update(runs)
-        .set({ ...changes, updatedAt: now })
-        .where(and(eq(runs.tenantId, t), eq(runs.id, row.id)))
-        .returning();
-      // A queued run that reports anything has started (even straight into blocked).
-      if (row.status === 'queued') await emitRunChange(tx, t, row, { ...after, status: 'running' }, ['status']);
-      const rest = row.status === 'queued' ? changed.filter((c) => c !== 'status' || after.status === 'blocked') : changed;
-      if (rest.length > 0) await emitEvent(tx, t, 'run.updated', { run: runView(after, (await agentOf(tx, t, after.agentId)).name), changed: rest });
-    }
-    const view = activityView(activity);
-    await emitEvent(tx, t, 'run.activity', { activity: view });
-    return view;
-  });
-}
-
-export interface ActivityFilter extends Page {
-  run_id?: string;
-  initiative_id?: string;
-  agent_id?: string;
-}
-
-/** GET live/activity: the workspace's activity, newest first. */
-export async function liveActivity(ctx: ServiceContext, workspaceId: string, q: ActivityFilter) {
-  const t = authorizeTenant(ctx, workspaceId, 'agents:read');
-  const db = ctx.rt.db;
-  if ([q.run_id, q.initiative_id].some((v) => v !== undefined && !isUuid(v))) return { items: [], total: 0 };
-  let agentId: string | undefined;
-  if (q.agent_id !== undefined) {
-    const agent = await findAgent(db, t, q.agent_id);
-    if (!agent) return { items: [], total: 0 };
-    agentId = agent.id;
-  }
-  const where = and(
-    eq(runActivity.tenantId, t),
-    q.run_id ? eq(runActivity.runId, q.run_id.toLowerCase()) : undefined,
-    q.initiative_id ? eq(runActivity.initiativeId, q.initiative_id.toLowerCase()) : undefined,
-    agentId ? sql`exists (select 1 from ${runs} r where r.tenant_id = ${runActivity.tenantId} and r.id = ${runActivity.runId} and r.agent_id = ${agentId})` : undefined,
-  );
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(runActivity).where(where).orderBy(desc(runActivity.createdAt), desc(runActivity.id)).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(runActivity).where(where),
-  ]);
-  return { items: rows.map(activityView), total: n };
-}
+// The lifecycle by the product's verbs: one REST route (`actions/:action`) serves them all.
+const act =
+  (action: RunAction) =>
+  (ctx: ServiceContext, workspaceId: string, id: string, body: RunActionBody = {}): Promise<RunView> =>
+    actOnRun(ctx, workspaceId, id, action, body);
+/** queued → running */
+export const startRun = act('start');
+/** queued or running → blocked, with its `blockers` */
+export const blockRun = act('block');
+/** blocked → running */
+export const unblockRun = act('unblock');
+/** → completed, with a `summary` and optional `quality_score`; completes its task when it was the last open run on it */
+export const completeRun = act('complete');
+/** → failed, with a `summary` */
+export const failRun = act('fail');
+/** → cancelled */
+export const cancelRun = act('cancel');

@@ -1,8 +1,8 @@
-// orgx_search (work-api.md §3 "Memory"): ranked search over the workspace's initiatives, tasks,
-// decisions and artifacts. Each table carries `search_tsv` (English full text, title weighted
-// above body, plus each Chinese character and pair of adjacent characters as a word) and
-// `search_text` (the raw text, pg_trgm GIN index). Up to three passes, each only when the one
-// before found nothing:
+// orgx_search (the memory tools of docs/work-api-contract.md): ranked search over the
+// workspace's initiatives, tasks, decisions and artifacts. Each table carries `search_tsv`
+// (English full text, title weighted above body, plus each Chinese character and pair of adjacent
+// characters as a word) and `search_text` (the raw text, pg_trgm GIN index). Up to three passes,
+// each only when the one before found nothing:
 //  1. words: the full text matches the query (websearch syntax: words ANDed, "phrases", or, -not);
 //     Chinese in the query must match as its characters (one alone) or all its adjacent pairs;
 //  2. text (queries of three characters or more, so the trigram index serves it): the text
@@ -19,7 +19,7 @@
 // parameters.
 import { sql, type SQL } from 'drizzle-orm';
 import { pgArray, PLANNED_PER_CALL, queryRows, type Db } from '../db/index.ts';
-import { artifacts, decisions, initiatives, tasks } from './schema.ts';
+import { artifacts, decisions, initiatives, tasks } from './tables.ts';
 
 export const SEARCH_TYPES = ['initiative', 'task', 'decision', 'artifact'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];

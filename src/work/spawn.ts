@@ -1,6 +1,6 @@
-// POST /api/client/spawn (work-api.md §4, [contract]): the preflight a client asks before it
-// spawns an agent of a domain. It dispatches nothing and changes nothing; it reports three checks
-// and the model tier the work would be routed to:
+// POST /api/client/spawn (a contract endpoint of docs/work-api-contract.md): the preflight a client
+// asks before it spawns an agent of a domain. It dispatches nothing and changes nothing; it reports
+// three checks and the model tier the work would be routed to:
 // - rateLimit: the workspace's dispatch bucket this hour (dispatch-bucket.ts);
 // - qualityGate: the domain's agent passes while it has fewer than 3 scored runs, or when the
 //   mean quality score of its last 20 scored runs is at least the threshold
@@ -13,7 +13,7 @@ import { authorizeTenant, isUuid, type ServiceContext } from '../platform/princi
 import type { AgentDomain } from './canonical-agents.ts';
 import { dispatchBucket } from './dispatch-bucket.ts';
 import { modelTierFor, type ModelTier } from './model-tier.ts';
-import { agents, runs, tasks } from './schema.ts';
+import { agents, runs, tasks } from './tables.ts';
 
 /** Scored runs needed before the gate can close: a new agent is not judged on one bad run. */
 const QUALITY_MIN_RUNS = 3;

@@ -13,9 +13,9 @@ import { sql } from 'drizzle-orm';
 import { fixedStatement, type Db } from '../db/index.ts';
 import { coalescer } from '../platform/coalescer.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { events } from '../platform/schema.ts';
+import { insertEventsSql } from '../platform/events.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
-import { agents, initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
+import { agents, initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './tables.ts';
 import { OPEN_INITIATIVE } from './transitions.ts';
 import { initiativeViewJson, progressSql, taskView, type TaskRow, type TaskView } from './views.ts';
 
@@ -121,20 +121,25 @@ const insertTasks = fixedStatement<{ initiative_id: string | null; sequence: num
         ), written as (
           -- One INSERT in this order, so the events' seq puts every task.created before the
           -- initiative.updated that follows from it.
-          insert into ${events} (id, type, tenant_id, data)
-          select e.id, e.type, ${tenant}, e.data from (
-            select x.ord, x.created as id, 'task.created' as type,
-              jsonb_build_object('task', x.view || jsonb_build_object('initiative_id', task.initiative_id, 'sequence', task.sequence)) as data
-            from task join input x on x.id = task.id
-            union all
-            -- after every task.created (ord < count)
-            select first.ord + (select count from batch), first.progressed, 'initiative.updated',
-              jsonb_build_object('initiative', ${initiativeViewJson(sql`after`)}, 'changed', '["progress"]'::jsonb)
-            from after join ini on ini.id = after.id
-            cross join lateral (select x.ord, x.progressed from task join input x on x.id = task.id
-                                where task.initiative_id = after.id order by x.ord limit 1) first
-            where ${progressSql(sql`after`)} <> ${progressSql(sql`ini`)}
-          ) e order by e.ord
+          ${insertEventsSql(tenant, [
+            {
+              type: 'task.created',
+              id: sql`x.created`,
+              ord: sql`x.ord`,
+              data: sql`jsonb_build_object('task', x.view || jsonb_build_object('initiative_id', task.initiative_id, 'sequence', task.sequence))`,
+              from: sql`task join input x on x.id = task.id`,
+            },
+            {
+              type: 'initiative.updated',
+              id: sql`first.progressed`,
+              ord: sql`first.ord`,
+              data: sql`jsonb_build_object('initiative', ${initiativeViewJson(sql`after`)}, 'changed', '["progress"]'::jsonb)`,
+              from: sql`after join ini on ini.id = after.id
+                cross join lateral (select x.ord, x.progressed from task join input x on x.id = task.id
+                                    where task.initiative_id = after.id order by x.ord limit 1) first
+                where ${progressSql(sql`after`)} <> ${progressSql(sql`ini`)}`,
+            },
+          ])}
         )
         select task.initiative_id, task.sequence from input x left join task on task.id = x.id order by x.ord`,
 );

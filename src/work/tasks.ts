@@ -1,28 +1,22 @@
 // Tasks: the units of work, in a workstream (and optionally a milestone) of one initiative, with
-// dependencies (a DAG of tasks of the same initiative) and assigned agents. Starting and
-// completing a task drives the cascade of work-api.md §3 (cascade.ts).
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+// dependencies (a DAG of tasks of the same initiative) and assigned agents. Their lifecycle
+// (start, complete, block, unblock) and the cascade it drives are in task-lifecycle.ts.
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
-import {
-  activateWorkstream,
-  bumpCounts,
-  continueWorkstream,
-  emitInitiativeUpdated,
-  lockInitiativeOf,
-  recount,
-  settle,
-} from './cascade.ts';
+import { bumpCounts, emitInitiativeUpdated, lockInitiativeOf, recount, settle } from './cascade.ts';
+import { changeWork, workChanged } from './live.ts';
 import { checkTaskDependencies, idIn, idsIn, notFoundIn, resolveAgents } from './references.ts';
 import { beforeRemoval } from './removal.ts';
-import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './schema.ts';
 import { anyText } from './sql.ts';
-import { actionTo, nextStatus, TASK_ACTIONS, type TaskAction, type TaskStatus } from './transitions.ts';
-import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type InitiativeRow, type TaskRow, type TaskView } from './views.ts';
+import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './tables.ts';
+import { applyTaskAction, lockTask, workstreamFacts } from './task-lifecycle.ts';
+import { actionTo, TASK_ACTIONS, type TaskStatus } from './transitions.ts';
+import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type TaskView } from './views.ts';
 import { requireOpenInitiative } from './workstreams.ts';
 
 export interface TaskFilter extends Page {
@@ -83,15 +77,6 @@ function checkMilestone(m: MilestoneFacts, initiativeId: string, workstreamId: s
   if (m.status === 'completed' || m.status === 'cancelled') throw conflict(`The milestone is ${m.status}; no work can be added to it`);
 }
 
-async function workstreamFacts(tx: Db, tenantId: string, id: string, field = 'workstream_id') {
-  const [w] = await tx
-    .select({ id: workstreams.id, initiativeId: workstreams.initiativeId, status: workstreams.status })
-    .from(workstreams)
-    .where(and(eq(workstreams.tenantId, tenantId), eq(workstreams.id, id)));
-  if (!w) throw notFoundIn(field, 'workstream');
-  return w;
-}
-
 async function replaceDependencies(tx: Db, tenantId: string, taskId: string, ids: string[], fresh = false) {
   if (!fresh) await tx.delete(taskDependencies).where(and(eq(taskDependencies.tenantId, tenantId), eq(taskDependencies.taskId, taskId)));
   if (ids.length === 0) return;
@@ -139,12 +124,16 @@ export async function createTask(ctx: ServiceContext, workspaceId: string, body:
       agentIds: [...new Set(assignees.map((v) => v.toLowerCase()))],
       dueDate: body.due_date ?? null,
     });
-    if (created) return created;
+    if (created) {
+      // Its statement has committed (task-insert.ts): as after any other change of the work.
+      workChanged(ctx.rt, t);
+      return created;
+    }
   }
   // Everything else — agents named by name, a task placed by its milestone alone, and every
   // request the one statement refused — step by step, with the precise error when it fails.
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     if (!workstreamId) {
       const m = await milestoneFacts(tx, t, milestoneId!);
       if (!m.workstreamId) throw badRequest({ workstream_id: ['Required: the milestone belongs to no workstream'] });
@@ -203,75 +192,6 @@ async function placeInWorkstream(tx: Db, tenantId: string, workstreamId: string,
   return sequence ?? ws.last;
 }
 
-async function lockTask(tx: Db, tenantId: string, id: string): Promise<{ initiative: InitiativeRow; row: TaskRow }> {
-  if (!isUuid(id)) throw notFound();
-  const taskId = id.toLowerCase();
-  const initiative = await lockInitiativeOf(tx, tenantId, tasks, taskId);
-  if (!initiative) throw notFound();
-  const [row] = await tx
-    .select(taskColumns)
-    .from(tasks)
-    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
-  if (!row) throw notFound();
-  return { initiative, row };
-}
-
-/** A task may start (or be completed without having started) only when its work may begin. */
-async function checkCanStart(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow): Promise<void> {
-  if (!['draft', 'active', 'blocked', 'at_risk'].includes(initiative.status)) {
-    throw conflict(`The initiative is ${initiative.status}; its tasks cannot start`);
-  }
-  const ws = await workstreamFacts(tx, tenantId, row.workstreamId);
-  if (ws.status === 'pending') throw conflict('The workstream is pending: it waits for the workstreams it depends on to be completed');
-  if (ws.status === 'paused') throw conflict('The workstream is paused; resume it first');
-  const [{ waiting }] = await tx
-    .select({ waiting: count() })
-    .from(taskDependencies)
-    .innerJoin(tasks, and(eq(tasks.tenantId, taskDependencies.tenantId), eq(tasks.id, taskDependencies.dependsOnId)))
-    .where(and(eq(taskDependencies.tenantId, tenantId), eq(taskDependencies.taskId, row.id), ne(tasks.status, 'done')));
-  if (waiting > 0) throw conflict(`The task waits for ${waiting} task(s) it depends on to be done`);
-}
-
-/**
- * Moves the task by `action` and runs the cascade: starting activates its workstream; done
- * counts, auto-continues the workstream and settles milestones, workstreams and the initiative.
- * Writes the task's own event (task.completed, or task.updated) before those of the cascade.
- */
-export async function applyTaskAction(tx: Db, tenantId: string, initiative: InitiativeRow, row: TaskRow, action: TaskAction, now: Date, extra: Record<string, unknown>) {
-  const status = nextStatus('task', TASK_ACTIONS, action, row.status);
-  const starts = (status === 'in_progress' || status === 'done') && row.status !== 'in_progress';
-  if (starts) await checkCanStart(tx, tenantId, initiative, row);
-  await tx
-    .update(tasks)
-    .set({
-      status,
-      ...(starts ? { startedAt: row.startedAt ?? now } : {}),
-      ...(status === 'done' ? { completedAt: now } : {}),
-      updatedAt: now,
-    })
-    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.id)));
-  const task = await taskViewById(tx, tenantId, row.id);
-  if (status === 'done') await emitEvent(tx, tenantId, 'task.completed', { task, action, ...extra });
-  else await emitEvent(tx, tenantId, 'task.updated', { task, changed: ['status'], action, ...extra });
-
-  if (starts) await activateWorkstream(tx, tenantId, row.workstreamId, now);
-  if (status === 'done') {
-    await bumpCounts(tx, tenantId, { initiativeId: row.initiativeId, workstreamId: row.workstreamId, milestoneId: row.milestoneId }, 0, 1, now);
-    await continueWorkstream(tx, tenantId, row.workstreamId, now);
-  }
-  if (starts || status === 'done') await settle(tx, tenantId, initiative, now);
-}
-
-export async function actOnTask(ctx: ServiceContext, workspaceId: string, id: string, action: TaskAction, reason?: string): Promise<TaskView> {
-  const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
-  const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
-    const { initiative, row } = await lockTask(tx, t, id);
-    await applyTaskAction(tx, t, initiative, row, action, now, reason ? { reason } : {});
-    return (await taskViewById(tx, t, row.id))!;
-  });
-}
-
 export interface UpdateTask {
   title?: string;
   description?: string | null;
@@ -294,7 +214,7 @@ const FIELDS = { title: 'title', description: 'description', priority: 'priority
 export async function updateTask(ctx: ServiceContext, workspaceId: string, id: string, body: UpdateTask): Promise<TaskView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { initiative, row } = await lockTask(tx, t, id);
     const changes: Partial<typeof tasks.$inferInsert> = {};
     const changed: string[] = [];
@@ -369,7 +289,7 @@ export async function updateTask(ctx: ServiceContext, workspaceId: string, id: s
 export async function deleteTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<{ id: string; deleted: true }> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { initiative, row } = await lockTask(tx, t, id);
     const view = (await taskViewById(tx, t, row.id))!;
     await beforeRemoval(tx, t, { taskId: row.id }, now);

@@ -1,6 +1,7 @@
-// POST /api/client/tools/execute (work-api.md §4, [contract]): the memory tools — orgx_search and
-// orgx_recommend — run by id with their arguments. Any other tool id is a 403: the contract
-// answers so for a tool the caller may not run, and an unknown one is no different.
+// POST /api/client/tools/execute (a contract endpoint of docs/work-api-contract.md): the memory
+// tools — orgx_search and orgx_recommend — run by id with their arguments. Any other tool id is a
+// 403: the contract answers so for a tool the caller may not run, and an unknown one is no
+// different.
 import { z } from 'zod';
 import { AppError, badRequest, type FieldErrors } from '../platform/errors.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';

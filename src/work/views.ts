@@ -2,10 +2,10 @@
 // that read them with their dependency and assignee lists.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
-import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreamDependencies, workstreams } from './schema.ts';
+import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreamDependencies, workstreams } from './tables.ts';
 import type { InitiativeStatus, MilestoneStatus, TaskStatus, WorkstreamStatus } from './transitions.ts';
 
-/** Done ÷ all, 0–100, rounded down; 0 when there is nothing (work-api.md §3). */
+/** Done ÷ all, 0–100, rounded down; 0 when there is nothing (docs/work-api-contract.md). */
 export const progressOf = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

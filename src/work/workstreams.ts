@@ -9,9 +9,10 @@ import { uuidv7 } from '../platform/ids.ts';
 import type { Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { lockInitiative, lockInitiativeOf, recount, settle } from './cascade.ts';
+import { changeWork } from './live.ts';
 import { checkWorkstreamDependencies, idIn, notFoundIn } from './references.ts';
 import { beforeRemoval } from './removal.ts';
-import { workstreamDependencies, workstreams } from './schema.ts';
+import { workstreamDependencies, workstreams } from './tables.ts';
 import { actionTo, isOpenInitiative, nextStatus, WORKSTREAM_ACTIONS, type WorkstreamAction, type WorkstreamStatus } from './transitions.ts';
 import { selectWorkstreams, workstreamView, workstreamViewById, workstreamViews, type InitiativeRow, type WorkstreamView } from './views.ts';
 import { anyText, anyUuid } from './sql.ts';
@@ -68,7 +69,7 @@ export async function createWorkstream(ctx: ServiceContext, workspaceId: string,
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const initiativeId = idIn('initiative_id', 'initiative', body.initiative_id);
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const initiative = await lockInitiative(tx, t, initiativeId);
     if (!initiative) throw notFoundIn('initiative_id', 'initiative');
     requireOpenInitiative(initiative);
@@ -134,7 +135,7 @@ function pendingHint(row: typeof workstreams.$inferSelect, action: string) {
 export async function updateWorkstream(ctx: ServiceContext, workspaceId: string, id: string, body: UpdateWorkstream): Promise<WorkstreamView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { initiative, row } = await lockWorkstream(tx, t, id);
     const changes: Partial<typeof workstreams.$inferInsert> = {};
     const changed: string[] = [];
@@ -185,7 +186,7 @@ export async function actOnWorkstream(
 ): Promise<WorkstreamView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { initiative, row } = await lockWorkstream(tx, t, id);
     pendingHint(row, action);
     const status = nextStatus('workstream', WORKSTREAM_ACTIONS, action, row.status);
@@ -204,7 +205,7 @@ export async function actOnWorkstream(
 export async function deleteWorkstream(ctx: ServiceContext, workspaceId: string, id: string): Promise<{ id: string; deleted: true }> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:write');
   const now = new Date();
-  return ctx.rt.db.transaction(async (tx) => {
+  return changeWork(ctx, t, async (tx) => {
     const { initiative, row } = await lockWorkstream(tx, t, id);
     const [view] = await workstreamViews(tx, and(eq(workstreams.tenantId, t), eq(workstreams.id, row.id)));
     await beforeRemoval(tx, t, { workstreamId: row.id }, now);
@@ -215,3 +216,21 @@ export async function deleteWorkstream(ctx: ServiceContext, workspaceId: string,
     return { id: row.id, deleted: true as const };
   });
 }
+
+// The lifecycle by the product's verbs: one REST route (`actions/:action`) serves them all.
+const act =
+  (action: WorkstreamAction) =>
+  (ctx: ServiceContext, workspaceId: string, id: string, reason?: string): Promise<WorkstreamView> =>
+    actOnWorkstream(ctx, workspaceId, id, action, reason);
+/** ready → active (it also becomes active when one of its tasks starts) */
+export const startWorkstream = act('start');
+/** active or blocked → paused */
+export const pauseWorkstream = act('pause');
+/** paused → active */
+export const resumeWorkstream = act('resume');
+/** ready or active → blocked */
+export const blockWorkstream = act('block');
+/** blocked → active */
+export const unblockWorkstream = act('unblock');
+/** → completed, once every task is done (it also completes by itself with its last task) */
+export const completeWorkstream = act('complete');

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { mintKey, mintUserKey } from '../../src/platform/keys.ts';
 import type { Runtime } from '../../src/platform/runtime.ts';
-import { users } from '../../src/platform/schema.ts';
+import { users } from '../../src/platform/tables.ts';
 import { hashPassword } from '../../src/platform/secrets.ts';
 import { createTenant, type TenantView } from '../../src/platform/tenants.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';

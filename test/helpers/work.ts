@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { and, asc, eq, like, max, or } from 'drizzle-orm';
-import { events } from '../../src/platform/schema.ts';
+import { events } from '../../src/platform/tables.ts';
 import type { TestApp } from './app.ts';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { auditLog } from '../../src/platform/schema.ts';
+import { auditLog } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer, type LocalServer } from '../helpers/local-servers.ts';
 

@@ -4,7 +4,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/db/index.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { purgeExpired } from '../../src/platform/maintenance.ts';
-import { auditLog, idempotencyKeys, rateLimitWindows } from '../../src/platform/schema.ts';
+import { auditLog, idempotencyKeys, rateLimitWindows } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, type Res } from '../helpers/assertions.ts';
 

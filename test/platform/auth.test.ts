@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { tenants, users } from '../../src/platform/schema.ts';
+import { tenants, users } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 

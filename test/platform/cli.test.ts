@@ -12,7 +12,7 @@ import { buildApp } from '../../src/app.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { ensureFirstRun } from '../../src/platform/first-run.ts';
-import { apiKeys, dashboardSessions, users } from '../../src/platform/schema.ts';
+import { apiKeys, dashboardSessions, users } from '../../src/platform/tables.ts';
 import { sha256Hex, verifyPassword } from '../../src/platform/secrets.ts';
 import { createSession } from '../../src/platform/sessions.ts';
 import { MODULES } from '../../src/modules.ts';

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/index.ts';
-import { emitEvent } from '../../src/platform/events.ts';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { emitEvent, insertEventsSql, TENANT_CHANGED_CHANNEL } from '../../src/platform/events.ts';
+import { eventId } from '../../src/platform/ids.ts';
 import { mintKey } from '../../src/platform/keys.ts';
-import { apiKeys, events } from '../../src/platform/schema.ts';
+import { apiKeys, events } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 
@@ -120,5 +122,88 @@ describe('the event outbox', () => {
     const platformEvt = await emitEvent(t.rt.db, null, 'test.platform', {});
     assert.equal(platformEvt.workspace_id, null);
     assert.notEqual(platformEvt.id, committed.id);
+  });
+});
+
+describe('one writer: emitEvent and the fast paths write the same rows and the same NOTIFY', () => {
+  /** Tenant ids heard on the tenant-changed channel, in order. */
+  const heard: string[] = [];
+  before(() => t.rt.database.listen(TENANT_CHANGED_CHANNEL, (tenantId) => heard.push(tenantId)));
+
+  async function hear(tenantId: string) {
+    for (let i = 0; i < 500 && !heard.includes(tenantId); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(heard.includes(tenantId), `a tenant-changed NOTIFY for ${tenantId}`);
+  }
+  /** A NOTIFY is delivered at commit, in commit order: once `loud` is heard, an earlier `quiet` would have been. */
+  async function quietThenLoud(quiet: () => Promise<unknown>, quietTenant: string, loudTenant: string) {
+    await quiet();
+    await t.rt.db.transaction((tx) => emitEvent(tx, loudTenant, 'tenant.updated', { marker: true }));
+    await hear(loudTenant);
+    assert.ok(!heard.includes(quietTenant), 'no NOTIFY for a type the catalogue does not mark');
+  }
+
+  test('emitEvent announces exactly the types the catalogue marks tenantChanged', async () => {
+    assert.equal(t.rt.eventTypes['shop.updated'].tenantChanged, true);
+    assert.ok(!t.rt.eventTypes['task.updated'].tenantChanged);
+    const [a, b, c] = [await t.createTenant(), await t.createTenant(), await t.createTenant()];
+    await quietThenLoud(() => t.rt.db.transaction((tx) => emitEvent(tx, a.id, 'task.updated', {})), a.id, b.id);
+    await t.rt.db.transaction((tx) => emitEvent(tx, c.id, 'shop.updated', {}));
+    await hear(c.id);
+  });
+
+  test('insertEventsSql: the columns and ids of emitEvent, its parts in order, and the NOTIFY only for marked types', async () => {
+    const [quiet, loud, mixed] = [await t.createTenant(), await t.createTenant(), await t.createTenant()];
+    const render = (q: ReturnType<typeof insertEventsSql>) => new PgDialect().sqlToQuery(q).sql;
+    const part = (type: string) => ({ type, data: sql`'{}'::jsonb`, from: sql`(select 1) one` });
+    assert.ok(!render(insertEventsSql(quiet.id, [part('review.rated')])).includes('pg_notify'));
+    assert.match(render(insertEventsSql(quiet.id, [part('employee.created')])), /returning pg_notify\('orgstack_tenant_changed', tenant_id::text\)$/);
+    assert.match(render(insertEventsSql(quiet.id, [part('task.created'), part('shop.updated')])), /returning case when type in \('shop\.updated'\) then pg_notify/);
+    assert.throws(() => insertEventsSql(quiet.id, [part("x'; drop table events; --")]), /not an event type/);
+
+    const write = (tenantId: string, parts: Parameters<typeof insertEventsSql>[1]) =>
+      queryRows(t.rt.db, sql`with evt as (${insertEventsSql(tenantId, parts)}) select 1 as done`);
+    const [first, second] = [eventId(), eventId()];
+    // Rows of a part in their `ord` order (given out of order), then the next part.
+    const rated = (ids: string[]) => ({
+      type: 'review.rated',
+      id: sql`v.id`,
+      ord: sql`v.n`,
+      data: sql`jsonb_build_object('n', v.n)`,
+      from: sql`(values (2, ${ids[1]}::text), (1, ${ids[0]}::text)) v(n, id)`,
+    });
+    await quietThenLoud(() => write(quiet.id, [rated([first, second])]), quiet.id, loud.id);
+    await write(mixed.id, [rated([eventId(), eventId()]), { type: 'shop.updated', data: sql`jsonb_build_object('n', 3)`, from: sql`(select 1) one` }]);
+    await hear(mixed.id);
+
+    const rows = await eventsOf(quiet.id);
+    assert.deepEqual(rows.map((r) => [r.id, r.type, r.data]), [
+      [first, 'review.rated', { n: 1 }],
+      [second, 'review.rated', { n: 2 }],
+    ]);
+    const mixedRows = await eventsOf(mixed.id);
+    assert.deepEqual(mixedRows.map((r) => [r.type, r.data]), [
+      ['review.rated', { n: 1 }],
+      ['review.rated', { n: 2 }],
+      ['shop.updated', { n: 3 }],
+    ]);
+    assert.match(mixedRows[2].id, /^evt_[A-Za-z0-9_-]{16}$/, 'an id made by eventId() when the part gives none');
+    assert.ok(mixedRows.every((r) => r.tenantId === mixed.id && r.createdAt instanceof Date));
+  });
+
+  test('creating an employee (one statement) writes the row emitEvent would, and announces it like employee.updated', async () => {
+    const a = await t.tenantWithKey();
+    const base = `/api/v1/tenants/${a.tenant.id}`;
+    const shop = await t.call('POST', `${base}/shops`, { key: a.key, body: { name: 'Riverside' } });
+    assert.equal(shop.statusCode, 201, shop.body);
+    await hear(a.tenant.id);
+    heard.length = 0;
+
+    const res = await t.call('POST', `${base}/employees`, { key: a.key, body: { shopId: shop.json().shop.id, name: 'Mei Lin' } });
+    assert.equal(res.statusCode, 201, res.body);
+    await hear(a.tenant.id);
+    const [evt] = (await eventsOf(a.tenant.id)).filter((e) => e.type === 'employee.created');
+    assert.match(evt.id, /^evt_[A-Za-z0-9_-]{16}$/);
+    assert.deepEqual(evt.data, res.json().employee, 'the data is the employee as the API shows it');
+    assert.deepEqual(t.rt.eventTypes['employee.created'].data.parse(evt.data), evt.data);
   });
 });

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/db/index.ts';
 import { canonicalJson } from '../../src/platform/idempotency.ts';
 import { mintKey } from '../../src/platform/keys.ts';
-import { apiKeys, idempotencyKeys } from '../../src/platform/schema.ts';
+import { apiKeys, idempotencyKeys } from '../../src/platform/tables.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { mintKey } from '../../src/platform/keys.ts';
 import type { Principal } from '../../src/platform/principal.ts';
 import { RateLimiter } from '../../src/platform/rate-limits.ts';
-import { rateLimitWindows } from '../../src/platform/schema.ts';
+import { rateLimitWindows } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 

@@ -6,7 +6,7 @@ import { and, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/index.ts';
 import { MAX_ACTIVE_KEYS_PER_TENANT, mintKey } from '../../src/platform/keys.ts';
 import { TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
-import { apiKeys } from '../../src/platform/schema.ts';
+import { apiKeys } from '../../src/platform/tables.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, type Res } from '../helpers/assertions.ts';

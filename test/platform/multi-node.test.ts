@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { queryRows } from '../../src/db/index.ts';
 import { mintKey, revokeKey } from '../../src/platform/keys.ts';
-import { rateLimitWindows } from '../../src/platform/schema.ts';
+import { rateLimitWindows } from '../../src/platform/tables.ts';
 import { spawnServer, startTestApp, type ServerProcess, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { ALL_PERMISSIONS } from '../../src/platform/permissions.ts';
-import { apiKeys } from '../../src/platform/schema.ts';
+import { apiKeys } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 import { callAs, signIn } from '../helpers/sessions.ts';

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.ts';
 import { mintKey } from '../../src/platform/keys.ts';
 import type { Principal } from '../../src/platform/principal.ts';
 import { RateLimiter } from '../../src/platform/rate-limits.ts';
-import { rateLimitWindows } from '../../src/platform/schema.ts';
+import { rateLimitWindows } from '../../src/platform/tables.ts';
 import { spawnServer, startTestApp, testConfig, type ServerProcess, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { assertError } from '../helpers/assertions.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { mintKey } from '../../src/platform/keys.ts';
-import { apiKeys, events, mailOutbox, userTokens, users } from '../../src/platform/schema.ts';
+import { apiKeys, events, mailOutbox, userTokens, users } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 import { startSmtpServer, type LocalSmtp, type ReceivedMail } from '../helpers/smtp.ts';

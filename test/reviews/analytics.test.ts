@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { tenants } from '../../src/platform/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
 import { addDays, analyticsDays } from '../../src/reviews/analytics.ts';
 import { localDay, recordFunnelEvent } from '../../src/reviews/funnel.ts';
-import { employees, shops } from '../../src/reviews/schema.ts';
+import { employees, shops } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 

@@ -1,10 +1,10 @@
-// Website branding at provisioning (reviews-api.md §4, §7): theme-color → brand colours, the
+// Website branding at provisioning (docs/reviews-api-contract.md §4, §7): theme-color → brand colours, the
 // favicon checked and served from our origin, and every way a site can be slow, huge or hostile
 // (SSRF) ending in a 201 without branding — never in a request to a place we must not reach.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { tenants } from '../../src/platform/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
 import {
   DEFAULT_ACCENT_COLOR,
   DEFAULT_PRIMARY_COLOR,
@@ -16,7 +16,7 @@ import {
   sniffLogoType,
   themeColorOf,
 } from '../../src/reviews/branding.ts';
-import { tenantLogos } from '../../src/reviews/schema.ts';
+import { tenantLogos } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer, PNG_1x1, type LocalServer } from '../helpers/local-servers.ts';
 

@@ -8,8 +8,8 @@ import { ALL_PERMISSIONS } from '../../src/platform/permissions.ts';
 import { addDays } from '../../src/reviews/analytics.ts';
 import { feedbackCsv } from '../../src/reviews/exports.ts';
 import { localDay, recordFunnelEvent } from '../../src/reviews/funnel.ts';
-import { tenants } from '../../src/platform/schema.ts';
-import { employees, shops } from '../../src/reviews/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
+import { employees, shops } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, type Res } from '../helpers/assertions.ts';
 

@@ -8,10 +8,10 @@ import { after, before, describe, mock, test } from 'node:test';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { mintKey } from '../../src/platform/keys.ts';
-import { events } from '../../src/platform/schema.ts';
+import { events } from '../../src/platform/tables.ts';
 import { newEmployeeCode } from '../../src/reviews/employees.ts';
 import { BASE62 } from '../../src/platform/secrets.ts';
-import { employees, shops } from '../../src/reviews/schema.ts';
+import { employees, shops } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 

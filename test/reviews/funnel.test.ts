@@ -4,10 +4,10 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/db/index.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { events, tenants } from '../../src/platform/schema.ts';
+import { events, tenants } from '../../src/platform/tables.ts';
 import { localDay, recordFunnelEvent, type FunnelEventInput } from '../../src/reviews/funnel.ts';
 import { rebuildRollups, RollupWriter } from '../../src/reviews/rollups.ts';
-import { employees, funnelDaily, reviewSessions, shops } from '../../src/reviews/schema.ts';
+import { employees, funnelDaily, reviewSessions, shops } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, asc, eq } from 'drizzle-orm';
 import { generateTemplates, parseTemplateReply, type LlmConfig } from '../../src/reviews/llm-templates.ts';
 import { generateOfflineTemplates } from '../../src/reviews/offline-templates.ts';
-import { templates } from '../../src/reviews/schema.ts';
+import { templates } from '../../src/reviews/tables.ts';
 import { startTestApp } from '../helpers/app.ts';
 import { localServer, type LocalServer } from '../helpers/local-servers.ts';
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { tenants } from '../../src/platform/schema.ts';
-import { tenantLogos } from '../../src/reviews/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
+import { tenantLogos } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 import { localServer, PNG_1x1, type LocalServer } from '../helpers/local-servers.ts';

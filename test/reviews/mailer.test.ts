@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { queryRows } from '../../src/db/index.ts';
 import { createMailer } from '../../src/platform/mailer.ts';
-import { mailOutbox, userTokens, users } from '../../src/platform/schema.ts';
+import { mailOutbox, userTokens, users } from '../../src/platform/tables.ts';
 import { sha256Hex } from '../../src/platform/secrets.ts';
 import { consumeUserToken, issueUserToken, resetPasswordLink, RESET_PASSWORD_TTL_MS } from '../../src/platform/user-tokens.ts';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';

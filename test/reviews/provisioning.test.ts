@@ -1,14 +1,14 @@
-// POST /api/v1/tenants (reviews-api.md §7): the exact response, every row it creates, every
+// POST /api/v1/tenants (docs/reviews-api-contract.md §7): the exact response, every row it creates, every
 // validation rule (alone and together), permissions, slugs and usernames, Maps/XHS listings,
 // atomicity with a failure inside the transaction, and idempotent replays.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { events, mailOutbox, tenants, userTokens, users } from '../../src/platform/schema.ts';
+import { events, mailOutbox, tenants, userTokens, users } from '../../src/platform/tables.ts';
 import { verifyPassword } from '../../src/platform/secrets.ts';
 import { generateOfflineTemplates } from '../../src/reviews/offline-templates.ts';
 import { slugFromName, firstFree } from '../../src/reviews/provisioning.ts';
-import { billingRecords, shops, templates, tenantLogos } from '../../src/reviews/schema.ts';
+import { billingRecords, shops, templates, tenantLogos } from '../../src/reviews/tables.ts';
 import { libraryTemplates } from '../../src/reviews/template-library.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer } from '../helpers/local-servers.ts';

@@ -8,8 +8,8 @@ import { eq } from 'drizzle-orm';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
-import { tenants } from '../../src/platform/schema.ts';
-import { employees } from '../../src/reviews/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
+import { employees } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId, type Res } from '../helpers/assertions.ts';
 

@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { tenants } from '../../src/platform/schema.ts';
-import { reviewSessions, tenantLogos } from '../../src/reviews/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
+import { reviewSessions, tenantLogos } from '../../src/reviews/tables.ts';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';
 import { browserSkipReason, launchBrowser, newPhoneContext, screenshot } from '../helpers/browser.ts';
 

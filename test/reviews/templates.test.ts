@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { mintKey } from '../../src/platform/keys.ts';
-import { events, tenants } from '../../src/platform/schema.ts';
-import { templates } from '../../src/reviews/schema.ts';
+import { events, tenants } from '../../src/platform/tables.ts';
+import { templates } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertError, withoutRequestId } from '../helpers/assertions.ts';
 

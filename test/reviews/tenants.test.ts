@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
-import { apiKeys, events, tenants, users } from '../../src/platform/schema.ts';
+import { apiKeys, events, tenants, users } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

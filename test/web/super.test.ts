@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiKeys, tenants } from '../../src/platform/schema.ts';
+import { apiKeys, tenants } from '../../src/platform/tables.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/sessions.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { auditLog } from '../../src/platform/schema.ts';
+import { auditLog } from '../../src/platform/tables.ts';
 import { BUILD_HINT, DASHBOARD_CSP, WEB_DIST, webAppRoutes } from '../../src/platform/web-app.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 

@@ -1,4 +1,4 @@
-// The documented agent endpoints of the contract through HTTP (work-api.md §4): live/agents
+// The documented agent endpoints of the contract through HTTP (docs/work-api-contract.md §4): live/agents
 // (status and summary derived from runs, exact camelCase shape), the spawn preflight (dispatch
 // bucket, quality gate, task check, model tier; dispatches nothing) and bootstrap, GET and POST
 // (setup.ready false with the gaps when the credential lacks what the client requires).
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { agents, runs } from '../../src/work/schema.ts';
+import { agents, runs } from '../../src/work/tables.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, MISSING_ID, workClient, workEvents } from '../helpers/work.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { artifacts } from '../../src/work/schema.ts';
+import { artifacts } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, MISSING_ID, UUID_RE, workClient, workEvents, type WorkClient } from '../helpers/work.ts';

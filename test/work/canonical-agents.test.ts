@@ -1,4 +1,4 @@
-// The seven canonical agents (work-api.md §3) exist in every workspace: created with the tenant
+// The seven canonical agents (docs/work-api-contract.md §3) exist in every workspace: created with the tenant
 // (createTenant, provisioning) and, for tenants older than the Work module, by migration 0003.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,9 +10,9 @@ import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
 import { openDatabase, queryRows, type Database } from '../../src/db/index.ts';
 import { migrationsFolder } from '../../src/db/migrate.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { tenants } from '../../src/platform/schema.ts';
+import { tenants } from '../../src/platform/tables.ts';
 import { CANONICAL_AGENTS } from '../../src/work/canonical-agents.ts';
-import { agents } from '../../src/work/schema.ts';
+import { agents } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 

@@ -1,11 +1,11 @@
-// The cascade and progress rules of work-api.md §3, walked to completion on a small initiative:
+// The cascade and progress rules of docs/work-api-contract.md §3, walked to completion on a small initiative:
 // workstreams A and B (B depends on A), milestone M1 (in A) and M2 (of the whole initiative),
 // five tasks — a1, a2 (depends on a1, assigned the engineering agent), a3 in A; b1, b2 (depends
 // on b1) in B — checking every status, progress number, run and event after each step.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
-import { agents, runs } from '../../src/work/schema.ts';
+import { agents, runs } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, workClient, workEvents, type WorkClient } from '../helpers/work.ts';

@@ -1,10 +1,10 @@
-// The conventions of /api/client (work-api.md §1–§2) through HTTP: who may call and in which
+// The conventions of /api/client (docs/work-api-contract.md §1–§2) through HTTP: who may call and in which
 // workspace, the two error shapes, pagination, OrgX-Version, Idempotency-Key, extra fields.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, count, eq } from 'drizzle-orm';
-import { users } from '../../src/platform/schema.ts';
-import { initiatives } from '../../src/work/schema.ts';
+import { users } from '../../src/platform/tables.ts';
+import { initiatives } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { callAs, signIn } from '../helpers/sessions.ts';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { apiKeys } from '../../src/platform/schema.ts';
-import { decisions, runs } from '../../src/work/schema.ts';
+import { apiKeys } from '../../src/platform/tables.ts';
+import { decisions, runs } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { callAs, signIn } from '../helpers/sessions.ts';

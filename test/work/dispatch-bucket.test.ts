@@ -1,4 +1,4 @@
-// The dispatch bucket (work-api.md §2): dispatches a workspace's clients made this UTC hour,
+// The dispatch bucket (docs/work-api-contract.md §2): dispatches a workspace's clients made this UTC hour,
 // counted from the runs themselves. The bucket's own arithmetic is tested here through its service
 // functions, on the test app's database; dispatch through HTTP (POST /runs) is in runs.test.ts.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../src/platform/errors.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { admitDispatch, dispatchBucket } from '../../src/work/dispatch-bucket.ts';
-import { agents, runs } from '../../src/work/schema.ts';
+import { agents, runs } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, count, eq } from 'drizzle-orm';
-import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from '../../src/work/schema.ts';
+import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from '../../src/work/tables.ts';
 import { MILESTONE_ACTIONS, MILESTONE_STATUSES, TASK_ACTIONS, TASK_STATUSES, WORKSTREAM_ACTIONS, WORKSTREAM_STATUSES } from '../../src/work/transitions.ts';
 import { newTaskInserter } from '../../src/work/task-insert.ts';
 import { openDatabase } from '../../src/db/index.ts';

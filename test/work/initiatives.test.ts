@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { artifacts, decisions, initiatives, milestones, runs, tasks, workstreams } from '../../src/work/schema.ts';
+import { artifacts, decisions, initiatives, milestones, runs, tasks, workstreams } from '../../src/work/tables.ts';
 import { INITIATIVE_ACTIONS, INITIATIVE_STATUSES } from '../../src/work/transitions.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';

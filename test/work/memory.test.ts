@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/index.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { agents, decisions, initiatives, runs } from '../../src/work/schema.ts';
+import { agents, decisions, initiatives, runs } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { workClient, type WorkClient } from '../helpers/work.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { agents, runActivity, runs, tasks } from '../../src/work/schema.ts';
+import { agents, runActivity, runs, tasks } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, MISSING_ID, UUID_RE, workClient, workEvents, type WorkClient } from '../helpers/work.ts';

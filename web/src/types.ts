@@ -1,4 +1,5 @@
-// Wire shapes of the /api/v1 resources the dashboard reads (reviews-api.md §4, auth contract).
+// Wire shapes of the /api/v1 resources the dashboard reads (docs/reviews-api-contract.md §4; the
+// sign-in and session shapes of README "Accounts and sessions").
 
 export type Role = 'owner' | 'admin' | 'member' | 'superadmin';
 

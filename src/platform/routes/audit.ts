@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+// A tenant's audit log: every authenticated request made on the tenant, as recorded.
 import { z } from 'zod';
 import { listTenantAudit } from '../audit-query.ts';
-import { contextOf } from '../authenticate.ts';
+import { defineOperation } from '../operations.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../pagination.ts';
-import type { Runtime } from '../runtime.ts';
 
 export const auditEntrySchema = z
   .object({
@@ -25,33 +23,45 @@ export const auditEntrySchema = z
   })
   .meta({ id: 'AuditEntry' });
 
-export function auditRoutes(app: FastifyInstance, rt: Runtime) {
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/api/v1/tenants/:tenantId/audit',
-    {
-      config: { permission: 'audit:read' },
-      schema: {
-        operationId: 'listAudit',
-        tags: ['Audit'],
-        summary: "List a tenant's audit log",
-        description:
-          'Every authenticated request made with the tenant\'s credentials or by platform operators on the tenant, newest first. Rows appear within a second of the request. Never contains keys, passwords, tokens or bodies.',
-        params: z.object({ tenantId: z.uuid() }),
-        querystring: z.strictObject({
-          ...pageQuery(),
-          from: z.iso.datetime({ offset: true }).optional().describe('Earliest time, inclusive'),
-          to: z.iso.datetime({ offset: true }).optional().describe('Latest time, inclusive'),
-          keyId: z.uuid().optional().describe('Only requests made with this credential'),
-          status: z.coerce.number().int().min(100).max(599).optional().describe('Only this HTTP status'),
-        }),
-        response: { 200: z.object({ audit: z.array(auditEntrySchema), total: z.number().int(), pagination: paginationSchema }) },
-      },
-    },
-    async (req) => {
-      const { limit, offset, from, to, keyId, status } = req.query;
-      const filter = { keyId, status, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
-      const { items, total } = await listTenantAudit(contextOf(req, rt), req.params.tenantId, filter, { limit, offset });
-      return { audit: items, ...pageInfo({ limit, offset }, total) };
-    },
-  );
-}
+/** A page of audit entries, as both audit lists (a tenant's, the platform's) answer it. */
+export const auditListSchema = z.object({ audit: z.array(auditEntrySchema), total: z.number().int(), pagination: paginationSchema });
+
+/** The filters both audit lists take. */
+export const auditFilterQuery = {
+  from: z.iso.datetime({ offset: true }).optional().describe('Earliest time, inclusive'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Latest time, inclusive'),
+  keyId: z.uuid().optional().describe('Only requests made with this credential'),
+};
+
+/** `from`/`to` as the audit query takes them. */
+export const auditTimes = (query: { from?: string; to?: string }) => ({
+  from: query.from ? new Date(query.from) : undefined,
+  to: query.to ? new Date(query.to) : undefined,
+});
+
+export const listAuditOperation = defineOperation({
+  id: 'listAudit',
+  method: 'GET',
+  path: '/tenants/:tenantId/audit',
+  permission: 'audit:read',
+  tags: ['Audit'],
+  summary: "List a tenant's audit log",
+  description:
+    'Every authenticated request made with the tenant\'s credentials or by platform operators on the tenant, newest first. Rows appear within a second of the request. Never contains keys, passwords, tokens or bodies.',
+  input: {
+    params: z.object({ tenantId: z.uuid() }),
+    query: z.strictObject({
+      ...pageQuery(),
+      ...auditFilterQuery,
+      status: z.coerce.number().int().min(100).max(599).optional().describe('Only this HTTP status'),
+    }),
+  },
+  output: auditListSchema,
+  async run(ctx, { params, query }) {
+    const { limit, offset, keyId, status } = query;
+    const { items, total } = await listTenantAudit(ctx, params.tenantId, { keyId, status, ...auditTimes(query) }, { limit, offset });
+    return { audit: items, ...pageInfo({ limit, offset }, total) };
+  },
+});
+
+export const auditOperations = [listAuditOperation];

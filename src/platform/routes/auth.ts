@@ -1,8 +1,10 @@
 // The dashboard's sign-in surface under /api/v1/auth: cookie sessions, not Bearer keys. These
-// routes declare no permission (the authenticate plugin leaves them alone) and resolve the
-// session cookie themselves, so a session that must change its password can still reach them.
-// They are left out of the OpenAPI document and agent.json, which describe the Bearer API; the
-// README documents them.
+// routes are not operations: they set and clear the session cookie on the reply. They are
+// registered inside the /api/v1 scope (paths relative to it, its error body), declare no
+// permission (the authenticate plugin leaves them alone) and resolve the session cookie
+// themselves, so a session that must change its password can still reach them. They are left
+// out of the OpenAPI document and agent.json, which describe the Bearer API; the README
+// documents them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,8 +33,9 @@ const metaOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: reques
 /** Answers that carry a session or its CSRF token are never cached anywhere. */
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
 
-export function authRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+/** Registers the sign-in routes in the /api/v1 scope (`scope`). */
+export function authRoutes(scope: FastifyInstance, rt: Runtime) {
+  const r = scope.withTypeProvider<ZodTypeProvider>();
   const hide = true;
 
   /**
@@ -64,7 +67,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
   }
 
   r.post(
-    '/api/v1/auth/sign-in',
+    '/auth/sign-in',
     {
       schema: {
         hide,
@@ -80,7 +83,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
   );
 
   r.get(
-    '/api/v1/auth/session',
+    '/auth/session',
     {
       schema: {
         hide,
@@ -96,7 +99,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
     },
   );
 
-  r.post('/api/v1/auth/sign-out', { schema: { hide } }, async (req, reply) => {
+  r.post('/auth/sign-out', { schema: { hide } }, async (req, reply) => {
     const token = sessionCookieOf(req);
     if (token) {
       checkCookieRequest(req, rt.config, token);
@@ -108,7 +111,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
     return reply.code(204).send();
   });
 
-  r.post('/api/v1/auth/sign-out-everywhere', { schema: { hide } }, async (req, reply) => {
+  r.post('/auth/sign-out-everywhere', { schema: { hide } }, async (req, reply) => {
     const { session } = await requireSession(req);
     await deleteUserSessions(rt.db, session.userId);
     await rt.credentials.invalidateAll();
@@ -117,7 +120,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
   });
 
   r.post(
-    '/api/v1/auth/change-password',
+    '/auth/change-password',
     { schema: { hide, body: z.strictObject({ currentPassword: password, newPassword: password }) } },
     async (req, reply) => {
       const { session } = await requireSession(req);
@@ -127,7 +130,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
   );
 
   r.get(
-    '/api/v1/auth/tokens/:token',
+    '/auth/tokens/:token',
     {
       config: { secretInPath: true },
       schema: {
@@ -143,7 +146,7 @@ export function authRoutes(app: FastifyInstance, rt: Runtime) {
   );
 
   r.post(
-    '/api/v1/auth/reset-password',
+    '/auth/reset-password',
     {
       schema: {
         hide,

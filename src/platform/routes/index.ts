@@ -1,25 +1,28 @@
-// The platform's operations on /api/v1 (keys, audit, users, the operators' platform calls) and
-// its routes there that are not operations (the dashboard's cookie sign-in surface).
+// The platform's operations on /api/v1 (tenants, keys, audit, the operators' platform calls, personal
+// keys, users) and its routes there that are not operations (the dashboard's cookie sign-in
+// surface).
 import type { FastifyInstance } from 'fastify';
 import type { AnyOperation } from '../operations.ts';
 import type { Runtime } from '../runtime.ts';
-import { apiKeyRoutes } from './api-keys.ts';
-import { auditRoutes } from './audit.ts';
+import { apiKeyOperations } from './api-keys.ts';
+import { auditOperations } from './audit.ts';
 import { authRoutes } from './auth.ts';
-import { personalKeyRoutes } from './personal-keys.ts';
-import { platformRoutes as operatorRoutes } from './platform.ts';
-import { userRoutes } from './users.ts';
+import { personalKeyOperations } from './personal-keys.ts';
+import { platformConsoleOperations } from './platform.ts';
+import { tenantOperations } from './tenants.ts';
+import { userOperations } from './users.ts';
 
-export const platformOperations: AnyOperation[] = [];
+/** In the order they are published (OpenAPI, agent.json): tenants first. */
+export const platformOperations: AnyOperation[] = [
+  ...tenantOperations,
+  ...apiKeyOperations,
+  ...auditOperations,
+  ...platformConsoleOperations,
+  ...personalKeyOperations,
+  ...userOperations,
+];
 
-export function platformRoutes(_scope: FastifyInstance, _rt: Runtime) {}
-
-// TODO(conversion): registered at the root with full paths until converted.
-export function platformLegacyRoutes(app: FastifyInstance, rt: Runtime) {
-  apiKeyRoutes(app, rt);
-  auditRoutes(app, rt);
-  operatorRoutes(app, rt);
-  authRoutes(app, rt);
-  personalKeyRoutes(app, rt);
-  userRoutes(app, rt);
+/** The platform's routes of the /api/v1 scope that are not operations: cookie sign-in. */
+export function platformRoutes(scope: FastifyInstance, rt: Runtime) {
+  authRoutes(scope, rt);
 }

@@ -1,16 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+// A tenant's people: invitations by email, roles, removal.
 import { z } from 'zod';
+import { defineOperation } from '../operations.ts';
 import { tenantIdParams } from '../tenant-schemas.ts';
-import { contextOf } from '../authenticate.ts';
-import { errorResponse } from '../http-errors.ts';
-import type { Runtime } from '../runtime.ts';
 import { changeUserRole, inviteUser, listUsers, removeUser, TENANT_ROLES } from '../users.ts';
+
+const tags = ['Users'];
 
 const EXAMPLE_USER_ID = '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f61';
 const role = z.enum(TENANT_ROLES).describe('owner and admin: every tenant permission; member: every read');
 
-const tenantUserSchema = z
+export const tenantUserSchema = z
   .object({
     id: z.uuid(),
     username: z.string().describe('Signs in with this or the email'),
@@ -45,76 +44,64 @@ const userResponse = z.object({ user: tenantUserSchema });
 const OWNER_RULE =
   'Owners and admins manage users; only an owner (or a platform credential) may make someone owner, or change or remove an owner — an admin or a tenant key gets 403 there.';
 
-export function userRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['Users'];
+export const listUsersOperation = defineOperation({
+  id: 'listUsers',
+  method: 'GET',
+  path: '/tenants/:tenantId/users',
+  permission: 'users:read',
+  tags,
+  summary: "List a tenant's users",
+  description: 'Oldest first, invited users who have not chosen a password yet included (`pending`).',
+  input: { params: tenantIdParams },
+  output: z.object({ users: z.array(tenantUserSchema) }),
+  run: async (ctx, { params }) => ({ users: await listUsers(ctx, params.tenantId) }),
+});
 
-  r.get(
-    '/api/v1/tenants/:tenantId/users',
-    {
-      config: { permission: 'users:read' },
-      schema: {
-        operationId: 'listUsers',
-        tags,
-        summary: "List a tenant's users",
-        description: 'Oldest first, invited users who have not chosen a password yet included (`pending`).',
-        params: tenantIdParams,
-        response: { 200: z.object({ users: z.array(tenantUserSchema) }) },
-      },
-    },
-    async (req) => ({ users: await listUsers(contextOf(req, rt), req.params.tenantId) }),
-  );
+export const inviteUserOperation = defineOperation({
+  id: 'inviteUser',
+  method: 'POST',
+  path: '/tenants/:tenantId/users',
+  permission: 'users:write',
+  tags,
+  summary: 'Invite a user by email',
+  description: `Creates the user without a password and emails an invitation link (\`/dashboard/accept-invite?token=…\`, single use, valid 7 days) where they choose one; the username is derived from the email. ${OWNER_RULE}`,
+  input: { params: tenantIdParams, body: inviteBodySchema },
+  output: userResponse,
+  status: 201,
+  errors: { 409: 'A user with this email already belongs to this tenant' },
+  run: async (ctx, { params, body }) => ({ user: await inviteUser(ctx, params.tenantId, body) }),
+});
 
-  r.post(
-    '/api/v1/tenants/:tenantId/users',
-    {
-      config: { permission: 'users:write' },
-      schema: {
-        operationId: 'inviteUser',
-        tags,
-        summary: 'Invite a user by email',
-        description: `Creates the user without a password and emails an invitation link (\`/dashboard/accept-invite?token=…\`, single use, valid 7 days) where they choose one; the username is derived from the email. ${OWNER_RULE}`,
-        params: tenantIdParams,
-        body: inviteBodySchema,
-        response: { 201: userResponse, 409: errorResponse('A user with this email already belongs to this tenant') },
-      },
-    },
-    async (req, reply) => reply.code(201).send({ user: await inviteUser(contextOf(req, rt), req.params.tenantId, req.body) }),
-  );
+export const changeUserRoleOperation = defineOperation({
+  id: 'changeUserRole',
+  method: 'PATCH',
+  path: '/tenants/:tenantId/users/:userId',
+  permission: 'users:write',
+  tags,
+  summary: "Change a user's role",
+  description: `Takes effect at once on the user's open sessions and keys. ${OWNER_RULE} The last owner cannot be demoted (409 \`last_owner\`).`,
+  input: { params: userParams, body: roleBodySchema },
+  output: userResponse,
+  errors: { 409: 'The last owner cannot be demoted (`last_owner`)' },
+  run: async (ctx, { params, body }) => ({ user: await changeUserRole(ctx, params.tenantId, params.userId, body) }),
+});
 
-  r.patch(
-    '/api/v1/tenants/:tenantId/users/:userId',
-    {
-      config: { permission: 'users:write' },
-      schema: {
-        operationId: 'changeUserRole',
-        tags,
-        summary: "Change a user's role",
-        description: `Takes effect at once on the user's open sessions and keys. ${OWNER_RULE} The last owner cannot be demoted (409 \`last_owner\`).`,
-        params: userParams,
-        body: roleBodySchema,
-        response: { 200: userResponse, 409: errorResponse('The last owner cannot be demoted (`last_owner`)') },
-      },
-    },
-    async (req) => ({ user: await changeUserRole(contextOf(req, rt), req.params.tenantId, req.params.userId, req.body) }),
-  );
+export const removeUserOperation = defineOperation({
+  id: 'removeUser',
+  method: 'DELETE',
+  path: '/tenants/:tenantId/users/:userId',
+  permission: 'users:write',
+  tags,
+  summary: 'Remove a user',
+  description: `The user's sessions and user keys stop working at once; unused invitation links die. ${OWNER_RULE} The last owner cannot be removed (409 \`last_owner\`).`,
+  input: { params: userParams },
+  output: z.null().describe('Removed'),
+  status: 204,
+  errors: { 409: 'The last owner cannot be removed (`last_owner`)' },
+  async run(ctx, { params }) {
+    await removeUser(ctx, params.tenantId, params.userId);
+    return null;
+  },
+});
 
-  r.delete(
-    '/api/v1/tenants/:tenantId/users/:userId',
-    {
-      config: { permission: 'users:write' },
-      schema: {
-        operationId: 'removeUser',
-        tags,
-        summary: 'Remove a user',
-        description: `The user's sessions and user keys stop working at once; unused invitation links die. ${OWNER_RULE} The last owner cannot be removed (409 \`last_owner\`).`,
-        params: userParams,
-        response: { 204: z.null().describe('Removed'), 409: errorResponse('The last owner cannot be removed (`last_owner`)') },
-      },
-    },
-    async (req, reply) => {
-      await removeUser(contextOf(req, rt), req.params.tenantId, req.params.userId);
-      return reply.code(204).send(null);
-    },
-  );
-}
+export const userOperations = [listUsersOperation, inviteUserOperation, changeUserRoleOperation, removeUserOperation];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineOperation } from '../../platform/operations.ts';
 import { paginationSchema } from '../../platform/pagination.ts';
 import { createEmployee, getEmployee, listEmployees, updateEmployee } from '../employees.ts';
-import { createEmployeeBodySchema, employeeSchema, updateEmployeeBodySchema } from '../resource-schemas.ts';
+import { createEmployeeBodySchema, employeeSchema, updateEmployeeBodySchema } from '../employee-schemas.ts';
 import { tenantIdParams } from '../../platform/tenant-schemas.ts';
 
 const tags = ['Employees'];

@@ -1,75 +1,67 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+// Private feedback: customers' messages instead of a public review; listed (JSON or a CSV of
+// every match) and marked resolved.
 import { z } from 'zod';
-import { contextOf } from '../../platform/authenticate.ts';
-import { csvResponse, sendCsv } from '../../platform/csv.ts';
+import { csvDownload, csvResponse } from '../../platform/csv.ts';
+import { defineOperation } from '../../platform/operations.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../../platform/pagination.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { feedbackFormatQuery, feedbackItemSchema, feedbackQuery, resolveFeedbackBody } from '../analytics-schemas.ts';
-import { feedbackCsv, MAX_FEEDBACK_EXPORT_ROWS } from '../exports.ts';
-import { listFeedback, resolveFeedback } from '../feedback.ts';
 import { tenantIdParams } from '../../platform/tenant-schemas.ts';
+import { feedbackCsv, MAX_FEEDBACK_EXPORT_ROWS } from '../exports.ts';
+import { listFeedback, resolveFeedback, type FeedbackPage } from '../feedback.ts';
+import { feedbackFormatQuery, feedbackItemSchema, feedbackQuery, resolveFeedbackBody } from '../feedback-schemas.ts';
 
-export function feedbackRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+const tags = ['Feedback'];
 
-  r.get(
-    '/api/v1/tenants/:tenantId/feedback',
-    {
-      config: { permission: 'feedback:read' },
-      schema: {
-        operationId: 'listFeedback',
-        tags: ['Feedback'],
-        summary: 'List private feedback',
-        description:
-          'Feedback customers left privately instead of a public review, newest first, with shop and employee names. ' +
-          `\`format=csv\` downloads every feedback the filters match instead of one page (\`limit\` and \`offset\` do not apply), newest first, up to ${MAX_FEEDBACK_EXPORT_ROWS.toLocaleString('en')} rows — beyond that the response carries \`X-Export-Truncated: true\` — as \`feedback-<slug>-<today>.csv\`.`,
-        params: tenantIdParams,
-        querystring: z.strictObject({ ...pageQuery(), ...feedbackQuery, ...feedbackFormatQuery }),
-        response: {
-          200: {
-            description: 'A page of feedback (JSON), or all of it (format=csv)',
-            content: {
-              'application/json': {
-                schema: z.object({ feedback: z.array(feedbackItemSchema), total: z.number().int(), pagination: paginationSchema }),
-              },
-              'text/csv': csvResponse('Columns createdAt, shopName, employeeName, rating, message, contact, resolved, resolvedAt, sessionId'),
-            },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const { limit, offset, resolved, shopId, employeeId, format } = req.query;
-      const filter = { shopId, employeeId, resolved: resolved === undefined ? undefined : resolved === 'true' };
-      if (format === 'csv') return sendCsv(reply, await feedbackCsv(contextOf(req, rt), req.params.tenantId, filter));
-      const page = await listFeedback(contextOf(req, rt), req.params.tenantId, filter, { limit, offset });
-      // Pages are cached per filter and page (listFeedback) and never mutated: each is validated
-      // and serialized once by this route's schema, then its JSON is reused.
-      let body = serialized.get(page);
-      if (body === undefined) {
-        serialized.set(page, (body = reply.serializeInput({ feedback: page.items, ...pageInfo({ limit, offset }, page.total) }, '200', 'application/json') as string));
-      }
-      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
-    },
-  );
-
-  r.patch(
-    '/api/v1/tenants/:tenantId/feedback',
-    {
-      config: { permission: 'feedback:write' },
-      schema: {
-        operationId: 'resolveFeedback',
-        tags: ['Feedback'],
-        summary: 'Mark feedback resolved or unresolved',
-        description: 'An unknown session, a session without feedback, or another tenant\'s session is the same 404.',
-        params: tenantIdParams,
-        body: resolveFeedbackBody,
-        response: { 200: z.object({ feedback: feedbackItemSchema }) },
-      },
-    },
-    async (req) => ({ feedback: await resolveFeedback(contextOf(req, rt), req.params.tenantId, req.body.sessionId, req.body.resolved) }),
-  );
+/**
+ * The answer of each cached page (listFeedback keeps pages per filter, limit and offset, and
+ * never mutates them), made once so that it too is shared and the door encodes it once.
+ */
+const answers = new WeakMap<FeedbackPage, object>();
+function answerOf(page: FeedbackPage, at: { limit: number; offset: number }): object {
+  let answer = answers.get(page);
+  if (answer === undefined) answers.set(page, (answer = { feedback: page.items, ...pageInfo(at, page.total) }));
+  return answer;
 }
 
-const serialized = new WeakMap<object, string>();
+export const listFeedbackOperation = defineOperation({
+  id: 'listFeedback',
+  method: 'GET',
+  path: '/tenants/:tenantId/feedback',
+  permission: 'feedback:read',
+  tags,
+  summary: 'List private feedback',
+  description:
+    'Feedback customers left privately instead of a public review, newest first, with shop and employee names. ' +
+    `\`format=csv\` downloads every feedback the filters match instead of one page (\`limit\` and \`offset\` do not apply), newest first, up to ${MAX_FEEDBACK_EXPORT_ROWS.toLocaleString('en')} rows — beyond that the response carries \`X-Export-Truncated: true\` — as \`feedback-<slug>-<today>.csv\`.`,
+  input: { params: tenantIdParams, query: z.strictObject({ ...pageQuery(), ...feedbackQuery, ...feedbackFormatQuery }) },
+  output: {
+    description: 'A page of feedback (JSON), or all of it (format=csv)',
+    content: {
+      'application/json': {
+        schema: z.object({ feedback: z.array(feedbackItemSchema), total: z.number().int(), pagination: paginationSchema }),
+      },
+      'text/csv': csvResponse('Columns createdAt, shopName, employeeName, rating, message, contact, resolved, resolvedAt, sessionId'),
+    },
+  },
+  sharedAnswers: true,
+  async run(ctx, { params, query }) {
+    const { limit, offset, resolved, shopId, employeeId, format } = query;
+    const filter = { shopId, employeeId, resolved: resolved === undefined ? undefined : resolved === 'true' };
+    if (format === 'csv') return csvDownload(await feedbackCsv(ctx, params.tenantId, filter));
+    return answerOf(await listFeedback(ctx, params.tenantId, filter, { limit, offset }), { limit, offset });
+  },
+});
+
+export const resolveFeedbackOperation = defineOperation({
+  id: 'resolveFeedback',
+  method: 'PATCH',
+  path: '/tenants/:tenantId/feedback',
+  permission: 'feedback:write',
+  tags,
+  summary: 'Mark feedback resolved or unresolved',
+  description: "An unknown session, a session without feedback, or another tenant's session is the same 404.",
+  input: { params: tenantIdParams, body: resolveFeedbackBody },
+  output: z.object({ feedback: feedbackItemSchema }),
+  run: async (ctx, { params, body }) => ({ feedback: await resolveFeedback(ctx, params.tenantId, body.sessionId, body.resolved) }),
+});
+
+export const feedbackOperations = [listFeedbackOperation, resolveFeedbackOperation];

@@ -3,30 +3,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { AnyOperation } from '../../platform/operations.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { analyticsRoutes } from './analytics.ts';
-import { feedbackRoutes } from './feedback.ts';
-import { logoUploadRoutes } from './logo.ts';
-import { provisioningRoutes } from './provisioning.ts';
-import { reviewPageRoutes } from './review-page.ts';
-import { qrRoutes } from './qr.ts';
-import { settingsRoutes } from './settings.ts';
+import { analyticsOperations } from './analytics.ts';
 import { employeeOperations } from './employees.ts';
-import { shopRoutes } from './shops.ts';
-import { templateRoutes } from './templates.ts';
-import { tenantRoutes } from './tenants.ts';
+import { feedbackOperations } from './feedback.ts';
+import { logoOperations } from './logo.ts';
+import { logoRoutes } from './logos.ts';
+import { provisioningOperations } from './provisioning.ts';
+import { qrOperations } from './qr.ts';
+import { reviewPageRoutes } from './review-page.ts';
+import { settingsOperations } from './settings.ts';
+import { shopOperations } from './shops.ts';
+import { templateOperations } from './templates.ts';
 
-export const reviewsOperations: AnyOperation[] = [...employeeOperations];
+/** In the order they are published (OpenAPI, agent.json). */
+export const reviewsOperations: AnyOperation[] = [
+  ...provisioningOperations,
+  ...settingsOperations,
+  ...logoOperations,
+  ...analyticsOperations,
+  ...feedbackOperations,
+  ...shopOperations,
+  ...employeeOperations,
+  ...qrOperations,
+  ...templateOperations,
+];
 
+/** The public routes: the customer's review page and the logos it shows. */
 export function reviewsRoutes(app: FastifyInstance, rt: Runtime) {
-  // TODO(conversion): these still register full /api/v1 paths at the root.
-  tenantRoutes(app, rt);
-  provisioningRoutes(app, rt);
-  settingsRoutes(app, rt);
-  logoUploadRoutes(app, rt);
-  analyticsRoutes(app, rt);
-  feedbackRoutes(app, rt);
-  shopRoutes(app, rt);
-  qrRoutes(app, rt);
-  templateRoutes(app, rt);
+  logoRoutes(app, rt);
   reviewPageRoutes(app, rt);
 }

@@ -1,93 +1,79 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+// Review templates: the suggested review texts a customer may copy, per language.
 import { z } from 'zod';
-import { contextOf } from '../../platform/authenticate.ts';
+import { defineOperation } from '../../platform/operations.ts';
 import { pageInfo, pageQuery, paginationSchema } from '../../platform/pagination.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { booleanQuery, createTemplateBodySchema, languageTagSchema, templateSchema, updateTemplateBodySchema } from '../resource-schemas.ts';
 import { tenantIdParams } from '../../platform/tenant-schemas.ts';
+import { booleanQuery, createTemplateBodySchema, languageTagSchema, templateSchema, updateTemplateBodySchema } from '../template-schemas.ts';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from '../templates.ts';
 
+const tags = ['Templates'];
 const templateParams = tenantIdParams.extend({ templateId: z.uuid().describe('The template id') });
 const templateResponse = z.object({ template: templateSchema });
 
-export function templateRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['Templates'];
+export const listTemplatesOperation = defineOperation({
+  id: 'listTemplates',
+  method: 'GET',
+  path: '/tenants/:tenantId/templates',
+  permission: 'templates:read',
+  tags,
+  summary: "List a tenant's review templates",
+  description: 'Ordered by language, then `sortOrder`.',
+  input: {
+    params: tenantIdParams,
+    query: z.strictObject({
+      ...pageQuery(),
+      language: languageTagSchema.optional().describe('Only this language (BCP 47)'),
+      active: booleanQuery.optional().describe('Only active (true) or inactive (false) templates'),
+    }),
+  },
+  output: z.object({ templates: z.array(templateSchema), total: z.number().int(), pagination: paginationSchema }),
+  async run(ctx, { params, query }) {
+    const { limit, offset, language, active } = query;
+    const { items, total } = await listTemplates(ctx, params.tenantId, { language, active }, { limit, offset });
+    return { templates: items, ...pageInfo({ limit, offset }, total) };
+  },
+});
 
-  r.get(
-    '/api/v1/tenants/:tenantId/templates',
-    {
-      config: { permission: 'templates:read' },
-      schema: {
-        operationId: 'listTemplates',
-        tags,
-        summary: "List a tenant's review templates",
-        description: 'Ordered by language, then `sortOrder`.',
-        params: tenantIdParams,
-        querystring: z.strictObject({
-          ...pageQuery(),
-          language: languageTagSchema.optional().describe('Only this language (BCP 47)'),
-          active: booleanQuery.optional().describe('Only active (true) or inactive (false) templates'),
-        }),
-        response: { 200: z.object({ templates: z.array(templateSchema), total: z.number().int(), pagination: paginationSchema }) },
-      },
-    },
-    async (req) => {
-      const { limit, offset, language, active } = req.query;
-      const { items, total } = await listTemplates(contextOf(req, rt), req.params.tenantId, { language, active }, { limit, offset });
-      return { templates: items, ...pageInfo({ limit, offset }, total) };
-    },
-  );
+export const createTemplateOperation = defineOperation({
+  id: 'createTemplate',
+  method: 'POST',
+  path: '/tenants/:tenantId/templates',
+  permission: 'templates:write',
+  tags,
+  summary: 'Create a review template',
+  input: { params: tenantIdParams, body: createTemplateBodySchema },
+  output: templateResponse,
+  status: 201,
+  run: async (ctx, { params, body }) => ({ template: await createTemplate(ctx, params.tenantId, body) }),
+});
 
-  r.post(
-    '/api/v1/tenants/:tenantId/templates',
-    {
-      config: { permission: 'templates:write' },
-      schema: {
-        operationId: 'createTemplate',
-        tags,
-        summary: 'Create a review template',
-        params: tenantIdParams,
-        body: createTemplateBodySchema,
-        response: { 201: templateResponse },
-      },
-    },
-    async (req, reply) => reply.code(201).send({ template: await createTemplate(contextOf(req, rt), req.params.tenantId, req.body) }),
-  );
+export const updateTemplateOperation = defineOperation({
+  id: 'updateTemplate',
+  method: 'PATCH',
+  path: '/tenants/:tenantId/templates/:templateId',
+  permission: 'templates:write',
+  tags,
+  summary: 'Update a review template',
+  description: 'Edit the text, move it to another language, reorder it, or switch it off (`active: false`).',
+  input: { params: templateParams, body: updateTemplateBodySchema },
+  output: templateResponse,
+  run: async (ctx, { params, body }) => ({ template: await updateTemplate(ctx, params.tenantId, params.templateId, body) }),
+});
 
-  r.patch(
-    '/api/v1/tenants/:tenantId/templates/:templateId',
-    {
-      config: { permission: 'templates:write' },
-      schema: {
-        operationId: 'updateTemplate',
-        tags,
-        summary: 'Update a review template',
-        description: 'Edit the text, move it to another language, reorder it, or switch it off (`active: false`).',
-        params: templateParams,
-        body: updateTemplateBodySchema,
-        response: { 200: templateResponse },
-      },
-    },
-    async (req) => ({ template: await updateTemplate(contextOf(req, rt), req.params.tenantId, req.params.templateId, req.body) }),
-  );
+export const deleteTemplateOperation = defineOperation({
+  id: 'deleteTemplate',
+  method: 'DELETE',
+  path: '/tenants/:tenantId/templates/:templateId',
+  permission: 'templates:write',
+  tags,
+  summary: 'Delete a review template',
+  input: { params: templateParams },
+  output: z.null().describe('Deleted'),
+  status: 204,
+  async run(ctx, { params }) {
+    await deleteTemplate(ctx, params.tenantId, params.templateId);
+    return null;
+  },
+});
 
-  r.delete(
-    '/api/v1/tenants/:tenantId/templates/:templateId',
-    {
-      config: { permission: 'templates:write' },
-      schema: {
-        operationId: 'deleteTemplate',
-        tags,
-        summary: 'Delete a review template',
-        params: templateParams,
-        response: { 204: z.null().describe('Deleted') },
-      },
-    },
-    async (req, reply) => {
-      await deleteTemplate(contextOf(req, rt), req.params.tenantId, req.params.templateId);
-      return reply.code(204).send(null);
-    },
-  );
-}
+export const templateOperations = [listTemplatesOperation, createTemplateOperation, updateTemplateOperation, deleteTemplateOperation];

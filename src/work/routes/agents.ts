@@ -1,116 +1,93 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+// Agents: the seven canonical ones every workspace starts with, and custom ones.
 import { z } from 'zod';
-import { workErrorResponse } from '../../platform/http-errors.ts';
-import type { Runtime } from '../../platform/runtime.ts';
+import { defineWorkspaceOperation } from '../../platform/operations.ts';
 import { agentSchema, createAgentBodySchema, updateAgentBodySchema } from '../agent-schemas.ts';
 import { AGENT_STATUSES, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from '../agents.ts';
 import { AGENT_DOMAINS } from '../canonical-agents.ts';
 import { deletedSchema, okData, okList, workPageQuery, workspaceQuery } from '../schemas.ts';
-import { listEnvelope, statusesOf, statusFilter, workContext } from './common.ts';
+import { listEnvelope, statusesOf, statusFilter } from './common.ts';
 
+const tags = ['Work: Agents'];
 const params = z.object({ agentId: z.string().min(1).max(100).describe('The agent id, or its name (engineering-agent)') });
 const one = okData(agentSchema);
 
-export function agentRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['Work: Agents'];
+export const listAgentsOperation = defineWorkspaceOperation({
+  id: 'listAgents',
+  method: 'GET',
+  path: '/agents',
+  permission: 'agents:read',
+  tags,
+  summary: 'List agents',
+  description: 'The seven canonical agents and any custom ones, by name. What each is doing now is in `live/agents`.',
+  input: {
+    query: workspaceQuery.extend({
+      ...workPageQuery,
+      domain: statusFilter(AGENT_DOMAINS).describe(`Only these domains, comma-separated (${AGENT_DOMAINS.join(', ')})`),
+      status: statusFilter(AGENT_STATUSES),
+    }),
+  },
+  output: okList(agentSchema),
+  async run(ctx, { query }) {
+    const { items, total } = await listAgents(ctx, ctx.workspaceId, { ...query, domain: statusesOf(query.domain), status: statusesOf(query.status) });
+    return listEnvelope(items, total, query);
+  },
+});
 
-  r.get(
-    '/api/client/agents',
-    {
-      config: { permission: 'agents:read' },
-      schema: {
-        operationId: 'listAgents',
-        tags,
-        summary: 'List agents',
-        description: 'The seven canonical agents and any custom ones, by name. What each is doing now is in `live/agents`.',
-        querystring: workspaceQuery.extend({
-          ...workPageQuery,
-          domain: statusFilter(AGENT_DOMAINS).describe(`Only these domains, comma-separated (${AGENT_DOMAINS.join(', ')})`),
-          status: statusFilter(AGENT_STATUSES),
-        }),
-        response: { 200: okList(agentSchema) },
-      },
-    },
-    async (req) => {
-      const { ctx, ws } = await workContext(req, rt);
-      const { items, total } = await listAgents(ctx, ws, { ...req.query, domain: statusesOf(req.query.domain), status: statusesOf(req.query.status) });
-      return listEnvelope(items, total, req.query);
-    },
-  );
+export const createAgentOperation = defineWorkspaceOperation({
+  id: 'createAgent',
+  method: 'POST',
+  path: '/agents',
+  permission: 'agents:write',
+  tags,
+  summary: 'Add a custom agent',
+  description: 'A name unique in the workspace (case-insensitive; 409 when taken) and a domain. Writes `agent.created`.',
+  input: { query: workspaceQuery, body: createAgentBodySchema },
+  output: one,
+  status: 201,
+  errors: { 409: 'An agent of that name exists' },
+  run: async (ctx, { body }) => ({ ok: true as const, data: await createAgent(ctx, ctx.workspaceId, body) }),
+});
 
-  r.post(
-    '/api/client/agents',
-    {
-      config: { permission: 'agents:write' },
-      schema: {
-        operationId: 'createAgent',
-        tags,
-        summary: 'Add a custom agent',
-        description: 'A name unique in the workspace (case-insensitive; 409 when taken) and a domain. Writes `agent.created`.',
-        querystring: workspaceQuery,
-        body: createAgentBodySchema,
-        response: { 201: one, 409: workErrorResponse('An agent of that name exists') },
-      },
-    },
-    async (req, reply) => {
-      const { ctx, ws } = await workContext(req, rt);
-      return reply.code(201).send({ ok: true, data: await createAgent(ctx, ws, req.body) });
-    },
-  );
+export const getAgentOperation = defineWorkspaceOperation({
+  id: 'getAgent',
+  method: 'GET',
+  path: '/agents/:agentId',
+  permission: 'agents:read',
+  tags,
+  summary: 'Get an agent',
+  description: 'By id or by name.',
+  input: { params, query: workspaceQuery },
+  output: one,
+  run: async (ctx, { params }) => ({ ok: true as const, data: await getAgent(ctx, ctx.workspaceId, params.agentId) }),
+});
 
-  r.get(
-    '/api/client/agents/:agentId',
-    {
-      config: { permission: 'agents:read' },
-      schema: { operationId: 'getAgent', tags, summary: 'Get an agent', description: 'By id or by name.', params, querystring: workspaceQuery, response: { 200: one } },
-    },
-    async (req) => {
-      const { ctx, ws } = await workContext(req, rt);
-      return { ok: true as const, data: await getAgent(ctx, ws, req.params.agentId) };
-    },
-  );
+export const updateAgentOperation = defineWorkspaceOperation({
+  id: 'updateAgent',
+  method: 'PATCH',
+  path: '/agents/:agentId',
+  permission: 'agents:write',
+  tags,
+  summary: 'Edit an agent',
+  description:
+    'Description and status (active, disabled: a disabled agent cannot be dispatched) of any agent; name and domain of custom agents only — a canonical agent keeps the name clients address it by (409). Writes `agent.updated`.',
+  input: { params, query: workspaceQuery, body: updateAgentBodySchema },
+  output: one,
+  errors: { 409: 'The name is taken, or a canonical agent’s name or domain would change' },
+  run: async (ctx, { params, body }) => ({ ok: true as const, data: await updateAgent(ctx, ctx.workspaceId, params.agentId, body) }),
+});
 
-  r.patch(
-    '/api/client/agents/:agentId',
-    {
-      config: { permission: 'agents:write' },
-      schema: {
-        operationId: 'updateAgent',
-        tags,
-        summary: 'Edit an agent',
-        description:
-          'Description and status (active, disabled: a disabled agent cannot be dispatched) of any agent; name and domain of custom agents only — a canonical agent keeps the name clients address it by (409). Writes `agent.updated`.',
-        params,
-        querystring: workspaceQuery,
-        body: updateAgentBodySchema,
-        response: { 200: one, 409: workErrorResponse('The name is taken, or a canonical agent’s name or domain would change') },
-      },
-    },
-    async (req) => {
-      const { ctx, ws } = await workContext(req, rt);
-      return { ok: true as const, data: await updateAgent(ctx, ws, req.params.agentId, req.body) };
-    },
-  );
+export const deleteAgentOperation = defineWorkspaceOperation({
+  id: 'deleteAgent',
+  method: 'DELETE',
+  path: '/agents/:agentId',
+  permission: 'agents:write',
+  tags,
+  summary: 'Delete a custom agent',
+  description: 'Only a custom agent that has no runs: canonical agents and agents with runs are a 409 (disable them instead). Writes `agent.deleted`.',
+  input: { params, query: workspaceQuery },
+  output: okData(deletedSchema),
+  errors: { 409: 'A canonical agent, or one with runs' },
+  run: async (ctx, { params }) => ({ ok: true as const, data: await deleteAgent(ctx, ctx.workspaceId, params.agentId) }),
+});
 
-  r.delete(
-    '/api/client/agents/:agentId',
-    {
-      config: { permission: 'agents:write' },
-      schema: {
-        operationId: 'deleteAgent',
-        tags,
-        summary: 'Delete a custom agent',
-        description: 'Only a custom agent that has no runs: canonical agents and agents with runs are a 409 (disable them instead). Writes `agent.deleted`.',
-        params,
-        querystring: workspaceQuery,
-        response: { 200: okData(deletedSchema), 409: workErrorResponse('A canonical agent, or one with runs') },
-      },
-    },
-    async (req) => {
-      const { ctx, ws } = await workContext(req, rt);
-      return { ok: true as const, data: await deleteAgent(ctx, ws, req.params.agentId) };
-    },
-  );
-}
+export const agentOperations = [listAgentsOperation, createAgentOperation, getAgentOperation, updateAgentOperation, deleteAgentOperation];

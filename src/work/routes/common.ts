@@ -1,21 +1,7 @@
-// What every /api/client route shares: the workspace it acts in, the list envelope, status
-// filters, and the OrgX-Version echo.
-import type { FastifyRequest } from 'fastify';
+// What the Work operations' inputs and answers share: status filters and the list envelope. The
+// workspace each call acts in is resolved by the /api/client door (platform/apis.ts).
 import { z } from 'zod';
-import { contextOf } from '../../platform/authenticate.ts';
 import { pageInfo, type Page } from '../../platform/pagination.ts';
-import type { ServiceContext } from '../../platform/principal.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { resolveWorkspace } from '../../platform/workspace.ts';
-
-/** The route's service context and workspace (legacy routes until converted). */
-export async function workContext(req: FastifyRequest, rt: Runtime): Promise<{ ctx: ServiceContext; ws: string }> {
-  const ctx = contextOf(req, rt);
-  const query = (req.query ?? {}) as { workspace_id?: string };
-  const body = req.method === 'POST' && req.body && typeof req.body === 'object' ? (req.body as { workspace_id?: unknown }) : {};
-  const ws = await resolveWorkspace(ctx, query.workspace_id ?? (typeof body.workspace_id === 'string' ? body.workspace_id : undefined));
-  return { ctx, ws };
-}
 
 /** `?status=a,b`: one or more of `statuses`, comma-separated. */
 export const statusFilter = (statuses: readonly string[]) =>

@@ -1,20 +1,16 @@
 // Decisions: approval points agents raise and people resolve.
 import { z } from 'zod';
 import { defineWorkspaceOperation } from '../../platform/operations.ts';
-import { createDecision, DECISION_ACTIONS, getDecision, listDecisions, resolveDecision, SLA_HOURS, updateDecision, type DecisionAction } from '../decisions.ts';
 import {
   createDecisionBodySchema,
   DECISION_STATUSES,
   decisionActionBodySchema,
   decisionSchema,
-  idParams,
-  okData,
-  okList,
   updateDecisionBodySchema,
   URGENCIES,
-  workPageQuery,
-  workspaceQuery,
-} from '../schemas.ts';
+} from '../decision-schemas.ts';
+import { createDecision, DECISION_ACTIONS, getDecision, listDecisions, resolveDecision, SLA_HOURS, updateDecision, type DecisionAction } from '../decisions.ts';
+import { idParams, okData, okList, workPageQuery, workspaceQuery } from '../schemas.ts';
 import { describeTable } from '../transitions.ts';
 import { listEnvelope, statusesOf, statusFilter } from './common.ts';
 
@@ -95,7 +91,7 @@ export const updateDecisionOperation = defineWorkspaceOperation({
  * One REST route serves the four resolutions (`/actions/approve` …); each is also its own
  * operation in the service (approveDecision, rejectDecision, cancelDecision, supersedeDecision).
  */
-export const resolveDecisionOperation = defineWorkspaceOperation({
+export const actOnDecisionOperation = defineWorkspaceOperation({
   id: 'actOnDecision',
   method: 'POST',
   path: '/decisions/:decisionId/actions/:action',
@@ -109,4 +105,4 @@ export const resolveDecisionOperation = defineWorkspaceOperation({
   run: async (ctx, { params, body }) => ({ ok: true as const, data: await resolveDecision(ctx, ctx.workspaceId, params.decisionId, params.action, body ?? {}) }),
 });
 
-export const decisionOperations = [listDecisionsOperation, createDecisionOperation, getDecisionOperation, updateDecisionOperation, resolveDecisionOperation];
+export const decisionOperations = [listDecisionsOperation, createDecisionOperation, getDecisionOperation, updateDecisionOperation, actOnDecisionOperation];

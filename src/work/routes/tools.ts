@@ -1,14 +1,11 @@
+// The memory tools (orgx_search, orgx_recommend), run by id through one contract endpoint.
 import { performance } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { workErrorResponse } from '../../platform/http-errors.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { RECOMMENDATION_KINDS, STALE_RUN_MINUTES, AT_RISK_DAYS } from '../recommend.ts';
+import { defineWorkspaceOperation } from '../../platform/operations.ts';
+import { AT_RISK_DAYS, RECOMMENDATION_KINDS, STALE_RUN_MINUTES } from '../recommend.ts';
 import { workspaceIdField, workspaceQuery } from '../schemas.ts';
 import { SEARCH_TYPES } from '../search.ts';
 import { executeTool, recommendArgsSchema, searchArgsSchema, TOOL_IDS } from '../tools.ts';
-import { workContext } from './common.ts';
 
 const hitSchema = z
   .object({
@@ -51,41 +48,32 @@ const bodySchema = z
     example: { tool_id: 'orgx_search', args: { query: 'landing page', type: 'task', status: 'todo', limit: 10 } },
   });
 
-export function toolRoutes(app: FastifyInstance, rt: Runtime) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export const executeToolOperation = defineWorkspaceOperation({
+  id: 'executeTool',
+  method: 'POST',
+  path: '/tools/execute',
+  permission: 'memory:read',
+  tags: ['Work: Memory'],
+  summary: 'Run a memory tool (orgx_search, orgx_recommend)',
+  description: [
+    'The OrgX contract endpoint: `{ ok, data, tool_id, execution_time_ms }`. An unknown `tool_id` is a 403.',
+    '',
+    `- \`orgx_search\` → \`{ results: [SearchHit], total }\`: ranked search over this workspace's initiatives, tasks, decisions and artifacts: English full text first; when the words match nothing, the text as typed (substring: Chinese, partial words); when that matches nothing either, trigram similarity (typos). Snippets mark matches **like this**. Args: ${Object.keys(searchArgsSchema.shape).join(', ')}. Without \`query\`, the most recently updated items.`,
+    `- \`orgx_recommend\` → \`{ recommendations: [Recommendation] }\`: pending decisions (by urgency and age), blocked tasks, runs with no update for ${STALE_RUN_MINUTES} min, initiatives at risk (marked so, blocked, or within ${AT_RISK_DAYS} days of their target date with work left), ready tasks — ordered by urgency, each with a reason and the call to make next. Args: ${Object.keys(recommendArgsSchema.shape).join(', ')}.`,
+  ].join('\n'),
+  input: { query: workspaceQuery, body: bodySchema },
+  output: z.object({
+    ok: z.literal(true),
+    data: z.union([z.object({ results: z.array(hitSchema), total: z.number().int() }), z.object({ recommendations: z.array(recommendationSchema) })]),
+    tool_id: z.enum(TOOL_IDS),
+    execution_time_ms: z.number().int(),
+  }),
+  errors: { 403: 'The key lacks memory:read, or the tool is not one of these' },
+  async run(ctx, { body }) {
+    const t0 = performance.now();
+    const data = await executeTool(ctx, ctx.workspaceId, body.tool_id, body.args);
+    return { ok: true as const, data, tool_id: body.tool_id as (typeof TOOL_IDS)[number], execution_time_ms: Math.round(performance.now() - t0) };
+  },
+});
 
-  r.post(
-    '/api/client/tools/execute',
-    {
-      config: { permission: 'memory:read' },
-      schema: {
-        operationId: 'executeTool',
-        tags: ['Work: Memory'],
-        summary: 'Run a memory tool (orgx_search, orgx_recommend)',
-        description: [
-          'The OrgX contract endpoint: `{ ok, data, tool_id, execution_time_ms }`. An unknown `tool_id` is a 403.',
-          '',
-          `- \`orgx_search\` → \`{ results: [SearchHit], total }\`: ranked search over this workspace's initiatives, tasks, decisions and artifacts: English full text first; when the words match nothing, the text as typed (substring: Chinese, partial words); when that matches nothing either, trigram similarity (typos). Snippets mark matches **like this**. Args: ${Object.keys(searchArgsSchema.shape).join(', ')}. Without \`query\`, the most recently updated items.`,
-          `- \`orgx_recommend\` → \`{ recommendations: [Recommendation] }\`: pending decisions (by urgency and age), blocked tasks, runs with no update for ${STALE_RUN_MINUTES} min, initiatives at risk (marked so, blocked, or within ${AT_RISK_DAYS} days of their target date with work left), ready tasks — ordered by urgency, each with a reason and the call to make next. Args: ${Object.keys(recommendArgsSchema.shape).join(', ')}.`,
-        ].join('\n'),
-        querystring: workspaceQuery,
-        body: bodySchema,
-        response: {
-          200: z.object({
-            ok: z.literal(true),
-            data: z.union([z.object({ results: z.array(hitSchema), total: z.number().int() }), z.object({ recommendations: z.array(recommendationSchema) })]),
-            tool_id: z.enum(TOOL_IDS),
-            execution_time_ms: z.number().int(),
-          }),
-          403: workErrorResponse('The key lacks memory:read, or the tool is not one of these'),
-        },
-      },
-    },
-    async (req) => {
-      const t0 = performance.now();
-      const { ctx, ws } = await workContext(req, rt);
-      const data = await executeTool(ctx, ws, req.body.tool_id, req.body.args);
-      return { ok: true as const, data, tool_id: req.body.tool_id as (typeof TOOL_IDS)[number], execution_time_ms: Math.round(performance.now() - t0) };
-    },
-  );
-}
+export const toolOperations = [executeToolOperation];

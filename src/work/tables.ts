@@ -1,8 +1,8 @@
-// Work module tables (work-api.md §3). Like the Reviews tables, every row is keyed
-// (tenant_id, id) and references other rows through (tenant_id, …), so a reference across
-// workspaces cannot exist in the database. The hierarchy initiative → workstream → milestone →
-// task is enforced by composite keys that include initiative_id: a milestone or task can only
-// point at a workstream (or milestone) of its own initiative.
+// Work module tables (the resources of docs/work-api-contract.md). Like the Reviews tables,
+// every row is keyed (tenant_id, id) and references other rows through (tenant_id, …), so a
+// reference across workspaces cannot exist in the database. The hierarchy initiative →
+// workstream → milestone → task is enforced by composite keys that include initiative_id: a
+// milestone or task can only point at a workstream (or milestone) of its own initiative.
 //
 // Memory search (orgx_search) reads four tables — initiatives, tasks, decisions, artifacts —
 // through two generated columns each: `search_tsv` (English full text, title weighted A, body B)
@@ -25,7 +25,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenantRef, ts } from '../platform/schema.ts';
+import { tenantRef, ts } from '../platform/tables.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 

@@ -35,7 +35,7 @@ export const tenants = pgTable(
     plan: text('plan').notNull().default('trial'),
     trialEndsAt: ts('trial_ends_at'),
     status: text('status').notNull().default('active'),
-    // Settings (reviews-api.md §4 TenantSettings) live on the tenant row: read on every review.
+    // Settings (docs/reviews-api-contract.md §4 TenantSettings) live on the tenant row: read on every review.
     timezone: text('timezone').notNull().default('UTC'),
     ratingThreshold: smallint('rating_threshold').notNull().default(4),
     defaultLanguage: text('default_language').notNull().default('en'),

@@ -1,0 +1,88 @@
+// A decision as the Work API shows it (decisionSchema in decision-schemas.ts): its columns, its
+// options gathered in the same statement, and who asked and who resolved it.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.ts';
+import type { Principal } from '../platform/principal.ts';
+import { users } from '../platform/tables.ts';
+import { decisionOptions, decisions } from './tables.ts';
+
+export type Urgency = 'low' | 'medium' | 'high' | 'critical';
+export type DecisionStatus = 'pending' | 'approved' | 'rejected' | 'superseded' | 'cancelled';
+
+export const decisionColumns = {
+  tenantId: decisions.tenantId,
+  id: decisions.id,
+  title: decisions.title,
+  summary: decisions.summary,
+  type: decisions.type,
+  urgency: decisions.urgency,
+  status: decisions.status,
+  chosenOptionId: decisions.chosenOptionId,
+  resolutionNote: decisions.resolutionNote,
+  initiativeId: decisions.initiativeId,
+  taskId: decisions.taskId,
+  runId: decisions.runId,
+  requestedByType: decisions.requestedByType,
+  requestedById: decisions.requestedById,
+  requestedByName: decisions.requestedByName,
+  resolvedByType: decisions.resolvedByType,
+  resolvedById: decisions.resolvedById,
+  resolvedByName: decisions.resolvedByName,
+  dueAt: decisions.dueAt,
+  resolvedAt: decisions.resolvedAt,
+  createdAt: decisions.createdAt,
+  updatedAt: decisions.updatedAt,
+};
+export type DecisionRow = { [K in keyof typeof decisionColumns]: (typeof decisions.$inferSelect)[K] };
+interface Option {
+  id: string;
+  label: string;
+  description: string | null;
+}
+
+// The outer row is named explicitly: Drizzle writes a single-table select's columns unqualified.
+const optionsOf = sql<Option[]>`coalesce((
+  select json_agg(json_build_object('id', o.id, 'label', o.label, 'description', o.description) order by o.position)
+  from ${decisionOptions} o where o.tenant_id = "decisions"."tenant_id" and o.decision_id = "decisions"."id"), '[]'::json)`;
+
+export const selectDecisions = (db: Db) => db.select({ d: decisionColumns, options: optionsOf }).from(decisions);
+
+export type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null };
+
+export function decisionView({ d, options }: { d: DecisionRow; options: Option[] }) {
+  return {
+    id: d.id,
+    title: d.title,
+    summary: d.summary,
+    type: d.type as 'approval' | 'escalation' | 'clarification' | 'conflict',
+    urgency: d.urgency as Urgency,
+    status: d.status as DecisionStatus,
+    options,
+    chosen_option_id: d.chosenOptionId,
+    resolution_note: d.resolutionNote,
+    initiative_id: d.initiativeId,
+    task_id: d.taskId,
+    run_id: d.runId,
+    requested_by: { type: d.requestedByType, id: d.requestedById, name: d.requestedByName } as Actor,
+    resolved_by: d.resolvedByType ? ({ type: d.resolvedByType, id: d.resolvedById, name: d.resolvedByName } as Actor) : null,
+    due_at: d.dueAt.toISOString(),
+    resolved_at: d.resolvedAt?.toISOString() ?? null,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+  };
+}
+export type DecisionView = ReturnType<typeof decisionView>;
+
+export async function decisionViewById(db: Db, tenantId: string, id: string): Promise<DecisionView | null> {
+  const [row] = await selectDecisions(db).where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id)));
+  return row ? decisionView(row) : null;
+}
+
+/** The caller as decisions record it: a person by username, a key by its display prefix. */
+export async function actorOfPrincipal(db: Db, p: Principal): Promise<Actor> {
+  if (p.userId) {
+    const [u] = await db.select({ username: users.username }).from(users).where(eq(users.id, p.userId));
+    return { type: 'user', id: p.userId, name: u?.username ?? null };
+  }
+  return { type: 'key', id: p.credentialId, name: p.keyPrefix };
+}
