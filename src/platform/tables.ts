@@ -35,12 +35,9 @@ export const tenants = pgTable(
     plan: text('plan').notNull().default('trial'),
     trialEndsAt: ts('trial_ends_at'),
     status: text('status').notNull().default('active'),
-    // Settings (docs/reviews-api-contract.md §4 TenantSettings) live on the tenant row: read on every review.
+    // Settings every module uses; each module keeps its own settings in its own table.
     timezone: text('timezone').notNull().default('UTC'),
-    ratingThreshold: smallint('rating_threshold').notNull().default(4),
     defaultLanguage: text('default_language').notNull().default('en'),
-    feedbackContactRetentionDays: integer('feedback_contact_retention_days').notNull().default(365),
-    notifyOnNegativeFeedback: boolean('notify_on_negative_feedback').notNull().default(true),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -212,9 +212,9 @@ export async function eraseExpiredFeedbackContacts(db: Db): Promise<number> {
     const [{ n }] = await queryRows<{ n: number }>(
       db,
       sql`with due as (
-            select s.tenant_id, s.id from review_sessions s join tenants t on t.id = s.tenant_id
+            select s.tenant_id, s.id from review_sessions s join review_settings rs on rs.tenant_id = s.tenant_id
              where s.feedback_contact is not null
-               and s.feedback_at < now() - make_interval(days => t.feedback_contact_retention_days)
+               and s.feedback_at < now() - make_interval(days => rs.feedback_contact_retention_days)
              limit ${ERASE_BATCH}
           ), erased as (
             update review_sessions r set feedback_contact = null from due

@@ -169,9 +169,10 @@ async function recordRating(
   const [r] = await queryRows<RatingRow>(
     rt.db,
     sql`with prev as (
-          select s.shop_id, s.rating, s.positive, s.rating_day, t.rating_threshold,
+          select s.shop_id, s.rating, s.positive, s.rating_day, rs.rating_threshold,
                  timezone(t.timezone, ${at}::timestamptz)::date as day
             from review_sessions s join tenants t on t.id = s.tenant_id
+            join review_settings rs on rs.tenant_id = s.tenant_id
            where s.tenant_id = ${tenantId} and s.id = ${sessionId} and s.employee_id = ${employeeId}
              for update of s
         ),
@@ -250,8 +251,9 @@ async function recordStage(
       sql`select s.shop_id, s.rating, s.positive,
                  s.google_clicked_at is not null as google_clicked, s.xhs_clicked_at is not null as xhs_clicked,
                  s.feedback_at is not null as has_feedback, t.timezone,
-                 t.notify_on_negative_feedback as notify, t.name as tenant_name, sh.name as shop_name, e.name as employee_name
+                 rs.notify_on_negative_feedback as notify, t.name as tenant_name, sh.name as shop_name, e.name as employee_name
             from review_sessions s join tenants t on t.id = s.tenant_id
+            join review_settings rs on rs.tenant_id = s.tenant_id
             join shops sh on sh.tenant_id = s.tenant_id and sh.id = s.shop_id
             join employees e on e.tenant_id = s.tenant_id and e.id = s.employee_id
            where s.tenant_id = ${tenantId} and s.id = ${sessionId} and s.employee_id = ${employeeId}

@@ -11,7 +11,7 @@ import { tenants } from '../platform/tables.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { logoFromBytes, logoUrlOf, MAX_LOGO_BYTES, type Logo } from './branding.ts';
 import { tenantLogos } from './tables.ts';
-import { settingsView, type TenantSettings } from './settings.ts';
+import { reviewSettingsOf, settingsView, type TenantSettings } from './settings.ts';
 import { tenantView } from '../platform/tenants.ts';
 
 const NOT_A_LOGO = 'Must be a PNG, JPEG, WebP or ICO image (SVG is not accepted)';
@@ -63,6 +63,6 @@ export async function setLogo(ctx: ServiceContext, tenantId: string, source: Log
       .values({ tenantId: id, contentType: logo.contentType, bytes: logo.bytes, sha256: logo.sha256, updatedAt: now })
       .onConflictDoUpdate({ target: tenantLogos.tenantId, set: { contentType: logo.contentType, bytes: logo.bytes, sha256: logo.sha256, updatedAt: now } });
     await emitEvent(tx, id, 'tenant.updated', { tenant: tenantView(row), changed: ['logoUrl'] });
-    return settingsView(row);
+    return settingsView(row, await reviewSettingsOf(tx, id));
   });
 }

@@ -1,5 +1,6 @@
 // The Reviews module as the platform sees it: its operations on /api/v1, the public review page
 // and logos, its per-node state and its periodic work.
+import { MinuteCounter } from '../platform/minute-counter.ts';
 import type { Module } from '../platform/module.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { ReportCache } from './analytics.ts';
@@ -7,6 +8,7 @@ import { reviewsEvents } from './events.ts';
 import { eraseExpiredFeedbackContacts, newFeedbackPageCache, type FeedbackPageCache } from './feedback.ts';
 import { ReviewLinkCache } from './pages/review-links.ts';
 import { RollupWriter } from './rollups.ts';
+import { createReviewSettings } from './settings.ts';
 import { reviewsOperations, reviewsRoutes } from './routes/index.ts';
 
 declare module '../platform/runtime.ts' {
@@ -24,8 +26,16 @@ declare module '../platform/runtime.ts' {
     analyticsReports: ReportCache;
     /** Feedback list pages per node, kept 2 s and dropped when the tenant's feedback changes on any node. */
     feedbackPages: FeedbackPageCache;
+    /**
+     * Ratings and feedback posts this minute, per client address and per visit. Per node: N nodes
+     * admit N times as many, which only a flood reaches; they exist to slow one down.
+     */
+    reviewSubmissions: { perIp: MinuteCounter; perVisit: MinuteCounter };
   }
 }
+
+/** Per visit: enough to fix a rating and send feedback, far too few to flood. */
+const SUBMISSIONS_PER_VISIT_PER_MINUTE = 10;
 
 export const reviewsModule: Module = {
   name: 'reviews',
@@ -40,7 +50,12 @@ export const reviewsModule: Module = {
     await rt.reviewLinks.start(rt.database);
     rt.analyticsReports = new ReportCache(rt);
     rt.feedbackPages = newFeedbackPageCache();
+    rt.reviewSubmissions = {
+      perIp: new MinuteCounter(rt.config.publicSubmissionsPerMinute),
+      perVisit: new MinuteCounter(SUBMISSIONS_PER_VISIT_PER_MINUTE),
+    };
   },
+  tenantCreated: createReviewSettings,
   flush: (rt) => rt.rollups.flush(),
   purge: async (rt) => {
     await eraseExpiredFeedbackContacts(rt.db);

@@ -22,6 +22,21 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (v) => Buffer.from(v),
 });
 
+/**
+ * The review page's behaviour: the tenant settings only Reviews reads (the rest of a tenant's
+ * settings are the platform's, on the tenant row). One row per tenant, made in the transaction
+ * that makes the tenant.
+ */
+export const reviewSettings = pgTable('review_settings', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** Ratings below it lead with the private feedback form. */
+  ratingThreshold: smallint('rating_threshold').notNull().default(4),
+  feedbackContactRetentionDays: integer('feedback_contact_retention_days').notNull().default(365),
+  notifyOnNegativeFeedback: boolean('notify_on_negative_feedback').notNull().default(true),
+});
+
 /** The tenant's logo, stored in the database so every node serves it from our own origin. */
 export const tenantLogos = pgTable('tenant_logos', {
   tenantId: uuid('tenant_id')

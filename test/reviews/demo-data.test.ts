@@ -240,7 +240,7 @@ describe('createDemoTenant: 90 days of activity', () => {
                  count(*) filter (where s.rated_at < s.scanned_at or s.google_clicked_at < s.rated_at or s.xhs_clicked_at < s.rated_at
                                      or s.feedback_at < s.rated_at or s.resolved_at < s.feedback_at
                                      or ((s.google_clicked_at is not null or s.xhs_clicked_at is not null or s.feedback_at is not null) and s.rated_at is null))::int as out_of_order,
-                 count(*) filter (where s.positive <> (s.rating >= t.rating_threshold) or (s.rating is null) <> (s.positive is null))::int as wrong_class,
+                 count(*) filter (where s.positive <> (s.rating >= rs.rating_threshold) or (s.rating is null) <> (s.positive is null))::int as wrong_class,
                  count(*) filter (where s.feedback_at is not null and s.positive)::int as positive_feedback,
                  count(*) filter (where s.resolved <> (s.resolved_at is not null) or (s.resolved and s.feedback_at is null))::int as wrong_resolved,
                  count(*) filter (where greatest(s.scanned_at, s.rated_at, s.google_clicked_at, s.xhs_clicked_at, s.feedback_at, s.resolved_at) > now())::int as future,
@@ -249,7 +249,7 @@ describe('createDemoTenant: 90 days of activity', () => {
                  count(*) filter (where s.positive and (s.google_clicked_at is not null or s.xhs_clicked_at is not null))::int as positive_clicked,
                  count(*) filter (where not s.positive)::int as negative,
                  count(*) filter (where not s.positive and (s.google_clicked_at is not null or s.xhs_clicked_at is not null))::int as negative_clicked
-            from review_sessions s join tenants t on t.id = s.tenant_id
+            from review_sessions s join tenants t on t.id = s.tenant_id join review_settings rs on rs.tenant_id = s.tenant_id
            where s.tenant_id = ${demo.tenantId}`,
     );
     assert.equal(row.sessions, demo.sessions);

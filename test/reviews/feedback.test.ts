@@ -6,7 +6,7 @@ import { uuidv7 } from '../../src/platform/ids.ts';
 import { events, tenants } from '../../src/platform/tables.ts';
 import { eraseExpiredFeedbackContacts } from '../../src/reviews/feedback.ts';
 import { recordFunnelEvent } from '../../src/reviews/funnel.ts';
-import { employees, reviewSessions, shops } from '../../src/reviews/tables.ts';
+import { employees, reviewSessions, reviewSettings, shops } from '../../src/reviews/tables.ts';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
@@ -277,7 +277,7 @@ describe('eraseExpiredFeedbackContacts', () => {
   test("nulls contacts older than each tenant's retention, keeping the messages; repeats erase nothing", async () => {
     const a = await t.createTenant();
     const b = await t.createTenant();
-    await t.rt.db.update(tenants).set({ feedbackContactRetentionDays: 5 }).where(eq(tenants.id, b.id));
+    await t.rt.db.update(reviewSettings).set({ feedbackContactRetentionDays: 5 }).where(eq(reviewSettings.tenantId, b.id));
     const aEmp = await addEmployee(a.id, await addShop(a.id, 'A'), 'Al');
     const bEmp = await addEmployee(b.id, await addShop(b.id, 'B'), 'Bo');
     const day = 24 * HOUR;

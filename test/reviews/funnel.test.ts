@@ -7,7 +7,7 @@ import { uuidv7 } from '../../src/platform/ids.ts';
 import { events, tenants } from '../../src/platform/tables.ts';
 import { localDay, recordFunnelEvent, type FunnelEventInput } from '../../src/reviews/funnel.ts';
 import { rebuildRollups, RollupWriter } from '../../src/reviews/rollups.ts';
-import { employees, funnelDaily, reviewSessions, shops } from '../../src/reviews/tables.ts';
+import { employees, funnelDaily, reviewSessions, reviewSettings, shops } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -139,7 +139,7 @@ describe('recordFunnelEvent', () => {
     const { tenantId, ev } = await setup();
     const a = await ev({ type: 'scan' });
     assert.equal((await ev({ type: 'rating', sessionId: a.sessionId, rating: 4 })).positive, true, 'default threshold 4');
-    await t.rt.db.update(tenants).set({ ratingThreshold: 5 }).where(eq(tenants.id, tenantId));
+    await t.rt.db.update(reviewSettings).set({ ratingThreshold: 5 }).where(eq(reviewSettings.tenantId, tenantId));
     const b = await ev({ type: 'scan' });
     assert.equal((await ev({ type: 'rating', sessionId: b.sessionId, rating: 4 })).positive, false);
     assert.equal((await sessionRow(tenantId, a.sessionId)).positive, true, 'earlier ratings keep their class');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { events, tenants } from '../../src/platform/tables.ts';
+import { reviewSettings } from '../../src/reviews/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -58,7 +59,9 @@ describe('tenant settings', () => {
     assert.equal(settings.xhsHandle, '5f1a2b3c4d5e6f');
     const [row] = await t.rt.db.select().from(tenants).where(eq(tenants.id, a.tenant.id));
     assert.equal(row.timezone, 'Asia/Shanghai');
-    assert.equal(row.notifyOnNegativeFeedback, true, 'absent fields unchanged');
+    const [own] = await t.rt.db.select().from(reviewSettings).where(eq(reviewSettings.tenantId, a.tenant.id));
+    assert.equal(own.ratingThreshold, 5);
+    assert.equal(own.notifyOnNegativeFeedback, true, 'absent fields unchanged');
     const evs = await t.rt.db.select().from(events).where(and(eq(events.tenantId, a.tenant.id), eq(events.type, 'tenant.updated')));
     assert.equal(evs.length, 1);
   });
@@ -85,7 +88,8 @@ describe('tenant settings', () => {
     ]);
     const [row] = await t.rt.db.select().from(tenants).where(eq(tenants.id, a.tenant.id));
     assert.equal(row.timezone, 'UTC');
-    assert.equal(row.ratingThreshold, 4);
+    const [own] = await t.rt.db.select().from(reviewSettings).where(eq(reviewSettings.tenantId, a.tenant.id));
+    assert.equal(own.ratingThreshold, 4);
   });
 
   test('permissions: settings:read / settings:write; another tenant → 403', async () => {

@@ -2,19 +2,17 @@
 // (createTenant, provisioning) and, for tenants older than the Work module, by migration 0003.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
-import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
-import { openDatabase, queryRows, type Database } from '../../src/db/index.ts';
+import { queryRows, type Database } from '../../src/db/index.ts';
 import { migrationsFolder } from '../../src/db/migrate.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { tenants } from '../../src/platform/tables.ts';
 import { CANONICAL_AGENTS } from '../../src/work/canonical-agents.ts';
 import { agents } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
+import { migrationBench, type MigrationBench } from '../helpers/migrations.ts';
 
 const EXPECTED = [
   ['design-agent', 'design'],
@@ -60,40 +58,19 @@ describe('new workspaces', () => {
 });
 
 describe('migration 0003_work', () => {
-  let database: Database;
-  let drop: (() => Promise<void>) | null = null;
-  let tmp: string;
-
+  let bench: MigrationBench;
   before(async () => {
-    if (onPostgres) {
-      const empty = await emptyPostgresDatabase();
-      drop = empty.drop;
-      database = await openDatabase({ kind: 'postgres', url: empty.url, poolSize: 1 });
-    } else {
-      database = await openDatabase({ kind: 'pglite', dataDir: null });
-    }
-    // The migrations before the Work module, as a folder of their own.
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'orgstack-migrations-'));
-    fs.mkdirSync(path.join(tmp, 'meta'));
-    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8'));
-    const idx = journal.entries.findIndex((e: { tag: string }) => e.tag === '0003_work');
-    assert.ok(idx > 0);
-    journal.entries = journal.entries.slice(0, idx);
-    fs.writeFileSync(path.join(tmp, 'meta/_journal.json'), JSON.stringify(journal));
-    for (const e of journal.entries) fs.copyFileSync(path.join(migrationsFolder, `${e.tag}.sql`), path.join(tmp, `${e.tag}.sql`));
+    bench = await migrationBench('0003_work');
   });
-  after(async () => {
-    await database.close();
-    await drop?.();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => bench.close());
 
   test('gives every tenant that existed before it the seven canonical agents, and installs pg_trgm', async () => {
-    await drizzleMigrate(database.db as never, { migrationsFolder: tmp });
+    const { database } = bench;
+    await bench.migrateBefore();
     const old = [uuidv7(), uuidv7()];
     for (const [i, id] of old.entries()) await database.db.insert(tenants).values({ id, slug: `old-${i}-${id.slice(-6)}`, name: `Old ${i}` });
 
-    await drizzleMigrate(database.db as never, { migrationsFolder });
+    await bench.migrateAll();
     for (const id of old) {
       const rows = await agentsOf(database.db, id);
       assert.deepEqual(rows.map((a) => [a.name, a.domain]), EXPECTED);

@@ -99,7 +99,7 @@ async function loadLink(db: Db, code: string): Promise<ReviewLink | null> {
   const [row] = await queryRows<Row>(
     db,
     sql`select e.tenant_id, t.name as tenant_name, t.status as tenant_status, t.logo_url, t.brand_primary_color, t.brand_accent_color,
-               t.rating_threshold, t.default_language, t.timezone, t.feedback_contact_retention_days as retention_days,
+               rs.rating_threshold, t.default_language, t.timezone, rs.feedback_contact_retention_days as retention_days,
                e.id as employee_id, e.name as employee_name, e.active, s.id as shop_id, s.name as shop_name,
                s.deleted_at is not null as shop_deleted, s.google_place_id, s.google_place_cid, s.google_maps_url, s.xhs_handle,
                coalesce((select json_agg(json_build_object('language', p.language, 'body', p.body) order by p.sort_order, p.created_at, p.id)
@@ -107,6 +107,7 @@ async function loadLink(db: Db, code: string): Promise<ReviewLink | null> {
           from employees e
           join shops s on s.tenant_id = e.tenant_id and s.id = e.shop_id
           join tenants t on t.id = e.tenant_id
+          join review_settings rs on rs.tenant_id = e.tenant_id
          where e.code = ${code}`,
   );
   return row ? linkOf(code, row) : null;

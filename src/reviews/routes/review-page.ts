@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import { MinuteCounter } from '../../platform/minute-counter.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { MAX_FEEDBACK_CONTACT, MAX_FEEDBACK_MESSAGE, openReviewSession, recordFunnelEvent, type ReviewChannel } from '../funnel.ts';
 import { renderMessagePage, renderReviewPage, type PageView, type RenderedPage } from '../pages/review-page.ts';
@@ -17,8 +16,6 @@ import { VISIT_COOKIE, visitCookie, VisitSigner, type Visit } from '../pages/vis
 
 /** Employee codes are 10 base62 characters; anything else is not looked up. */
 const CODE = /^[0-9A-Za-z]{6,32}$/;
-/** Per visit: enough to fix a rating and send feedback, far too few to flood. */
-const SUBMISSIONS_PER_SESSION_PER_MINUTE = 10;
 /** A form post is a few hundred bytes; a 2,000-character message in UTF-8 fits easily. */
 const FORM_BODY_LIMIT = 16 * 1024;
 const LANG_COOKIE = 'lang';
@@ -48,8 +45,7 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
   const publicUrl = rt.config.publicUrl;
   const secure = publicUrl.startsWith('https:');
   const signer = new VisitSigner(rt.config.secret ?? randomBytes(32).toString('base64url'));
-  const perIp = new MinuteCounter(rt.config.publicSubmissionsPerMinute);
-  const perSession = new MinuteCounter(SUBMISSIONS_PER_SESSION_PER_MINUTE);
+  const { perIp, perVisit } = rt.reviewSubmissions;
 
   /** The visitor's language: the switch (?lang=, remembered in a cookie), the browser, the tenant. */
   function languageOf(request: FastifyRequest, reply: FastifyReply, link: ReviewLink | null): Strings {
@@ -98,14 +94,14 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
   function admitSubmission(request: FastifyRequest<{ Params: { code: string }; Body: FormBody }>, reply: FastifyReply, link: ReviewLink, t: Strings): Visit | null {
     const back = `/r/${link.code}`;
     const visit = signer.decode(link.code, cookieValue(request.headers.cookie, VISIT_COOKIE));
-    const retryAfter = Math.max(perIp.retryAfter(request.ip), visit ? perSession.retryAfter(visit.sessionId) : 0);
+    const retryAfter = Math.max(perIp.retryAfter(request.ip), visit ? perVisit.retryAfter(visit.sessionId) : 0);
     if (retryAfter) {
       reply.header('retry-after', String(retryAfter));
       refuse(request, reply, t, 429, 'tooMany', 'rate_limited', back);
       return null;
     }
     perIp.add(request.ip);
-    if (visit) perSession.add(visit.sessionId);
+    if (visit) perVisit.add(visit.sessionId);
     if (!visit || !signer.checkCsrf(visit.sessionId, request.body?.csrf)) {
       refuse(request, reply, t, 403, 'expired', 'csrf_failed', back);
       return null;
