@@ -109,8 +109,8 @@ export async function createEmployee(ctx: ServiceContext, tenantId: string, body
 /**
  * The hot path of onboarding (bulk imports create hundreds at once), so it is ONE statement,
  * atomic on its own: it checks the shop, inserts the employee and writes the employee.created
- * outbox row — the row emitEvent would write, with its tenant-changed NOTIFY (insertEventsSql) —
- * in one round trip, with no BEGIN/COMMIT. On PostgreSQL this served about 1.2–1.4× the requests
+ * outbox row — the row emitEvent would write (insertEventsSql; its catalogue entry asks for no NOTIFY,
+ * see events.ts) — in one round trip, with no BEGIN/COMMIT. On PostgreSQL this served about 1.2–1.4× the requests
  * per second of the same work as a transaction of separate statements (BEGIN, insert, emitEvent,
  * COMMIT). The shop row is held FOR SHARE so a concurrent deleteShop (which takes it FOR UPDATE)
  * waits and then counts this employee.
