@@ -15,11 +15,11 @@ declare module 'fastify' {
 const AUDITED = /^\/(api\/|mcp(\/|$|\?))/;
 const NOT_AUDITED = new Set(['/api/v1/openapi']);
 
-const isAudited = (request: FastifyRequest) => {
+const isAudited = (request: FastifyRequest, url: string) => {
   // A CORS preflight is the browser asking permission, not a call (cors.ts answers it).
   if (request.method === 'OPTIONS') return false;
-  const path = request.url.split('?')[0];
-  return AUDITED.test(request.url) && !NOT_AUDITED.has(path);
+  const path = url.split('?')[0];
+  return AUDITED.test(url) && !NOT_AUDITED.has(path);
 };
 
 /** Audited requests whose row is not written yet: exactly one of onResponse and 'close' writes it. */
@@ -48,12 +48,12 @@ function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status
 
 /**
  * The start of every request: its id header, and for the audited surfaces the promise of one
- * audit row. Also called for a request the router could not take (request-url.ts), which no hook
- * sees: its row is then written when the answer is flushed.
+ * audit row. Also called for a request the router could not take (unroutable.ts), which no hook
+ * sees, with the path of its URL: its row is then written when the answer is flushed.
  */
-export function beginRequest(rt: Runtime, request: FastifyRequest, reply: FastifyReply) {
+export function beginRequest(rt: Runtime, request: FastifyRequest, reply: FastifyReply, url = request.url) {
   reply.header('x-request-id', request.id);
-  if (!isAudited(request)) return;
+  if (!isAudited(request, url)) return;
   awaitingRow.add(request);
   // Fastify skips onResponse when the client hangs up before the response is flushed; such a
   // request may still have been admitted (and changed data), so it is audited here: with its

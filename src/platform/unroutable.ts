@@ -10,22 +10,29 @@ import { authenticateCaller } from './authenticate.ts';
 import { allowAnyOrigin } from './cors.ts';
 import { AppError, notFound } from './errors.ts';
 import { renderError, renderWorkError, toAppError } from './http-errors.ts';
-import { malformedUrl } from './request-url.ts';
 import { beginRequest, rateLimitHeaders } from './request-path.ts';
 import type { Runtime } from './runtime.ts';
 
 const CLIENT_API = new RegExp(`^${CLIENT_PREFIX}([/?]|$)`);
 
 export async function answerUnroutable(rt: Runtime, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  beginRequest(rt, request, reply);
-  allowAnyOrigin(request, reply);
-  let answer: AppError = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? notFound() : err.code === 'FST_ERR_BAD_URL' ? malformedUrl() : toAppError(err, request);
+  // An absolute-form target (`GET http://host/api/v1/… HTTP/1.1`) is judged by its path.
+  const path = request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  beginRequest(rt, request, reply, path);
+  allowAnyOrigin(reply, path);
+  let answer: AppError =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? notFound()
+      : err.code === 'FST_ERR_BAD_URL'
+        ? new AppError(400, 'validation_failed', 'The URL is malformed', { url: ['Not a valid request target'] })
+        : toAppError(err, request);
   try {
-    if (request.url.startsWith('/api/')) await authenticateCaller(request, rt, { optional: true });
+    // Identified only when a credential is presented: to count the request and name it in the row.
+    await authenticateCaller(request, rt, { optional: true });
   } catch (failed) {
     answer = toAppError(failed as FastifyError, request);
   }
   rateLimitHeaders(request, reply);
-  const render = CLIENT_API.test(request.url) ? renderWorkError : renderError;
+  const render = CLIENT_API.test(path) ? renderWorkError : renderError;
   return render(request, reply, answer);
 }

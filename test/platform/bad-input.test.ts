@@ -5,7 +5,7 @@
 // called (with its request id), our own codes, the URL not echoed, and an audit row.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { inArray, sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/index.ts';
@@ -318,7 +318,7 @@ describe('JSON in another charset, or not UTF-8', () => {
 describe('a body over the limit, over a real socket', () => {
   let base: { host: string; port: number };
   before(async () => {
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address() as AddressInfo;
     base = { host: '127.0.0.1', port: address.port };
   });
@@ -373,6 +373,52 @@ describe('a body over the limit, over a real socket', () => {
       assert.equal(JSON.parse(work.body).error.code, 'payload_too_large');
     });
   }
+});
+
+describe('a request target the router cannot take at all', () => {
+  let port: number;
+  before(async () => {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+
+  /** One raw HTTP/1.1 request (a client may send any request target), the raw answer back. */
+  const raw = (target: string, key: string) =>
+    new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`),
+      );
+      let data = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d) => (data += d));
+      socket.on('error', reject);
+      socket.on('end', () => {
+        const [head, body] = data.split('\r\n\r\n');
+        const [statusLine, ...lines] = head.split('\r\n');
+        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+      });
+    });
+
+  test('an absolute-form target that does not parse → 400 in the body of the API it names, with request id, CORS and an audit row naming the key', async () => {
+    const res = await raw('http://[bad/api/client/initiatives', tenantKey.key);
+    assert.equal(res.status, 400, res.body);
+    const body = JSON.parse(res.body);
+    assert.deepEqual(Object.keys(body.error), ['code', 'message', 'status', 'request_id', 'details']);
+    assert.equal(body.error.code, 'validation_failed');
+    assert.deepEqual(body.error.details, { fields: { url: ['Not a valid request target'] } });
+    assert.equal(body.error.request_id, res.headers['x-request-id']);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.ok(res.headers['x-ratelimit-limit']);
+    assert.doesNotMatch(res.body, /\[bad|FST_/);
+    const rows = await auditRows([res.headers['x-request-id']]);
+    const row = rows.get(res.headers['x-request-id'])!;
+    assert.deepEqual([row.status, row.route, row.principalId, row.tenantId], [400, '(no route)', tenantKey.keyId, tenantKey.tenant.id]);
+
+    const v1 = await raw('http://[bad/api/v1/tenants', 'orgstack_sk_tnt_ThisIsNotARealKeyButLooksLikeOne0123456789');
+    assert.equal(v1.status, 401, 'a bad key is refused as anywhere');
+    assert.equal(JSON.parse(v1.body).code, 'unauthorized');
+  });
 });
 
 describe('an empty POST means "all defaults"', () => {
