@@ -53,7 +53,11 @@ export async function buildApp(config: Config, database: Database, modules: read
     // A path whose escapes do not decode is repaired for routing and refused after it (request-url.ts).
     rewriteUrl: (req) => rewriteUrl(req),
     // What the router still cannot take gets the same treatment without the hooks (unroutable.ts).
-    frameworkErrors: (err, request, reply) => void answerUnroutable(rt, err, request, reply),
+    frameworkErrors: (err, request, reply) =>
+      void answerUnroutable(rt, err, request, reply).catch((failed: unknown) => {
+        request.log.error({ err: failed }, 'answering an unroutable request failed');
+        if (!reply.sent) reply.raw.destroy();
+      }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
