@@ -10,7 +10,10 @@ import { corsPlugin } from './platform/cors.ts';
 import { registerDiscovery } from './platform/discovery.ts';
 import { healthRoutes } from './platform/health.ts';
 import { registerErrorHandling } from './platform/http-errors.ts';
-import { rejectNulCharacters } from './platform/json-body.ts';
+import { emptyBodies, jsonBodies } from './platform/json-body.ts';
+import { answerOversizedBodies } from './platform/oversized-body.ts';
+import { rewriteUrl } from './platform/request-url.ts';
+import { answerUnroutable } from './platform/unroutable.ts';
 import { requestId } from './platform/ids.ts';
 import { idempotencyPlugin } from './platform/idempotency.ts';
 import { mountApi } from './platform/api.ts';
@@ -44,15 +47,26 @@ export async function buildApp(config: Config, database: Database, modules: read
     bodyLimit: 1024 * 1024,
     // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
     trustProxy: config.trustProxy as boolean | string,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Over-long path parameters are routed and then refused as not found (request-url.ts), so
+    // they get a request id, an audit row and the API's own body; the router never cuts them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
+    // A path whose escapes do not decode is repaired for routing and refused after it (request-url.ts).
+    rewriteUrl: (req) => rewriteUrl(req),
+    // What the router still cannot take gets the same treatment without the hooks (unroutable.ts).
+    frameworkErrors: (err, request, reply) =>
+      void answerUnroutable(rt, err, request, reply).catch((failed: unknown) => {
+        request.log.error({ err: failed }, 'answering an unroutable request failed');
+        if (!reply.sent) reply.raw.destroy();
+      }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: any other body type is a 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
-  rejectNulCharacters(app);
+  jsonBodies(app);
+  answerOversizedBodies(app);
 
-  const rt = await createRuntime(config, database, app.log, modules);
+  const rt: Runtime = await createRuntime(config, database, app.log, modules);
   app.decorate('rt', rt);
   const operations: Capability[] = [];
 
@@ -60,6 +74,7 @@ export async function buildApp(config: Config, database: Database, modules: read
   await app.register(requestPathPlugin, { rt });
   await app.register(corsPlugin);
   await app.register(authenticatePlugin, { rt });
+  emptyBodies(app);
   await app.register(idempotencyPlugin, { rt });
   await registerDiscovery(app, rt, operations);
 

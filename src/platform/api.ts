@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import { contextOf } from './authenticate.ts';
 import { AppError } from './errors.ts';
-import { toAppError } from './http-errors.ts';
+import { noRouteMessage, toAppError } from './http-errors.ts';
 import { ANY_CREDENTIAL, openApiPath, RawResponse, type AnyOperation, type Capability, type OperationInput } from './operations.ts';
 import type { ServiceContext } from './principal.ts';
 import type { Runtime } from './runtime.ts';
@@ -44,7 +44,7 @@ export async function mountApi<Ctx extends ServiceContext>(app: FastifyInstance,
     async (scope) => {
       scope.setErrorHandler((err: FastifyError, request, reply) => api.renderError(request, reply, toAppError(err, request)));
       scope.setNotFoundHandler((request, reply) =>
-        api.renderError(request, reply, new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+        api.renderError(request, reply, new AppError(404, 'not_found', noRouteMessage(request.method))),
       );
       api.hooks?.(scope);
       const serialized = new SharedAnswers();
@@ -76,7 +76,7 @@ function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, 
   scope.route({
     method: op.method,
     url: op.path,
-    config: { permission: op.permission, secretFields: op.secretFields },
+    config: { permission: op.permission, secretFields: op.secretFields, emptyBody: emptyBodyOf(op.input.body) },
     schema: {
       operationId: op.id,
       tags: op.tags,
@@ -104,6 +104,19 @@ function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, 
       return reply.send(result);
     },
   });
+}
+
+/** An empty POST means "all defaults" to an operation whose body fields are all optional. */
+function emptyBodyOf(body: z.ZodType | undefined): 'defaults' | 'refused' | undefined {
+  const accepts = (value: unknown) => {
+    try {
+      return body!.safeParse(value).success;
+    } catch {
+      return false; // an async refinement: it needs real input
+    }
+  };
+  if (!body || accepts(undefined)) return undefined;
+  return accepts({}) ? 'defaults' : 'refused';
 }
 
 /**

@@ -3,7 +3,7 @@
 // neither sends our session cookie cross-site with them nor lets another page read a cookie
 // call's answer. Cookie-authenticated calls are further refused server-side unless they come from
 // our own origin (session-cookie.ts), and preflights do not allow the X-CSRF-Token header.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
 const API = '/api/';
@@ -12,12 +12,15 @@ const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 const EXPOSE_HEADERS = 'X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed, Location';
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
+/** The CORS headers of every /api/ answer. */
+export function allowAnyOrigin(reply: FastifyReply, url: string) {
+  if (!url.startsWith(API)) return;
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-expose-headers', EXPOSE_HEADERS);
+}
+
 export const corsPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith(API)) return;
-    reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-expose-headers', EXPOSE_HEADERS);
-  });
+  app.addHook('onSend', async (request, reply) => allowAnyOrigin(reply, request.url));
 
   // A preflight is answered here, before authentication (browsers send it without credentials).
   app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => {

@@ -110,9 +110,12 @@ export function toAppError(err: FastifyError, request: FastifyRequest): AppError
   return new AppError(500, 'internal', 'Internal server error; retry with backoff');
 }
 
+/** The unknown-route message; the path is not repeated (it may hold anything a client sent). */
+export const noRouteMessage = (method: string) => `No route for ${method} at this path; the routes are listed at /api/v1/openapi`;
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => renderError(request, reply, toAppError(err, request)));
   app.setNotFoundHandler((request, reply) =>
-    renderError(request, reply, new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    renderError(request, reply, new AppError(404, 'not_found', noRouteMessage(request.method))),
   );
 }

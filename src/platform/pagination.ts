@@ -7,7 +7,10 @@ export interface Page {
   offset: number;
 }
 
-export const pageQuery = (defaultLimit = 100, max = 500) => ({
+/** The page size of a list called without `limit`. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+export const pageQuery = (defaultLimit = DEFAULT_PAGE_SIZE, max = 500) => ({
   limit: z.coerce.number().int().min(1).max(max).default(defaultLimit).describe(`Page size, 1–${max} (default ${defaultLimit})`),
   offset: z.coerce.number().int().min(0).default(0).describe('Items to skip (default 0)'),
 });

@@ -151,13 +151,13 @@ describe('errors', () => {
     assert.equal(keys.json().total, 1, 'nothing was created by the bad requests');
   });
 
-  test('a NUL character (\\u0000) anywhere in a JSON body → 400 before any work (PostgreSQL cannot store it); an escaped backslash before u0000 is text', async () => {
+  test('a NUL character (\\u0000) anywhere in a JSON body → 400 naming the field, before any work (PostgreSQL cannot store it); an escaped backslash before u0000 is text', async () => {
     const a = await t.tenantWithKey();
     const url = `/api/v1/tenants/${a.tenant.id}/api-keys`;
     for (const name of [String.raw`a\u0000b`, String.raw`a\u0000`, String.raw`x\\\u0000`]) {
       const res = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${a.key}`, 'content-type': 'application/json' }, payload: `{"name":"${name}"}` });
       assertError(res, 400, 'validation_failed');
-      assert.deepEqual(res.json().fieldErrors, { body: ['Text must not contain the NUL character (\\u0000)'] }, name);
+      assert.deepEqual(res.json().fieldErrors, { name: ['Text must not contain the NUL character (\\u0000)'] }, name);
     }
     const text = await t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${a.key}`, 'content-type': 'application/json' }, payload: '{"name":"C:\\\\u0000"}' });
     assert.equal(text.statusCode, 201, text.body);

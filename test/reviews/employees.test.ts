@@ -255,7 +255,7 @@ describe('GET /tenants/{tenantId}/employees', () => {
 
     const rest = (await t.call('GET', `${employeesUrl(a.tenant.id)}?offset=145`, { key: a.key })).json();
     assert.deepEqual(rest.employees, expected.slice(145));
-    assert.deepEqual(rest.pagination, { limit: 5, offset: 145, has_more: false });
+    assert.deepEqual(rest.pagination, { limit: 100, offset: 145, has_more: false }, 'without limit: the default page size');
 
     for (const q of ['limit=0', 'limit=501', 'limit=abc', 'offset=-1', 'foo=1']) {
       const bad = await t.call('GET', `${employeesUrl(a.tenant.id)}?${q}`, { key: a.key });
@@ -269,7 +269,7 @@ describe('GET /tenants/{tenantId}/employees', () => {
     const b = await setup();
     await createEmployee(b.tenant.id, b.key, b.shop.id, 'Theirs');
     const res = await t.call('GET', employeesUrl(a.tenant.id), { key: a.key });
-    assert.deepEqual(res.json(), { employees: [], total: 0, pagination: { limit: 0, offset: 0, has_more: false } });
+    assert.deepEqual(res.json(), { employees: [], total: 0, pagination: { limit: 100, offset: 0, has_more: false } });
   });
 });
 

@@ -1,7 +1,7 @@
 // Employees: people with a personal review link and QR code.
 import { z } from 'zod';
 import { defineOperation } from '../../platform/operations.ts';
-import { paginationSchema } from '../../platform/pagination.ts';
+import { DEFAULT_PAGE_SIZE, paginationSchema } from '../../platform/pagination.ts';
 import { createEmployee, getEmployee, listEmployees, updateEmployee } from '../employees.ts';
 import { createEmployeeBodySchema, employeeSchema, updateEmployeeBodySchema } from '../employee-schemas.ts';
 import { tenantIdParams } from '../../platform/tenant-schemas.ts';
@@ -23,12 +23,15 @@ export const listEmployeesOperation = defineOperation({
   permission: 'employees:read',
   tags,
   summary: 'List all employees across all shops',
-  description: 'Oldest first. Every employee when no `limit` is given (then `pagination.limit` is the number returned).',
+  description:
+    'Oldest first. Every employee when no `limit` is given; `pagination.limit` is then the default page size (100), or the number returned when there are more.',
   input: { params: tenantIdParams, query: employeeListQuery },
   output: z.object({ employees: z.array(employeeSchema), total: z.number().int(), pagination: paginationSchema }),
   async run(ctx, { params, query }) {
     const { items, total } = await listEmployees(ctx, params.tenantId, query);
-    const limit = query.limit ?? items.length;
+    // Without `limit` every employee is returned: the page size reported is the default one, or
+    // the number returned when that is more (so `offset + limit` is always the next page).
+    const limit = query.limit ?? Math.max(DEFAULT_PAGE_SIZE, items.length);
     return { employees: items, total, pagination: { limit, offset: query.offset, has_more: query.offset + items.length < total } };
   },
 });

@@ -139,7 +139,10 @@ export function reviewPageRoutes(app: FastifyInstance, rt: Runtime) {
         const t = languageOf(request, reply, null);
         const status = err instanceof AppError ? err.status : (err.statusCode ?? 500);
         if (status >= 500) request.log.error({ err }, 'review page failed');
-        const back = (request.params as { code?: string }).code ? `/r/${(request.params as { code: string }).code}` : undefined;
+        // Only a well-formed code is linked back to (the URL's checks refuse others: request-url.ts).
+        const code = (request.params as { code?: string }).code;
+        const back = code && CODE.test(code) ? `/r/${code}` : undefined;
+        if (status === 404) return refuse(request, reply, t, 404, 'notFound', 'not_found');
         if (status === 413) return refuse(request, reply, t, 413, 'tooLarge', 'payload_too_large', back);
         if (status === 415) return refuse(request, reply, t, 415, 'expired', 'unsupported_media_type', back);
         if (status < 500) return refuse(request, reply, t, status === 404 ? 404 : 400, 'expired', err instanceof AppError ? err.code : 'bad_request', back);
