@@ -31,7 +31,7 @@ export const clientApi: Api<WorkspaceContext> = {
   renderError: renderWorkError,
   errorSchema: (status, description) => (status === 401 ? workUnauthorizedBodySchema : workErrorBodySchema).describe(description),
   standardErrors: {
-    400: 'Validation failed (see error.details.fields), or a platform credential without workspace_id (workspace_required)',
+    400: 'Validation failed (see error.details.fields; a field sent under two names with different values is named there too), or a platform credential without workspace_id (workspace_required)',
     401: 'Missing or invalid credential (the simple OrgX body)',
     403: 'The credential lacks the permission',
     404: 'Not found in this workspace',

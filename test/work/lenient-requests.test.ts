@@ -178,3 +178,31 @@ describe('aliases: the other casing, and title ↔ name', () => {
     assert.deepEqual(Object.keys(res.error.details.fields), ['taskId']);
   });
 });
+
+describe('odd input is a 4xx, never a 500', () => {
+  test('keys named like object internals, non-objects where objects go, repeated and aliased query parameters', async () => {
+    const { tenantId, w } = await setup();
+    const odd = await w.call('POST', '/api/client/initiatives', { title: 'Odd', constructor: 1, toString: 'x', hasOwnProperty: null, '': 2 });
+    assert.equal(odd.statusCode, 201, odd.body);
+    assert.deepEqual(odd.json().warnings.map((x: any) => x.field), ['constructor', 'toString', 'hasOwnProperty', '']);
+
+    const long = 'k'.repeat(5000);
+    const named = await w.call('POST', '/api/client/initiatives', { title: 'Long key', [long]: 1 });
+    assert.equal(named.json().warnings[0].field, `${'k'.repeat(100)}…`, 'a long unknown name is shortened, not echoed whole');
+
+    for (const body of [{ title: 'D', options: [1, 'x', null] }, { title: 'D', options: { label: 'not a list' } }, ['not', 'an', 'object']]) {
+      assertWorkError(await w.call('POST', '/api/client/decisions', body), 400, 'validation_failed');
+    }
+    assertWorkError(await w.call('POST', '/api/client/decisions', '"text"', { 'content-type': 'application/json' }), 400, 'validation_failed');
+    assert.equal(await rowsOf(decisions, tenantId), 0);
+
+    assertWorkError(await w.call('GET', '/api/client/initiatives?limit=1&limit=2'), 400, 'validation_failed');
+    assertWorkError(await w.call('GET', '/api/client/runs?task_id=a&task_id=b'), 400, 'validation_failed');
+    const same = await w.call('GET', '/api/client/runs?task_id=a&taskId=a');
+    assert.equal(same.statusCode, 200, same.body);
+    assert.deepEqual(same.json().data, []);
+    assertWorkError(await w.call('POST', '/api/client/tools/execute', { tool_id: 'orgx_search', args: { query: 'x', Query: 'y', limit: 500 } }), 400, 'validation_failed');
+    assertWorkError(await w.call('POST', '/api/client/tools/execute', { tool_id: 'orgx_search', args: ['query'] }), 400, 'validation_failed');
+  });
+});
+
