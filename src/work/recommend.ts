@@ -85,10 +85,8 @@ export const SUGGESTED_CALLS: Record<RecommendationKind, CallTemplate[]> = {
   ],
   task_blocked: [act('unblock'), inspect('task', '/tasks/{taskId}', 'initiatives:read')],
   run_stale: [inspect('run', '/runs/{runId}', 'agents:read'), call('orgx_act', 'POST', '/runs/{runId}/actions/cancel', 'agents:write', (id) => ({ type: 'run', id, action: 'cancel' }))],
-  initiative_at_risk: [
-    { ...inspect('initiative', '/live/initiatives', 'initiatives:read'), path: (id) => `/live/initiatives?id=${id}` },
-    inspect('initiative', '/initiatives/{initiativeId}', 'initiatives:read'),
-  ],
+  // The live view: the initiative with its progress, as the board shows it.
+  initiative_at_risk: [{ ...inspect('initiative', '/live/initiatives', 'initiatives:read'), path: (id) => `/live/initiatives?id=${id}` }],
   task_ready: [act('start'), inspect('task', '/tasks/{taskId}', 'initiatives:read')],
 };
 
