@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Api } from './api.ts';
 import { errorBodySchema, renderError, renderWorkError, workErrorBodySchema, workUnauthorizedBodySchema } from './http-errors.ts';
+import { acceptExtraFields } from './lenient-fields.ts';
 import { resolveWorkspace, type WorkspaceContext } from './workspace.ts';
 
 export const V1_PREFIX = '/api/v1';
@@ -30,7 +31,7 @@ export const clientApi: Api<WorkspaceContext> = {
   renderError: renderWorkError,
   errorSchema: (status, description) => (status === 401 ? workUnauthorizedBodySchema : workErrorBodySchema).describe(description),
   standardErrors: {
-    400: 'Validation failed (see error.details.fields), or a platform credential without workspace_id (workspace_required)',
+    400: 'Validation failed (see error.details.fields; a field sent under two names with different values is named there too), or a platform credential without workspace_id (workspace_required)',
     401: 'Missing or invalid credential (the simple OrgX body)',
     403: 'The credential lacks the permission',
     404: 'Not found in this workspace',
@@ -44,7 +45,11 @@ export const clientApi: Api<WorkspaceContext> = {
     const body = input.body as { workspace_id?: string } | null | undefined;
     return { ...base, workspaceId: await resolveWorkspace(base, query?.workspace_id ?? body?.workspace_id) };
   },
-  hooks: echoOrgxVersion,
+  hooks(scope) {
+    echoOrgxVersion(scope);
+    // Clients of the contract send extra fields: accepted, aliased, and named in `warnings`.
+    acceptExtraFields(scope);
+  },
 };
 
 /**

@@ -2,6 +2,7 @@
 // bootstrap (docs/work-api-contract.md). Our own resources are snake_case; the contract endpoints
 // keep their camelCase exactly. Request objects are not strict: unknown fields are ignored.
 import { z } from 'zod';
+import { paginationSchema } from '../platform/pagination.ts';
 import { AGENT_STATUSES } from './agents.ts';
 import { AGENT_DOMAINS } from './canonical-agents.ts';
 import { MODEL_TIERS } from './model-tier.ts';
@@ -197,6 +198,8 @@ export const liveAgentsResponseSchema = z.object({
     blocked: z.number().int(),
     idle: z.number().int(),
   }),
+  total: z.number().int().describe('Agents matching the filters (an addition to the contract shape)'),
+  pagination: paginationSchema,
 });
 
 // ---- spawn [contract] ----

@@ -3,7 +3,7 @@
 // `data:` link registered by an agent would otherwise run in whatever renders it.
 import { z } from 'zod';
 import { ARTIFACT_ENTITY_TYPES, ARTIFACT_STATUSES } from './artifacts.ts';
-import { workspaceIdField } from './schemas.ts';
+import { workPageQuery, workspaceIdField } from './schemas.ts';
 
 const EX_AT = '2026-11-02T10:15:00.000Z';
 
@@ -100,6 +100,33 @@ export const createArtifactBodySchema = z
 export const artifactsByEntityQuery = z.object({
   entity_type: z.enum(ARTIFACT_ENTITY_TYPES),
   entity_id: z.string().max(100),
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('At most this many, newest first (1–200, default 50)'),
+  ...workPageQuery,
+  limit: workPageQuery.limit.describe('At most this many, newest first (1–200, default 50)'),
   workspace_id: workspaceIdField,
+});
+
+/** `?a,b`: one or more values, comma-separated (each one of `values` when given). */
+const listFilter = (what: string, values?: readonly string[]) =>
+  z
+    .string()
+    .max(500)
+    .refine((v) => !values || v.split(',').every((s) => values.includes(s)), `Each must be one of ${values?.join(', ')}`)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional()
+    .describe(`Only these ${what}, comma-separated${values ? ` (${values.join(', ')})` : ''}`);
+
+const instant = z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date and time, e.g. 2026-11-02T10:15:00Z' });
+
+export const listArtifactsQuery = z.object({
+  workspace_id: workspaceIdField,
+  ...workPageQuery,
+  entity_type: listFilter('owner types', ARTIFACT_ENTITY_TYPES),
+  entity_id: z.string().max(100).optional().describe('Only the artifacts of this owner (an initiative, workstream, milestone, task or decision id)'),
+  initiative_id: z.string().max(100).optional().describe('Only artifacts in this initiative (owned by it or by anything beneath it)'),
+  artifact_type: listFilter('artifact types (e.g. document,pull_request)'),
+  status: listFilter('statuses', ARTIFACT_STATUSES),
+  created_by_type: z.enum(['human', 'agent']).optional().describe('Only those registered by a person, or by an agent (a key)'),
+  created_by_id: z.string().max(100).optional().describe('Only those registered by this user or key id (created_by_id)'),
+  created_since: instant.optional().describe('Only those created at or after this time'),
+  created_before: instant.optional().describe('Only those created before this time'),
 });

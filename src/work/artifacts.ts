@@ -4,14 +4,16 @@
 // records the owner's initiative, so deleting the initiative takes it along (removal.ts deletes
 // those of deleted workstreams, milestones and tasks); one owned by a decision stays with the
 // decision.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
+import type { Page } from '../platform/pagination.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { changeWork } from './live.ts';
 import { notFoundIn } from './references.ts';
+import { anyText } from './sql.ts';
 import { artifacts, decisions, initiatives, milestones, tasks, workstreams } from './tables.ts';
 
 export const ARTIFACT_ENTITY_TYPES = ['initiative', 'workstream', 'milestone', 'task', 'decision'] as const;
@@ -153,18 +155,51 @@ export async function getArtifact(ctx: ServiceContext, workspaceId: string, id: 
 export async function artifactsByEntity(
   ctx: ServiceContext,
   workspaceId: string,
-  q: { entity_type: ArtifactEntityType; entity_id: string; limit: number },
-): Promise<ArtifactView[]> {
+  q: { entity_type: ArtifactEntityType; entity_id: string } & Page,
+): Promise<{ items: ArtifactView[]; total: number }> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
-  const db = ctx.rt.db;
-  await ownerExists(db, t, q.entity_type, q.entity_id);
-  const rows = await db
-    .select(artifactColumns)
-    .from(artifacts)
-    .where(and(eq(artifacts.tenantId, t), eq(artifacts.entityType, q.entity_type), eq(artifacts.entityId, q.entity_id.toLowerCase())))
-    .orderBy(desc(artifacts.createdAt), desc(artifacts.id))
-    .limit(q.limit);
-  return rows.map(artifactView);
+  await ownerExists(ctx.rt.db, t, q.entity_type, q.entity_id);
+  return pageOf(ctx.rt.db, and(eq(artifacts.tenantId, t), eq(artifacts.entityType, q.entity_type), eq(artifacts.entityId, q.entity_id.toLowerCase())), q);
+}
+
+/** The query's lists are already checked against the allowed values (listArtifactsQuery). */
+export interface ArtifactFilter extends Page {
+  entity_type?: string[];
+  entity_id?: string;
+  initiative_id?: string;
+  artifact_type?: string[];
+  status?: string[];
+  created_by_type?: 'human' | 'agent';
+  created_by_id?: string;
+  created_since?: string;
+  created_before?: string;
+}
+
+/** The workspace's artifacts, newest first. Filters naming nothing in this workspace give an empty list. */
+export async function listArtifacts(ctx: ServiceContext, workspaceId: string, q: ArtifactFilter): Promise<{ items: ArtifactView[]; total: number }> {
+  const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
+  if ([q.entity_id, q.initiative_id].some((v) => v !== undefined && !isUuid(v))) return { items: [], total: 0 };
+  const where = and(
+    eq(artifacts.tenantId, t),
+    q.entity_type?.length ? anyText(artifacts.entityType, q.entity_type) : undefined,
+    q.entity_id ? eq(artifacts.entityId, q.entity_id.toLowerCase()) : undefined,
+    q.initiative_id ? eq(artifacts.initiativeId, q.initiative_id.toLowerCase()) : undefined,
+    q.artifact_type?.length ? anyText(artifacts.artifactType, q.artifact_type) : undefined,
+    q.status?.length ? anyText(artifacts.status, q.status) : undefined,
+    q.created_by_type ? eq(artifacts.createdByType, q.created_by_type) : undefined,
+    q.created_by_id ? eq(artifacts.createdById, q.created_by_id) : undefined,
+    q.created_since ? gte(artifacts.createdAt, new Date(q.created_since)) : undefined,
+    q.created_before ? lt(artifacts.createdAt, new Date(q.created_before)) : undefined,
+  );
+  return pageOf(ctx.rt.db, where, q);
+}
+
+async function pageOf(db: Db, where: SQL | undefined, page: Page): Promise<{ items: ArtifactView[]; total: number }> {
+  const [rows, [{ n }]] = await Promise.all([
+    db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset),
+    db.select({ n: count() }).from(artifacts).where(where),
+  ]);
+  return { items: rows.map(artifactView), total: n };
 }
 
 async function ownerExists(db: Db, tenantId: string, type: ArtifactEntityType, rawId: string): Promise<void> {

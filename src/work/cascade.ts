@@ -244,7 +244,16 @@ export async function settle(
   );
   await emitWorkstreamsUpdated(tx, tenantId, [...new Set([...completed, ...readiness].map((r) => r.id))]);
 
-  // The initiative: completed when all its workstreams are.
+  // The initiative: a draft becomes active once work starts on it — one of its tasks is in
+  // progress or done (a task started, or an agent was dispatched on one) — as a board shows it.
+  const started = await queryRows<{ id: string }>(
+    tx,
+    sql`update ${initiatives} i set status = 'active', updated_at = ${at}::timestamptz
+        where i.tenant_id = ${tenantId} and i.id = ${initiativeId} and i.status = 'draft'
+          and exists (select 1 from ${tasks} t where t.tenant_id = i.tenant_id and t.initiative_id = i.id and t.status in ('in_progress', 'done'))
+        returning i.id`,
+  );
+  // Then completed when all its workstreams are.
   await tx.execute(sql`
     update ${initiatives} i set status = 'completed', completed_at = ${at}::timestamptz, updated_at = ${at}::timestamptz
     where i.tenant_id = ${tenantId} and i.id = ${initiativeId} and i.status in ${OPEN_INITIATIVE}
@@ -256,7 +265,7 @@ export async function settle(
     .from(initiatives)
     .where(and(eq(initiatives.tenantId, tenantId), eq(initiatives.id, initiativeId)));
   const view = initiativeView(after);
-  await emitInitiativeUpdated(tx, tenantId, before, after, changed, extra);
+  await emitInitiativeUpdated(tx, tenantId, before, after, changed, started.length > 0 ? { ...extra, cause: 'work_started' } : extra);
   return view;
 }
 

@@ -55,7 +55,13 @@ export const workEvents = {
   }),
   'initiative.updated': eventType({
     description: "An initiative changed: its fields, its status (an action or the cascade) or its progress",
-    data: z.strictObject({ initiative: initiativeSchema, changed, action: actionOf(INITIATIVE_ACTIONS).optional(), reason }),
+    data: z.strictObject({
+      initiative: initiativeSchema,
+      changed,
+      action: actionOf(INITIATIVE_ACTIONS).optional(),
+      reason,
+      cause: z.enum(['work_started']).optional().describe('work_started: a draft became active because one of its tasks started (a task action or a dispatched run)'),
+    }),
     example: { initiative, changed: ['progress'] },
   }),
   'initiative.deleted': eventType({

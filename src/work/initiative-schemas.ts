@@ -1,5 +1,6 @@
 // Wire schemas of initiatives, the top of the work hierarchy (docs/work-api-contract.md).
 import { z } from 'zod';
+import { alsoKnownAs } from '../platform/lenient-fields.ts';
 import { EX, isoDate, longText, title, workspaceIdField } from './schemas.ts';
 import { INITIATIVE_STATUSES, PRIORITIES } from './transitions.ts';
 
@@ -38,8 +39,8 @@ export const initiativeSchema = z
 
 export const createInitiativeBodySchema = z
   .object({
-    title,
-    summary: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name'),
+    summary: alsoKnownAs(longText, 'description').nullable().optional(),
     priority: z.enum(PRIORITIES).optional().describe('Default medium'),
     status: z.enum(['draft', 'active']).optional().describe('Default draft; active launches it at once'),
     target_date: isoDate.nullable().optional(),
@@ -52,8 +53,8 @@ export const createInitiativeBodySchema = z
 
 export const updateInitiativeBodySchema = z
   .object({
-    title: title.optional(),
-    summary: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name').optional(),
+    summary: alsoKnownAs(longText, 'description').nullable().optional(),
     priority: z.enum(PRIORITIES).optional(),
     target_date: isoDate.nullable().optional(),
     status: z.enum(INITIATIVE_STATUSES).optional().describe('Performs the lifecycle action leading there (409 when none does)'),

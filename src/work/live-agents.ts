@@ -4,9 +4,10 @@
 // `idle`; the fields of its current run come from that run (the most recently started of that
 // status), and `instanceCount` counts its open runs. With `initiative`, only runs of that
 // initiative count. The summary counts every agent (idle ones too), whether or not `include_idle`
-// lists them.
+// lists them. `total` and `pagination` (additions to the contract's shape) page the listed agents.
 import { asc, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
+import { pageInfo, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { agents, runs, tasks } from './tables.ts';
 
@@ -42,7 +43,7 @@ interface OpenRun {
 
 const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
-export async function liveAgents(ctx: ServiceContext, workspaceId: string, q: { initiative?: string; include_idle: boolean }) {
+export async function liveAgents(ctx: ServiceContext, workspaceId: string, q: { initiative?: string; include_idle: boolean } & Page) {
   const t = authorizeTenant(ctx, workspaceId, 'agents:read');
   const db = ctx.rt.db;
   const all = await db
@@ -89,5 +90,6 @@ export async function liveAgents(ctx: ServiceContext, workspaceId: string, q: { 
   });
   const summary = { total: list.length, running: 0, queued: 0, blocked: 0, idle: 0 };
   for (const a of list) summary[a.status] += 1;
-  return { agents: q.include_idle ? list : list.filter((a) => a.status !== 'idle'), summary };
+  const listed = q.include_idle ? list : list.filter((a) => a.status !== 'idle');
+  return { agents: listed.slice(q.offset, q.offset + q.limit), summary, ...pageInfo(q, listed.length) };
 }

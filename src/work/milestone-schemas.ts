@@ -1,6 +1,7 @@
 // Wire schemas of milestones: checkpoints of an initiative or one of its workstreams
 // (docs/work-api-contract.md).
 import { z } from 'zod';
+import { alsoKnownAs } from '../platform/lenient-fields.ts';
 import { EX, isoDate, longText, title, workspaceIdField } from './schemas.ts';
 import { MILESTONE_STATUSES } from './transitions.ts';
 
@@ -43,8 +44,8 @@ export const createMilestoneBodySchema = z
   .object({
     initiative_id: z.string().max(100).optional().describe('Required unless workstream_id is given (then it is that workstream’s)'),
     workstream_id: z.string().max(100).nullable().optional().describe('A workstream of the same initiative, or none for a milestone of the whole initiative'),
-    title,
-    description: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name'),
+    description: alsoKnownAs(longText, 'summary').nullable().optional(),
     due_date: isoDate.nullable().optional(),
     workspace_id: workspaceIdField,
   })
@@ -52,8 +53,8 @@ export const createMilestoneBodySchema = z
 
 export const updateMilestoneBodySchema = z
   .object({
-    title: title.optional(),
-    description: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name').optional(),
+    description: alsoKnownAs(longText, 'summary').nullable().optional(),
     due_date: isoDate.nullable().optional(),
     status: z.enum(MILESTONE_STATUSES).optional().describe('Performs the lifecycle action leading there (409 when none does)'),
   })

@@ -1,7 +1,8 @@
 // The conventions every Work API resource shares (docs/work-api-contract.md): snake_case, the
 // `{ ok, data }` envelope, lists with `total` and `pagination`, the `workspace_id` a platform
 // credential names. Request objects are not strict: clients of this contract send extra fields,
-// which are ignored. Each resource's own wire schemas are in its file (initiative-schemas.ts,
+// which are accepted and named in the answer's `warnings`, and a field's other casing (or a name
+// declared with alsoKnownAs) is read as the field (platform/lenient-fields.ts). Each resource's own wire schemas are in its file (initiative-schemas.ts,
 // workstream-schemas.ts, milestone-schemas.ts, task-schemas.ts, decision-schemas.ts,
 // agent-schemas.ts, artifact-schemas.ts); the routes validate with them and the OpenAPI document
 // is generated from them.

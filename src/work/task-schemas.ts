@@ -1,5 +1,6 @@
 // Wire schemas of tasks: the units of work (docs/work-api-contract.md).
 import { z } from 'zod';
+import { alsoKnownAs } from '../platform/lenient-fields.ts';
 import { EX, idList, isoDate, longText, title, workspaceIdField } from './schemas.ts';
 import { PRIORITIES, TASK_STATUSES } from './transitions.ts';
 
@@ -56,8 +57,8 @@ export const createTaskBodySchema = z
     workstream_id: z.string().max(100).optional().describe("Required unless milestone_id names a milestone of a workstream (then it is that milestone's)"),
     initiative_id: z.string().max(100).optional().describe('Optional; must match the workstream’s initiative when given'),
     milestone_id: z.string().max(100).nullable().optional().describe('A milestone of the same initiative (and of the same workstream when the milestone has one)'),
-    title,
-    description: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name'),
+    description: alsoKnownAs(longText, 'summary').nullable().optional(),
     priority: z.enum(PRIORITIES).optional().describe('Default medium'),
     sequence: z.number().int().min(0).max(1_000_000).optional().describe('Default: after the last task of the workstream'),
     depends_on: idList('tasks of the same initiative', 100).optional(),
@@ -79,8 +80,8 @@ export const createTaskBodySchema = z
 
 export const updateTaskBodySchema = z
   .object({
-    title: title.optional(),
-    description: longText.nullable().optional(),
+    title: alsoKnownAs(title, 'name').optional(),
+    description: alsoKnownAs(longText, 'summary').nullable().optional(),
     priority: z.enum(PRIORITIES).optional(),
     sequence: z.number().int().min(0).max(1_000_000).optional(),
     workstream_id: z.string().max(100).optional().describe('Move to another workstream of the same initiative'),

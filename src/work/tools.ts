@@ -4,6 +4,7 @@
 // different.
 import { z } from 'zod';
 import { AppError, badRequest, type FieldErrors } from '../platform/errors.ts';
+import { readLeniently, type FieldWarning } from '../platform/lenient-fields.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
 import { recommend, type Recommendation } from './recommend.ts';
 import { runSearch, SEARCH_SCOPES, SEARCH_TYPES, type SearchHit, type SearchType } from './search.ts';
@@ -38,8 +39,14 @@ export const recommendArgsSchema = z
 
 export type ToolData = { results: SearchHit[]; total: number } | { recommendations: Recommendation[] };
 
-function parseArgs<T extends z.ZodType>(schema: T, args: unknown): z.output<T> {
-  const parsed = schema.safeParse(args ?? {});
+/**
+ * The tool's arguments read like a request body (platform/lenient-fields.ts): other casings are
+ * aliases, unknown arguments are named in `warnings` (`args.colour`), invalid ones are a 400.
+ */
+function parseArgs<T extends z.ZodType>(schema: T, args: unknown, warnings: FieldWarning[]): z.output<T> {
+  const read = readLeniently(schema, args ?? {}, { prefix: 'args', what: 'argument' });
+  warnings.push(...read.warnings);
+  const parsed = schema.safeParse(read.value);
   if (parsed.success) return parsed.data;
   const fields: FieldErrors = {};
   for (const issue of parsed.error.issues) {
@@ -50,21 +57,26 @@ function parseArgs<T extends z.ZodType>(schema: T, args: unknown): z.output<T> {
   throw badRequest(fields);
 }
 
-export async function executeTool(ctx: ServiceContext, workspaceId: string, toolId: string, args: unknown): Promise<ToolData> {
+export async function executeTool(ctx: ServiceContext, workspaceId: string, toolId: string, args: unknown): Promise<{ data: ToolData; warnings: FieldWarning[] }> {
   if (!(TOOL_IDS as readonly string[]).includes(toolId)) {
     throw new AppError(403, 'forbidden', `Tool ${JSON.stringify(toolId.slice(0, 100))} is not available: tools are ${TOOL_IDS.join(', ')}`);
   }
   const t = authorizeTenant(ctx, workspaceId, 'memory:read');
+  const warnings: FieldWarning[] = [];
   if (toolId === 'orgx_search') {
-    const a = parseArgs(searchArgsSchema, args);
-    return runSearch(ctx.rt.db, t, {
+    const a = parseArgs(searchArgsSchema, args, warnings);
+    const data = await runSearch(ctx.rt.db, t, {
       query: a.query ?? '',
       types: (a.type?.length ? a.type : SEARCH_TYPES) as SearchType[],
       scope: a.scope ?? 'all',
       statuses: a.status?.length ? a.status : null,
       limit: a.limit ?? 10,
     });
+    return { data, warnings };
   }
-  const a = parseArgs(recommendArgsSchema, args);
-  return { recommendations: await recommend(ctx.rt.db, t, { limit: a.limit ?? 20 }) };
+  const a = parseArgs(recommendArgsSchema, args, warnings);
+  const p = ctx.principal;
+  // Suggested calls are the ones this caller can make (recommend.ts).
+  const caller = { permissions: p.permissions, human: p.human, workspaceId: p.tenantId === null ? t : undefined };
+  return { data: { recommendations: await recommend(ctx.rt.db, t, caller, { limit: a.limit ?? 20 }) }, warnings };
 }

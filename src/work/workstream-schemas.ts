@@ -1,5 +1,6 @@
 // Wire schemas of workstreams: parallel lines of an initiative's work (docs/work-api-contract.md).
 import { z } from 'zod';
+import { alsoKnownAs } from '../platform/lenient-fields.ts';
 import { EX, idList, longText, title, workspaceIdField } from './schemas.ts';
 import { WORKSTREAM_STATUSES } from './transitions.ts';
 
@@ -41,8 +42,8 @@ export const workstreamSchema = z
 export const createWorkstreamBodySchema = z
   .object({
     initiative_id: z.string().max(100),
-    name: title,
-    summary: longText.nullable().optional(),
+    name: alsoKnownAs(title, 'title'),
+    summary: alsoKnownAs(longText, 'description').nullable().optional(),
     depends_on: idList('workstreams of the same initiative', 50).optional(),
     workspace_id: workspaceIdField,
   })
@@ -53,8 +54,8 @@ export const createWorkstreamBodySchema = z
 
 export const updateWorkstreamBodySchema = z
   .object({
-    name: title.optional(),
-    summary: longText.nullable().optional(),
+    name: alsoKnownAs(title, 'title').optional(),
+    summary: alsoKnownAs(longText, 'description').nullable().optional(),
     depends_on: idList('workstreams of the same initiative (replaces the list)', 50).optional(),
     status: z.enum(WORKSTREAM_STATUSES).optional().describe('Performs the lifecycle action leading there (409 when none does)'),
   })

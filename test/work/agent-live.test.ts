@@ -44,8 +44,10 @@ describe('GET /api/client/live/agents', () => {
     const res = await w.call('GET', '/api/client/live/agents');
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
-    assert.deepEqual(Object.keys(body).sort(), ['agents', 'summary']);
+    // The contract's { agents, summary }, with total and pagination added.
+    assert.deepEqual(Object.keys(body), ['agents', 'summary', 'total', 'pagination']);
     assert.deepEqual(body.summary, { total: 7, running: 0, queued: 0, blocked: 0, idle: 7 });
+    assert.deepEqual([body.total, body.pagination], [7, { limit: 200, offset: 0, has_more: false }]);
     const eng = body.agents.find((a: any) => a.name === 'engineering-agent');
     for (const a of body.agents) assert.deepEqual(Object.keys(a).sort(), LIVE_AGENT_KEYS);
     assert.deepEqual(eng, {
@@ -105,6 +107,11 @@ describe('GET /api/client/live/agents', () => {
     const busy = (await (await w.call('GET', '/api/client/live/agents?include_idle=false')).json());
     assert.deepEqual(busy.agents.map((a: any) => a.name).sort(), ['design-agent', 'engineering-agent', 'product-agent', 'sales-agent']);
     assert.deepEqual(busy.summary, body.summary);
+    assert.deepEqual([busy.total, busy.pagination], [4, { limit: 200, offset: 0, has_more: false }]);
+    // Pages of the listed agents (in name order); the summary still counts every agent.
+    const page = (await w.call('GET', '/api/client/live/agents?include_idle=false&limit=2&offset=1')).json();
+    assert.deepEqual(page.agents.map((a: any) => a.name), ['engineering-agent', 'product-agent']);
+    assert.deepEqual([page.total, page.pagination, page.summary], [4, { limit: 2, offset: 1, has_more: true }, body.summary]);
 
     const only = (await w.call('GET', `/api/client/live/agents?initiative=${second.I}&include_idle=false`)).json();
     assert.deepEqual(only.agents.map((a: any) => [a.name, a.runId]), [['sales-agent', s.id]]);
@@ -113,6 +120,7 @@ describe('GET /api/client/live/agents', () => {
       assert.deepEqual((await w.call('GET', `/api/client/live/agents?initiative=${bad}`)).json().summary.idle, 7, bad);
     }
     assertWorkError(await w.call('GET', '/api/client/live/agents?include_idle=maybe'), 400, 'validation_failed');
+    for (const q of ['limit=0', 'limit=201', 'offset=-1']) assertWorkError(await w.call('GET', `/api/client/live/agents?${q}`), 400, 'validation_failed');
   });
 
   test('needs agents:read (403); a platform key names the workspace', async () => {

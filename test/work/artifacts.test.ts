@@ -51,7 +51,10 @@ async function register(w: WorkClient, body: Record<string, unknown>) {
   const res = await w.call('POST', '/api/client/artifacts', body);
   assert.equal(res.statusCode, 201, res.body);
   const json = res.json();
-  assert.deepEqual(Object.keys(json).sort(), ['artifact', 'ok']);
+  // The contract's { ok, artifact }; an unknown field sent is named in the added `warnings`.
+  if ('unknown_field' in body) assert.deepEqual(json.warnings, [{ field: 'unknown_field', message: 'Unknown field; ignored' }]);
+  else assert.equal(json.warnings, undefined);
+  assert.deepEqual(Object.keys(json).filter((k) => k !== 'warnings').sort(), ['artifact', 'ok']);
   assert.equal(json.ok, true);
   return json.artifact;
 }
@@ -179,17 +182,26 @@ describe('GET /api/client/artifacts/{id} and /by-entity', () => {
 
     const list = await w.call('GET', `/api/client/artifacts/by-entity?entity_type=task&entity_id=${task.id}`);
     assert.equal(list.statusCode, 200);
-    assert.deepEqual(list.json(), { ok: true, artifacts: [made[2], made[1], made[0]] });
+    // The contract's { ok, artifacts }, with total and pagination added.
+    assert.deepEqual(list.json(), { ok: true, artifacts: [made[2], made[1], made[0]], total: 3, pagination: { limit: 50, offset: 0, has_more: false } });
     const two = (await w.call('GET', `/api/client/artifacts/by-entity?entity_type=task&entity_id=${task.id}&limit=2`)).json();
     assert.deepEqual(two.artifacts.map((a: any) => a.name), ['v3', 'v2']);
-    assert.deepEqual((await w.call('GET', `/api/client/artifacts/by-entity?entity_type=initiative&entity_id=${initiative.id}`)).json(), { ok: true, artifacts: [] });
+    assert.deepEqual([two.total, two.pagination], [3, { limit: 2, offset: 0, has_more: true }]);
+    const rest = (await w.call('GET', `/api/client/artifacts/by-entity?entity_type=task&entity_id=${task.id}&limit=2&offset=2`)).json();
+    assert.deepEqual([rest.artifacts.map((a: any) => a.name), rest.total, rest.pagination], [['v1'], 3, { limit: 2, offset: 2, has_more: false }]);
+    assert.deepEqual((await w.call('GET', `/api/client/artifacts/by-entity?entity_type=initiative&entity_id=${initiative.id}`)).json(), {
+      ok: true,
+      artifacts: [],
+      total: 0,
+      pagination: { limit: 50, offset: 0, has_more: false },
+    });
 
     // Another workspace: its artifact and its entity are not found; neither is a missing one.
     assertWorkError(await other.w.call('GET', `/api/client/artifacts/${made[0].id}`), 404, 'not_found');
     assertWorkError(await w.call('GET', `/api/client/artifacts/${MISSING_ID}`), 404, 'not_found');
     assertWorkError(await other.w.call('GET', `/api/client/artifacts/by-entity?entity_type=task&entity_id=${task.id}`), 404, 'not_found');
     assertWorkError(await w.call('GET', '/api/client/artifacts/by-entity?entity_type=task&entity_id=nope'), 404, 'not_found');
-    for (const q of ['entity_type=task', `entity_type=project&entity_id=${task.id}`, `entity_type=task&entity_id=${task.id}&limit=0`, `entity_type=task&entity_id=${task.id}&limit=10000`]) {
+    for (const q of ['entity_type=task', `entity_type=project&entity_id=${task.id}`, `entity_type=task&entity_id=${task.id}&limit=0`, `entity_type=task&entity_id=${task.id}&limit=10000`, `entity_type=task&entity_id=${task.id}&offset=-1`]) {
       assertWorkError(await w.call('GET', `/api/client/artifacts/by-entity?${q}`), 400, 'validation_failed');
     }
     assertWorkError(await w.call('GET', '/api/client/artifacts/not-a-uuid'), 404, 'not_found');

@@ -251,12 +251,17 @@ describe('Idempotency-Key on POST', () => {
 });
 
 describe('requests', () => {
-  test('unknown fields and query parameters are ignored (clients of the contract send extras)', async () => {
+  test('unknown fields and query parameters are accepted (clients of the contract send extras) and named in warnings', async () => {
     const { tenant, key } = await t.tenantWithKey();
     const w = workClient(t, key);
-    const created = await w.ok('POST', '/api/client/initiatives?command_center_id=x&foo=1', { title: 'Extras', command_center_id: 'x', metadata: { a: 1 } }, 201);
+    const res = await w.call('POST', '/api/client/initiatives?command_center_id=x&foo=1', { title: 'Extras', command_center_id: 'x', metadata: { a: 1 } });
+    assert.equal(res.statusCode, 201, res.body);
+    const created = res.json().data;
     assert.equal(created.title, 'Extras');
-    assert.equal((await w.ok('GET', '/api/client/initiatives?project_id=1&foo=bar')).length, 1);
+    assert.deepEqual(res.json().warnings.map((w: any) => w.field), ['command_center_id', 'foo', 'command_center_id', 'metadata']);
+    const list = (await w.call('GET', '/api/client/initiatives?project_id=1&foo=bar')).json();
+    assert.equal(list.data.length, 1);
+    assert.deepEqual(list.warnings.map((w: any) => w.field), ['project_id', 'foo']);
     const [row] = await t.rt.db.select().from(initiatives).where(and(eq(initiatives.tenantId, tenant.id), eq(initiatives.id, created.id)));
     assert.equal(row.title, 'Extras');
   });

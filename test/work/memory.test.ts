@@ -292,11 +292,13 @@ describe('orgx_recommend', () => {
     const by = (title: string) => recommendations.find((r: any) => r.title === title);
     assert.match(by('Old high').reason, /^High-urgency approval waiting 5 h; SLA missed by 60 min\./);
     assert.match(by('Critical one').reason, /^Critical-urgency approval waiting 0 min; SLA due in 60 min\./);
+    // A tenant key is an automation: it may not approve, so it is pointed at the decision
+    // (test/work/recommend.test.ts covers who is suggested what).
     assert.deepEqual(by('Critical one').suggested_call, {
-      tool: 'orgx_decide',
-      args: { action: 'approve', decision_id: critical.id },
-      method: 'POST',
-      path: `/api/client/decisions/${critical.id}/actions/approve`,
+      tool: 'orgx_inspect',
+      args: { type: 'decision', id: critical.id },
+      method: 'GET',
+      path: `/api/client/decisions/${critical.id}`,
     });
     assert.equal(by('Low one').entity_id, low.id);
     assert.match(by('Stuck on legal').reason, /^Blocked for \d+ min \(low priority\)/);

@@ -5,7 +5,7 @@ import { ANY_CREDENTIAL, defineWorkspaceOperation } from '../../platform/operati
 import { bootstrapBodySchema, bootstrapQuerySchema, bootstrapSchema, liveAgentsResponseSchema, spawnBodySchema, spawnResultSchema } from '../agent-schemas.ts';
 import { bootstrap, WORK_CAPABILITIES } from '../bootstrap.ts';
 import { liveAgents } from '../live-agents.ts';
-import { okData, workspaceQuery } from '../schemas.ts';
+import { okData, workPageQuery, workspaceQuery } from '../schemas.ts';
 import { spawnPreflight } from '../spawn.ts';
 
 const booleanFlag = z
@@ -21,15 +21,19 @@ export const listLiveAgentsOperation = defineWorkspaceOperation({
   tags: ['Work: Live'],
   summary: 'What every agent is doing now',
   description:
-    'The OrgX contract endpoint: `{ agents, summary }`. Status comes from the agent’s open runs: `running` when one runs, else `blocked`, else `queued`, else `idle`; the other fields from that run (`currentTask` is its task’s title), `instanceCount` counts its open runs. `initiative` counts only that initiative’s runs; `include_idle=false` leaves idle agents out of `agents` (the summary counts every agent).',
+    'The OrgX contract endpoint: `{ agents, summary }`, with `total` and `pagination` added (default page 200). Status comes from the agent’s open runs: `running` when one runs, else `blocked`, else `queued`, else `idle`; the other fields from that run (`currentTask` is its task’s title), `instanceCount` counts its open runs. `initiative` counts only that initiative’s runs; `include_idle=false` leaves idle agents out of `agents` (the summary counts every agent).',
   input: {
     query: workspaceQuery.extend({
       initiative: z.string().max(100).optional().describe('Only runs of this initiative'),
       include_idle: booleanFlag.describe('List idle agents too (default true)'),
+      // The contract's clients read every agent from one call: the default page holds them all
+      // in any workspace of up to 200 agents, and `has_more` says when there are more.
+      limit: z.coerce.number().int().min(1).max(200).default(200).describe('Page size, 1–200 (default 200)'),
+      offset: workPageQuery.offset,
     }),
   },
   output: liveAgentsResponseSchema,
-  run: (ctx, { query }) => liveAgents(ctx, ctx.workspaceId, { initiative: query.initiative, include_idle: query.include_idle }),
+  run: (ctx, { query }) => liveAgents(ctx, ctx.workspaceId, query),
 });
 
 export const spawnPreflightOperation = defineWorkspaceOperation({

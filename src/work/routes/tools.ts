@@ -1,6 +1,7 @@
 // The memory tools (orgx_search, orgx_recommend), run by id through one contract endpoint.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { warningsSchema } from '../../platform/lenient-fields.ts';
 import { defineWorkspaceOperation } from '../../platform/operations.ts';
 import { AT_RISK_DAYS, RECOMMENDATION_KINDS, STALE_RUN_MINUTES } from '../recommend.ts';
 import { workspaceIdField, workspaceQuery } from '../schemas.ts';
@@ -59,7 +60,7 @@ export const executeToolOperation = defineWorkspaceOperation({
     'The OrgX contract endpoint: `{ ok, data, tool_id, execution_time_ms }`. An unknown `tool_id` is a 403.',
     '',
     `- \`orgx_search\` → \`{ results: [SearchHit], total }\`: ranked search over this workspace's initiatives, tasks, decisions and artifacts: English full text first; when the words match nothing, the text as typed (substring: Chinese, partial words); when that matches nothing either, trigram similarity (typos). Snippets mark matches **like this**. Args: ${Object.keys(searchArgsSchema.shape).join(', ')}. Without \`query\`, the most recently updated items.`,
-    `- \`orgx_recommend\` → \`{ recommendations: [Recommendation] }\`: pending decisions (by urgency and age), blocked tasks, runs with no update for ${STALE_RUN_MINUTES} min, initiatives at risk (marked so, blocked, or within ${AT_RISK_DAYS} days of their target date with work left), ready tasks — ordered by urgency, each with a reason and the call to make next. Args: ${Object.keys(recommendArgsSchema.shape).join(', ')}.`,
+    `- \`orgx_recommend\` → \`{ recommendations: [Recommendation] }\`: pending decisions (by urgency and age), blocked tasks, runs with no update for ${STALE_RUN_MINUTES} min, initiatives at risk (marked so, blocked, or within ${AT_RISK_DAYS} days of their target date with work left), ready tasks — ordered by urgency, each with a reason and the call to make next — one this credential may make (approving needs a person and \`decisions:write\`; without a permission the suggestion falls back to reading the item, and an item the credential can make no call about is left out). Args: ${Object.keys(recommendArgsSchema.shape).join(', ')}.`,
   ].join('\n'),
   input: { query: workspaceQuery, body: bodySchema },
   output: z.object({
@@ -67,12 +68,15 @@ export const executeToolOperation = defineWorkspaceOperation({
     data: z.union([z.object({ results: z.array(hitSchema), total: z.number().int() }), z.object({ recommendations: z.array(recommendationSchema) })]),
     tool_id: z.enum(TOOL_IDS),
     execution_time_ms: z.number().int(),
+    warnings: warningsSchema.optional(),
   }),
   errors: { 403: 'The key lacks memory:read, or the tool is not one of these' },
   async run(ctx, { body }) {
     const t0 = performance.now();
-    const data = await executeTool(ctx, ctx.workspaceId, body.tool_id, body.args);
-    return { ok: true as const, data, tool_id: body.tool_id as (typeof TOOL_IDS)[number], execution_time_ms: Math.round(performance.now() - t0) };
+    const { data, warnings } = await executeTool(ctx, ctx.workspaceId, body.tool_id, body.args);
+    const answer = { ok: true as const, data, tool_id: body.tool_id as (typeof TOOL_IDS)[number], execution_time_ms: Math.round(performance.now() - t0) };
+    // Unknown arguments are named like unknown body fields (the door adds those to the same list).
+    return warnings.length > 0 ? { ...answer, warnings } : answer;
   },
 });
 
