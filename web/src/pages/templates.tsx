@@ -54,7 +54,7 @@ function CustomerPreview({ body, language, always = false }: { body: string; lan
   return (
     <p className="template-preview" data-testid="template-preview">
       <span className="hint">Customers of {sampleEmployee(language)} see: </span>
-      <q>{customerView(body, language)}</q>
+      <span className="template-quote">“{customerView(body, language)}”</span>
     </p>
   );
 }
@@ -290,7 +290,7 @@ function AddTemplate({ language, onAdded }: { language: string; onAdded: (t: Tem
           Insert {EMPLOYEE_PLACEHOLDER}
         </Button>
         <CustomerPreview body={body} language={lang} always />
-        <SelectField label="Language" name="language" value={lang} onChange={(e) => setLang(e.target.value)} errors={submit.fieldError('language')} hint="Customers are offered the texts in the language their phone reads (they can switch)." className="short">
+        <SelectField label="Language" name="language" value={lang} onChange={(e) => setLang(e.target.value)} errors={submit.fieldError('language')} hint="Customers are offered the texts in the language their phone reads (they can switch)." className="template-language">
           {choices.map((l) => (
             <option key={l} value={l}>
               {SUPPORTED.includes(l) ? languageName(l) : `${l} (not offered on the review page)`}
