@@ -23,6 +23,7 @@ import type { Capability } from './platform/operations.ts';
 import { requestPathPlugin } from './platform/request-path.ts';
 import { createRuntime, type Runtime } from './platform/runtime.ts';
 import { platformOperations, platformRoutes } from './platform/routes/index.ts';
+import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
 
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, database: Database, modules: read
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
   for (const m of modules) m.routes?.(app, rt);
+  faviconRoutes(app);
   webAppRoutes(app);
 
   app.addHook('onClose', async () => rt.stop());

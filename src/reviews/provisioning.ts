@@ -103,7 +103,9 @@ async function prepare(ctx: ServiceContext, input: ProvisionRequest, deps: Provi
   const log = ctx.rt.log.child({ requestId: ctx.requestId });
   if (branding.notes.length) log.info({ notes: branding.notes }, 'provisioning: website branding incomplete');
   for (const g of [en, zh]) if (g?.fallbackReason) log.info({ reason: g.fallbackReason }, 'provisioning: offline templates used');
-  const library = (language: Language) => [...libraryTemplates(input.vertical as Exclude<typeof input.vertical, 'other'>, language)];
+  // The vertical's texts that fit what the name and description say the business offers.
+  const business = { name: input.name, description: input.businessDescription };
+  const library = (language: Language) => [...libraryTemplates(input.vertical as Exclude<typeof input.vertical, 'other'>, language, business)];
   return {
     maps,
     xhsHandle,

@@ -1,7 +1,7 @@
 // Wire schemas of review templates and their request bodies (docs/reviews-api-contract.md).
 import { z } from 'zod';
 import { EXAMPLE_TENANT_ID } from './shop-schemas.ts';
-import { TENANT_VERTICALS } from './template-library.ts';
+import { TENANT_VERTICALS, unknownPlaceholders } from './template-library.ts';
 
 export const templateSchema = z
   .object({
@@ -9,7 +9,7 @@ export const templateSchema = z
     tenantId: z.uuid(),
     vertical: z.string(),
     language: z.string().describe('BCP 47'),
-    body: z.string().describe('A suggested review text the customer may copy'),
+    body: z.string().describe("A suggested review text the customer may copy, as saved: `{employee}` is replaced with the employee's first name on the review page"),
     active: z.boolean(),
     sortOrder: z.number().int(),
     createdAt: z.iso.datetime(),
@@ -45,7 +45,21 @@ function canonicalLanguage(tag: string): string | null {
   }
 }
 
-const templateText = z.string().trim().min(1, 'Must not be empty').max(1000, 'Must be at most 1000 characters');
+// `{employee}` is filled with the employee's first name on the review page; any other `{…}` would
+// reach no customer (the page leaves such a text out), so it is refused here, where the owner sees why.
+const templateText = z
+  .string()
+  .trim()
+  .min(1, 'Must not be empty')
+  .max(1000, 'Must be at most 1000 characters')
+  .superRefine((body, ctx) => {
+    const unknown = unknownPlaceholders(body);
+    if (unknown.length) {
+      const list = unknown.map((p) => p.slice(0, 40)).join(', ');
+      ctx.addIssue({ code: 'custom', message: `Unknown placeholder ${list}: the only placeholder is {employee} (the employee's first name)` });
+    }
+  })
+  .describe("A suggested review text; `{employee}` is replaced with the employee's first name where the customer sees it");
 const sortOrder = z.number().int().min(0).max(1_000_000);
 
 export const createTemplateBodySchema = z

@@ -111,7 +111,8 @@ describe('POST /tenants: demo mode', () => {
     for (const language of ['en', 'zh-CN'] as const) {
       const rows = templateRows.filter((r) => r.language === language);
       assert.deepEqual(rows.map((r) => r.sortOrder), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      assert.deepEqual(rows.map((r) => r.body), [...libraryTemplates('clinic', language)]);
+      // "Dental" in the name: the clinic's dental texts among neutral ones, no physio or vet texts.
+      assert.deepEqual(rows.map((r) => r.body), [...libraryTemplates('clinic', language, { name: 'Bright Smile Dental' })]);
       assert.ok(rows.every((r) => r.vertical === 'clinic' && r.active));
     }
 
@@ -162,6 +163,21 @@ describe('POST /tenants: demo mode', () => {
       const body = await created({ name: `Vertical ${vertical}`, vertical, xhsInput: `@v${vertical}` });
       const rows = await t.rt.db.select().from(templates).where(and(eq(templates.tenantId, body.id), eq(templates.language, 'en'))).orderBy(asc(templates.sortOrder));
       assert.deepEqual(rows.map((r) => r.body), [...libraryTemplates(vertical, 'en')]);
+    }
+  });
+
+  test('beauty: a hair salon gets hair and neutral texts, never nails or massage; a bare "Salon" only neutral ones', async () => {
+    const hair = await created({ name: 'Luna Hair Studio', vertical: 'beauty', businessDescription: 'Cuts, colour and styling', xhsInput: '@lunahair' });
+    const plain = await created({ name: 'Harbour Salon', vertical: 'beauty', xhsInput: '@harboursalon' });
+    const bodies = async (id: string, language: string) =>
+      (await t.rt.db.select().from(templates).where(and(eq(templates.tenantId, id), eq(templates.language, language))).orderBy(asc(templates.sortOrder))).map((r) => r.body);
+    for (const language of ['en', 'zh-CN'] as const) {
+      const texts = await bodies(hair.id, language);
+      assert.equal(texts.length, 10);
+      assert.ok(texts.some((x) => /hair|发型|发色|头发/.test(x)), `hair texts in ${language}`);
+      for (const x of [...texts, ...(await bodies(plain.id, language))]) assert.doesNotMatch(x, /nail|massage|facial|lash|美甲|按摩|面部|睫毛/i, x);
+      assert.deepEqual(await bodies(plain.id, language), [...libraryTemplates('beauty', language)]);
+      assert.ok((await bodies(plain.id, language)).every((x) => !/hair|发型|发色|头发/.test(x)), 'neutral only');
     }
   });
 

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { tenants } from '../../src/platform/tables.ts';
 import { reviewSessions, tenantLogos } from '../../src/reviews/tables.ts';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, launchBrowser, newPhoneContext, screenshot } from '../helpers/browser.ts';
+import { browserSkipReason, launchBrowser, newPhoneContext, screenshot, SCREENSHOTS } from '../helpers/browser.ts';
 
 /** Each test skips with this reason (printed once) where the machine has no Chromium. */
 const skip = browserSkipReason();
@@ -494,6 +494,86 @@ describe('review page in a real browser', () => {
     assert.ok(requests.some((u) => u.startsWith(`${base}/assets/logos/`)));
     assert.ok(requests.some((u) => u === `${link.url}/rating`));
     assert.ok(requests.some((u) => u === `${link.url}/feedback`));
+    await context.close();
+  });
+
+  test('the first screen shows the brand; suggested texts show and copy the employee\'s first name, never a {placeholder}', { skip: skip ?? false }, async () => {
+    const link = await setupLink({
+      employeeName: 'Mei Lin',
+      en: ['Thanks to {employee} for the warm welcome.', '{employee} explained every step.', 'Spotless and on time.'],
+      zh: ['谢谢{employee}的耐心讲解。'],
+    });
+    const context = await phone();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await context.newPage();
+    const { problems } = watch(page);
+    await page.goto(link.url);
+
+    // Before any tap: the band in the primary colour, holding the name, inside the first screen.
+    const band = page.locator('header.top');
+    assert.equal(await band.evaluate((h) => getComputedStyle(h).backgroundColor), 'rgb(15, 118, 110)');
+    assert.equal(await band.evaluate((h) => getComputedStyle(h).borderBottomColor), 'rgb(245, 158, 11)', 'edged in the accent');
+    const box = (await band.boundingBox())!;
+    assert.ok(box.y >= 0 && box.y + box.height <= 844 && box.width >= 389, `the band spans the first screen's top: ${JSON.stringify(box)}`);
+    assert.equal(await page.locator('.brand').isVisible(), true);
+    assert.equal(await page.locator('.brand').evaluate((b) => getComputedStyle(b).color), 'rgb(255, 255, 255)');
+    assert.equal(await page.locator('meta[name=theme-color]').getAttribute('content'), '#0f766e');
+    assert.equal(await page.locator('#rate').isVisible(), true);
+    await page.screenshot({ path: `${SCREENSHOTS}/review-7-brand-first-screen.png` });
+
+    await star(page, 5).click();
+    await page.waitForFunction(() => document.querySelector('main')!.dataset.state === 'rated');
+    const shown = await page.locator('.tpl li p').allInnerTexts();
+    assert.deepEqual(shown, ['Thanks to Mei for the warm welcome.', 'Mei explained every step.', 'Spotless and on time.']);
+    const visible = await page.locator('main').innerText();
+    assert.doesNotMatch(visible, /\{[^}]*\}/, 'no {placeholder} anywhere on the page');
+    await page.locator('.tpl li', { hasText: 'warm welcome' }).locator('button.copy').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.tpl button.copy')].some((b) => b.textContent === 'Copied'));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'Thanks to Mei for the warm welcome.');
+    await screenshot(page, 'review-7-filled-texts');
+
+    // Chinese, for an employee with a Chinese name: the whole name, copied as shown.
+    const zhLink = await setupLink({ employeeName: '王小美', en: ['Thanks to {employee}!'], zh: ['谢谢{employee}的耐心讲解。'] });
+    const zh = await phone({ locale: 'zh-CN' });
+    await zh.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const zhPage = await zh.newPage();
+    await zhPage.goto(zhLink.url);
+    await star(zhPage, 5).click();
+    await zhPage.waitForFunction(() => document.querySelector('main')!.dataset.state === 'rated');
+    assert.deepEqual(await zhPage.locator('.tpl li p').allInnerTexts(), ['谢谢王小美的耐心讲解。']);
+    await zhPage.locator('.tpl button.copy').click();
+    await zhPage.waitForFunction(() => document.querySelector('.tpl button.copy')!.textContent === '已复制');
+    assert.equal(await zhPage.evaluate(() => navigator.clipboard.readText()), '谢谢王小美的耐心讲解。');
+    assert.doesNotMatch(await zhPage.locator('main').innerText(), /[{｛][^}｝]*[}｝]/);
+    await screenshot(zhPage, 'review-7-zh-filled-texts');
+    await zh.close();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('with a logo: the logo sits in the band on the first screen, before any tap', { skip: skip ?? false }, async () => {
+    const link = await setupLink();
+    const png = new PNG({ width: 240, height: 80 });
+    for (let i = 0; i < png.data.length; i += 4) png.data.set([180, 40, 90, 255], i);
+    const bytes = PNG.sync.write(png);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await t.rt.db.insert(tenantLogos).values({ tenantId: link.tenantId, contentType: 'image/png', bytes, sha256: sha });
+    await t.rt.db.update(tenants).set({ logoUrl: `${base}/assets/logos/${link.tenantId}.png?v=${sha.slice(0, 8)}` }).where(eq(tenants.id, link.tenantId));
+    t.rt.reviewLinks.invalidate(link.tenantId);
+    const context = await phone();
+    const page = await context.newPage();
+    const { problems } = watch(page);
+    await page.goto(link.url);
+    const logo = page.locator('header.top img.logo');
+    await page.waitForFunction(() => (document.querySelector('img.logo') as HTMLImageElement).complete);
+    assert.equal(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth), 240, 'the logo loaded');
+    assert.equal(await logo.isVisible(), true);
+    const box = (await logo.boundingBox())!;
+    assert.ok(box.y + box.height <= 844 && box.height >= 24, `the logo is on the first screen: ${JSON.stringify(box)}`);
+    assert.equal(await page.locator('header.top').evaluate((h) => getComputedStyle(h).backgroundColor), 'rgb(15, 118, 110)');
+    assert.equal(await page.locator('link[rel=icon]').getAttribute('href'), `/assets/logos/${link.tenantId}.png?v=${sha.slice(0, 8)}`);
+    await page.screenshot({ path: `${SCREENSHOTS}/review-7-logo-first-screen.png` });
+    assert.deepEqual(problems, []);
     await context.close();
   });
 

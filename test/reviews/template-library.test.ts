@@ -3,8 +3,13 @@ import { describe, test } from 'node:test';
 import {
   LANGUAGES,
   VERTICALS,
+  firstNameOf,
+  libraryServices,
   libraryTemplates,
   renderTemplate,
+  servicesOf,
+  textsForCustomer,
+  unknownPlaceholders,
   type Language,
   type Vertical,
 } from '../../src/reviews/template-library.ts';
@@ -181,5 +186,106 @@ describe('offline template generator', () => {
     assert.throws(() => generateOfflineTemplates('x', 'en', -1), RangeError);
     assert.throws(() => generateOfflineTemplates('x', 'en', 1.5), RangeError);
     assert.throws(() => generateOfflineTemplates('x', 'fr' as 'en'), RangeError);
+  });
+});
+
+describe('texts fitted to the business', () => {
+  const SAMPLE_WORD: Record<string, string> = {
+    repair: 'repair', detailing: 'car wash', film: 'window tint', coffee: 'coffee', dining: 'restaurant', bakery: 'bakery',
+    hair: 'hair salon', nails: 'nail bar', massage: 'massage', skin: 'facial', lashes: 'lash studio', dental: 'dental',
+    physio: 'physio', vet: 'vet', clothing: 'fashion boutique', electronics: 'phone shop', flowers: 'florist',
+    cleaning: 'cleaning', organizing: 'organising', moving: 'movers',
+  };
+  for (const vertical of VERTICALS) {
+    for (const service of libraryServices(vertical)) {
+      test(`${vertical}/${service}: named by "${SAMPLE_WORD[service]}" → its texts among neutral ones, in both languages`, () => {
+        assert.deepEqual(servicesOf(vertical, { name: `Acme ${SAMPLE_WORD[service]}` }), [service]);
+        for (const language of LANGUAGES) {
+          const fitted = libraryTemplates(vertical, language, { name: `Acme ${SAMPLE_WORD[service]}` });
+          const neutral = libraryTemplates(vertical, language);
+          assert.equal(fitted.length, 10);
+          assert.equal(new Set(fitted).size, 10);
+          const specific = fitted.filter((x) => !neutral.includes(x));
+          assert.ok(specific.length >= 2 && specific.length <= 4, `${specific.length} ${service} texts in ${language}`);
+          assert.ok(fitted.filter((x) => x.includes('{employee}')).length >= 2, 'the texts naming the employee stay');
+          assert.ok(fitted.filter((x) => x.includes('{employee}')).length <= 3);
+          for (const x of fitted) assert.equal(CJK.test(x), language === 'zh-CN', x);
+        }
+      });
+    }
+  }
+
+  test('a hair salon is never offered nails, massage or facial texts; a bare "Salon" only neutral ones', () => {
+    for (const language of LANGUAGES) {
+      const hair = libraryTemplates('beauty', language, { name: 'Luna Hair Studio' });
+      assert.ok(hair.some((x) => /hair|发型|发色|头发/.test(x)));
+      const bare = libraryTemplates('beauty', language, { name: 'Harbour Lane Salon' });
+      assert.deepEqual(bare, libraryTemplates('beauty', language));
+      for (const x of [...hair, ...bare]) assert.doesNotMatch(x, /nail|massage|facial|lash|美甲|按摩|面部|睫毛/i, x);
+      for (const x of bare) assert.doesNotMatch(x, /hair|发型|发色|头发/, x);
+    }
+  });
+
+  test('the neutral texts of every vertical name no particular service', () => {
+    const SERVICE_TALK = /nail|massage|facial|dentist|teeth|physio|tint|wrap|detailing|coffee|咖啡|美甲|按摩|看牙|洗牙|康复|贴膜|洗车|尺码|size I needed/i;
+    for (const vertical of VERTICALS) for (const language of LANGUAGES) for (const x of libraryTemplates(vertical, language)) assert.doesNotMatch(x, SERVICE_TALK, `${vertical}: ${x}`);
+  });
+
+  test('several services: texts of each in turn, at most 4, from the description in Chinese too', () => {
+    assert.deepEqual(servicesOf('beauty', { name: 'Lily', description: '美发和美甲' }), ['hair', 'nails']);
+    const texts = libraryTemplates('beauty', 'zh-CN', { name: 'Lily', description: '美发和美甲' });
+    assert.ok(texts.some((x) => x.includes('发型')) && texts.some((x) => x.includes('美甲')));
+    assert.equal(texts.filter((x) => !libraryTemplates('beauty', 'zh-CN').includes(x)).length, 4);
+  });
+});
+
+describe('the employee placeholder', () => {
+  test('firstNameOf: a Western first name, a title with the family name, a Chinese name whole', () => {
+    const cases: [string, string][] = [
+      ['Mei Lin', 'Mei'],
+      ['Mary-Jane Smith', 'Mary-Jane'],
+      ['Tom', 'Tom'],
+      ['  Anna   Maria  Rossi ', 'Anna'],
+      ['Dr. Sarah Lee', 'Dr. Lee'],
+      ['Dr Lee', 'Dr Lee'],
+      ['J. R. Smith', 'J. R. Smith'],
+      ['王小明', '王小明'],
+      ['王 小明', '王小明'],
+      ['小美', '小美'],
+      ['Tony老师', 'Tony老师'],
+      ['李娜 Lina', '李娜'],
+      ['김민지', '김민지'],
+      ['<Mia>\u0000 {Chen}', 'Mia'],
+      ['', ''],
+    ];
+    for (const [name, first] of cases) assert.equal(firstNameOf(name), first, name);
+    assert.equal(firstNameOf(null), '');
+  });
+
+  test('unknownPlaceholders: every {…} but {employee} (in any of its spellings)', () => {
+    assert.deepEqual(unknownPlaceholders('Thanks {employee}, {{employee}}, { Employee } and ｛employee｝'), []);
+    assert.deepEqual(unknownPlaceholders('Thanks {name} and {name} at {shop}'), ['{name}', '{shop}']);
+    assert.deepEqual(unknownPlaceholders('谢谢｛员工｝'), ['｛员工｝']);
+    assert.deepEqual(unknownPlaceholders('Empty {} braces'), ['{}']);
+    assert.deepEqual(unknownPlaceholders('A sad face :-{ is just text'), []);
+    assert.deepEqual(unknownPlaceholders('No braces at all'), []);
+  });
+
+  test('renderTemplate fills every spelling; textsForCustomer fills the first name and leaves out unknown placeholders', () => {
+    assert.equal(renderTemplate('Thanks {{employee}} and ｛Employee｝!', { employee: 'Mei' }), 'Thanks Mei and Mei!');
+    const shown = textsForCustomer(
+      [
+        { language: 'en', body: 'Thanks to {employee} for the cut.' },
+        { language: 'en', body: 'Ask for {name} next time.' },
+        { language: 'zh-CN', body: '谢谢{employee}的推荐。' },
+      ],
+      'Mei Lin',
+      'beauty',
+    );
+    assert.deepEqual(shown, [
+      { language: 'en', body: 'Thanks to Mei for the cut.' },
+      { language: 'zh-CN', body: '谢谢Mei的推荐。' },
+    ]);
+    assert.deepEqual(textsForCustomer([{ language: 'zh-CN', body: '谢谢{employee}的推荐。' }], '王小美'), [{ language: 'zh-CN', body: '谢谢王小美的推荐。' }]);
   });
 });

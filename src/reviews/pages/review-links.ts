@@ -8,6 +8,7 @@ import { queryRows, type Database, type Db } from '../../db/index.ts';
 import { BoundedMap } from '../../platform/bounded-map.ts';
 import { TENANT_CHANGED_CHANNEL } from '../../platform/events.ts';
 import { googleReviewUrl, xhsProfileUrl } from '../../platform/listing-urls.ts';
+import { textsForCustomer } from '../template-library.ts';
 import { pageLanguageOf } from './strings/index.ts';
 
 export interface ReviewLink {
@@ -30,7 +31,10 @@ export interface ReviewLink {
   /** Where the review buttons lead, validated; null when the shop has no such listing. */
   googleUrl: string | null;
   xhsUrl: string | null;
-  /** Active template bodies per page language, in the tenant's order. */
+  /**
+   * Active templates per page language, in the tenant's order, as the customer sees them:
+   * `{employee}` filled with the employee's first name, texts with unknown placeholders left out.
+   */
   templates: Map<string, string[]>;
 }
 
@@ -38,6 +42,7 @@ interface Row {
   tenant_id: string;
   tenant_name: string;
   tenant_status: string;
+  vertical: string | null;
   logo_url: string | null;
   brand_primary_color: string;
   brand_accent_color: string;
@@ -69,7 +74,8 @@ const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
 function linkOf(code: string, r: Row): ReviewLink {
   const templates = new Map<string, string[]>();
-  for (const t of JSON.parse(r.templates) as { language: string; body: string }[]) {
+  const raw = JSON.parse(r.templates) as { language: string; body: string }[];
+  for (const t of textsForCustomer(raw, r.employee_name, r.vertical)) {
     const lang = pageLanguageOf(t.language) ?? t.language;
     templates.set(lang, [...(templates.get(lang) ?? []), t.body]);
   }
@@ -98,7 +104,7 @@ function linkOf(code: string, r: Row): ReviewLink {
 async function loadLink(db: Db, code: string): Promise<ReviewLink | null> {
   const [row] = await queryRows<Row>(
     db,
-    sql`select e.tenant_id, t.name as tenant_name, t.status as tenant_status, t.logo_url, t.brand_primary_color, t.brand_accent_color,
+    sql`select e.tenant_id, t.name as tenant_name, t.status as tenant_status, t.vertical, t.logo_url, t.brand_primary_color, t.brand_accent_color,
                rs.rating_threshold, t.default_language, t.timezone, rs.feedback_contact_retention_days as retention_days,
                e.id as employee_id, e.name as employee_name, e.active, s.id as shop_id, s.name as shop_name,
                s.deleted_at is not null as shop_deleted, s.google_place_id, s.google_place_cid, s.google_maps_url, s.xhs_handle,

@@ -74,16 +74,29 @@ export function templatesFor(link: ReviewLink, lang: string, sessionId: string |
   return [0, 1, 2].map((i) => pool[(start + i) % pool.length]);
 }
 
-function documentOf(t: Strings, title: string, style: string, content: Raw, script: boolean): string {
-  return `<!doctype html>${html`<html lang="${t.lang}" class="no-js"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><title>${title}</title><style>${new Raw(style)}</style><style>${new Raw(CSS)}</style></head><body>${content}${script ? new Raw(`<script>${SCRIPT}</script>`) : ''}</body></html>`}`;
+/** The browser's tab icon and toolbar colour: the tenant's logo and primary colour, or ours. */
+interface Head {
+  icon: string;
+  themeColor: string;
 }
 
-function header(link: ReviewLink, t: Strings, publicUrl: string): Raw {
-  const other = Object.values(LANGUAGES).find((l) => l.lang !== t.lang)!;
-  // As a path, so the CSP's img-src 'self' holds whatever host the page was reached by.
+function documentOf(t: Strings, title: string, style: string, content: Raw, script: boolean, head: Head): string {
+  return `<!doctype html>${html`<html lang="${t.lang}" class="no-js"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><meta name="theme-color" content="${head.themeColor}"><link rel="icon" href="${head.icon}"><title>${title}</title><style>${new Raw(style)}</style><style>${new Raw(CSS)}</style></head><body>${content}${script ? new Raw(`<script>${SCRIPT}</script>`) : ''}</body></html>`}`;
+}
+
+/** The tenant's logo as a path on our origin (so the CSP's img-src 'self' holds whatever host the page was reached by), or null. */
+function logoPathOf(link: ReviewLink, publicUrl: string): string | null {
   const own = ownLogoUrl(link.logoUrl, publicUrl);
-  const logoPath = own?.startsWith(publicUrl) ? own.slice(publicUrl.length) : own;
-  return html`<header class="top">${logoPath ? html`<img class="logo" src="${logoPath}" alt="${link.tenantName}">` : html`<span class="brand">${link.tenantName}</span>`}<a class="lang" href="?lang=${other.lang}" hreflang="${other.lang}" lang="${other.lang}">${other.languageName}</a></header>`;
+  return own?.startsWith(publicUrl) ? own.slice(publicUrl.length) : own;
+}
+
+/**
+ * The brand band at the top of the first screen, before any tap: the tenant's primary colour
+ * behind its logo (on a white tile, as logos are drawn for light backgrounds) or its name.
+ */
+function header(link: ReviewLink, t: Strings, logoPath: string | null): Raw {
+  const other = Object.values(LANGUAGES).find((l) => l.lang !== t.lang)!;
+  return html`<header class="top">${logoPath ? html`<span class="logo-tile"><img class="logo" src="${logoPath}" alt="${link.tenantName}"></span>` : html`<span class="brand">${link.tenantName}</span>`}<a class="lang" href="?lang=${other.lang}" hreflang="${other.lang}" lang="${other.lang}">${other.languageName}</a></header>`;
 }
 
 export function renderReviewPage(view: PageView, publicUrl: string): RenderedPage {
@@ -107,9 +120,10 @@ export function renderReviewPage(view: PageView, publicUrl: string): RenderedPag
   ];
   const hasPublic = Boolean(link.googleUrl || link.xhsUrl);
   const done = [visit?.feedbackSent ? 'feedback' : ''].filter(Boolean).join(' ');
+  const logoPath = logoPathOf(link, publicUrl);
 
   const content = html`<main data-state="${rating === null ? 'rate' : 'rated'}" data-lead="${lead}" data-done="${done}">
-${header(link, t, publicUrl)}
+${header(link, t, logoPath)}
 <h1>${t.heading}</h1>
 <p class="who">${t.servedBy(link.employeeName, link.shopName)}</p>
 <form id="rate" class="card" method="post" action="${base}/rating">${csrf}${honeypot('rate')}<fieldset><legend>${t.ratePrompt}</legend><div class="stars">${stars}</div><div class="names" aria-hidden="true"><span>${t.ratingNames[0]}</span><span>${t.ratingNames[4]}</span></div></fieldset><p id="rate-error" class="error" role="alert">${view.errors?.rating ?? ''}</p></form>
@@ -133,7 +147,8 @@ ${templates.length ? html`<h2>${t.templatesHeading}</h2><ul class="tpl">${templa
 </section>` : ''}
 </div>
 </main>`;
-  return { body: documentOf(t, t.pageTitle(link.tenantName), style.css, content, true), csp: style.csp };
+  const head = { icon: logoPath ?? '/favicon.ico', themeColor: link.primaryColor };
+  return { body: documentOf(t, t.pageTitle(link.tenantName), style.css, content, true, head), csp: style.csp };
 }
 
 const PLAIN_STYLE = ':root{--primary:#1f6feb;--on-primary:#ffffff;--accent:#f5a623}';
@@ -142,5 +157,5 @@ const PLAIN_CSP = `default-src 'none'; style-src ${sha256(PLAIN_STYLE)} ${CSS_HA
 /** A friendly page for a link that cannot take reviews, a refused submission or a limit. */
 export function renderMessagePage(t: Strings, title: string, body: string, back?: string): RenderedPage {
   const content = html`<main><h1>${title}</h1><p>${body}</p>${back ? html`<p><a class="btn alt" href="${back}">${t.backToStart}</a></p>` : ''}</main>`;
-  return { body: documentOf(t, title, PLAIN_STYLE, content, false), csp: PLAIN_CSP };
+  return { body: documentOf(t, title, PLAIN_STYLE, content, false, { icon: '/favicon.ico', themeColor: '#1f6feb' }), csp: PLAIN_CSP };
 }

@@ -12,6 +12,7 @@ import { renderMessagePage, renderReviewPage, type PageView, type RenderedPage }
 import type { ReviewLink } from '../pages/review-links.ts';
 import { fromAcceptLanguage, pageLanguageOf, stringsFor, type Strings } from '../pages/strings/index.ts';
 import { cookieValue } from '../../platform/cookies.ts';
+import { isBotUserAgent } from '../pages/bots.ts';
 import { VISIT_COOKIE, visitCookie, VisitSigner, type Visit } from '../pages/visit.ts';
 
 /** Employee codes are 10 base62 characters; anything else is not looked up. */
@@ -20,16 +21,10 @@ const CODE = /^[0-9A-Za-z]{6,32}$/;
 const FORM_BODY_LIMIT = 16 * 1024;
 const LANG_COOKIE = 'lang';
 
-/**
- * Visitors whose views are not scans: crawlers, link-preview fetchers, monitors and scripts
- * (an empty user agent too). They still get the page; they just open no review session.
- */
-const BOT_UA = /bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|telegram|discord|skype|curl|wget|python|java\/|go-http|okhttp|axios|node-fetch|headless|lighthouse|pingdom|uptime|monitor|scan/i;
-
 export function isCountedView(request: FastifyRequest): boolean {
   if (request.method !== 'GET') return false; // HEAD is a probe, not a visit
-  const ua = request.headers['user-agent'];
-  if (!ua || BOT_UA.test(ua)) return false;
+  // Crawlers, link previews, monitors and scripts get the page but are not a visit (pages/bots.ts).
+  if (isBotUserAgent(request.headers['user-agent'])) return false;
   // A browser warming a link the visitor has not opened yet.
   const purpose = request.headers['sec-purpose'] ?? request.headers.purpose;
   return !(typeof purpose === 'string' && /prefetch|prerender/i.test(purpose));

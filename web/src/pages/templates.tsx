@@ -1,14 +1,63 @@
 // /dashboard/templates: the suggested review texts customers may copy, per language, in order.
-import { useState } from 'react';
+// Each text shows how a customer sees it: `{employee}` filled with a sample employee's first name
+// by the same code as the review page (src/reviews/template-render.ts).
+import { useRef, useState } from 'react';
+import { EMPLOYEE_PLACEHOLDER, firstNameOf, hasEmployeePlaceholder, renderTemplate, unknownPlaceholders } from '../../../src/reviews/template-render.ts';
 import { api, listAll, query } from '../api.ts';
 import { ReadOnlyNote, useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { navigate, useLocation, useTitle } from '../router.tsx';
 import type { Template } from '../types.ts';
-import { Async, Button, ConfirmDialog, Empty, ErrorBox, FormError, TextArea, TextField, useAsync, useSubmit } from '../ui.tsx';
+import { Async, Button, ConfirmDialog, Empty, ErrorBox, FormError, SelectField, TextArea, useAsync, useSubmit } from '../ui.tsx';
 
+/** The languages of the customer's review page: a template in any other language is never offered there. */
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', 'zh-CN': 'Chinese (simplified)' };
+const SUPPORTED = Object.keys(LANGUAGE_NAMES);
 const languageName = (l: string) => LANGUAGE_NAMES[l] ?? l;
+/** A sample employee per language for the previews: a Western name shows its first name, a Chinese one is used whole. */
+const SAMPLE_EMPLOYEE: Record<string, string> = { en: 'Mia Chen', 'zh-CN': '王小美' };
+const sampleEmployee = (language: string) => SAMPLE_EMPLOYEE[language] ?? SAMPLE_EMPLOYEE.en;
+
+/** The text as a customer of the sample employee sees it. */
+function customerView(body: string, language: string) {
+  return renderTemplate(body, { employee: firstNameOf(sampleEmployee(language)), language: language === 'zh-CN' ? 'zh-CN' : language === 'en' ? 'en' : undefined });
+}
+
+/** What `{employee}` does, shown once above the list. */
+function PlaceholderHelp({ language }: { language: string }) {
+  const sample = sampleEmployee(language);
+  return (
+    <section className="card placeholder-help" aria-labelledby="placeholder-help">
+      <h2 id="placeholder-help">Name the employee in a text</h2>
+      <p>
+        Write <code>{EMPLOYEE_PLACEHOLDER}</code> where the employee's first name should go. Each customer sees the first name of the employee whose
+        QR code they scanned: “Mia Chen” becomes “Mia”, “Dr. Sarah Lee” becomes “Dr. Lee”, and a Chinese name such as “王小美” is used whole (it has
+        no separate first name). Texts below show a preview with the sample employee “{sample}”.
+      </p>
+      <p className="hint">
+        <code>{EMPLOYEE_PLACEHOLDER}</code> is the only placeholder: a text with any other <code>{'{…}'}</code> is refused, so customers never see one.
+      </p>
+    </section>
+  );
+}
+
+/** How a customer sees a text, or why a text could not be shown; nothing for a text without placeholders. */
+function CustomerPreview({ body, language, always = false }: { body: string; language: string; always?: boolean }) {
+  const unknown = unknownPlaceholders(body);
+  if (unknown.length)
+    return (
+      <p className="template-preview template-preview-bad" role="note">
+        Unknown placeholder {unknown.join(', ')}: only <code>{EMPLOYEE_PLACEHOLDER}</code> can be filled in, so customers are not shown this text.
+      </p>
+    );
+  if (!body.trim() || (!always && !hasEmployeePlaceholder(body))) return null;
+  return (
+    <p className="template-preview" data-testid="template-preview">
+      <span className="hint">Customers of {sampleEmployee(language)} see: </span>
+      <span className="template-quote">“{customerView(body, language)}”</span>
+    </p>
+  );
+}
 
 export function TemplatesPage() {
   useTitle('Templates');
@@ -21,7 +70,7 @@ export function TemplatesPage() {
       <ReadOnlyNote permission="templates:write" />
       <Async state={state} label="Loading templates…">
         {(all) => {
-          const languages = [...new Set(['en', ...all.map((t) => t.language)])];
+          const languages = [...new Set([...SUPPORTED, ...all.map((t) => t.language)])];
           const asked = search.get('language');
           const language = asked && languages.includes(asked) ? asked : (all[0]?.language ?? 'en');
           const list = all.filter((t) => t.language === language).sort((a, b) => a.sortOrder - b.sortOrder || a.createdAt.localeCompare(b.createdAt));
@@ -41,6 +90,7 @@ export function TemplatesPage() {
                   </button>
                 ))}
               </div>
+              <PlaceholderHelp language={language} />
               <section aria-label={`Templates in ${languageName(language)}`}>
                 <TemplateList list={list} onChange={replace} onDelete={(id) => state.setData(all.filter((t) => t.id !== id))} />
                 <AddTemplate language={language} onAdded={(t) => state.setData([...all, t])} />
@@ -135,6 +185,7 @@ function TemplateRow({
         >
           <FormError submit={submit} fields={['body']} />
           <TextArea label="Text" value={body} onChange={(e) => setBody(e.target.value)} errors={submit.fieldError('body')} rows={4} autoFocus />
+          <CustomerPreview body={body} language={t.language} />
           <div className="actions">
             <Button type="submit" busy={submit.busy}>
               Save
@@ -155,6 +206,7 @@ function TemplateRow({
         <>
           <div className="row-main">
             <p className="template-body">{t.body}</p>
+            <CustomerPreview body={t.body} language={t.language} />
             {!t.active && <span className="badge badge-muted">switched off</span>}
             <FormError submit={submit} />
           </div>
@@ -198,17 +250,30 @@ function AddTemplate({ language, onAdded }: { language: string; onAdded: (t: Tem
   const [body, setBody] = useState('');
   const [lang, setLang] = useState(language);
   const [prevLanguage, setPrevLanguage] = useState(language);
+  const wrap = useRef<HTMLDivElement>(null);
   if (prevLanguage !== language) {
     setPrevLanguage(language);
     setLang(language);
   }
+  const choices = SUPPORTED.includes(lang) ? SUPPORTED : [...SUPPORTED, lang];
+  /** Puts `{employee}` where the cursor is (or at the end), as a typed word would go. */
+  const insertPlaceholder = () => {
+    const el = wrap.current?.querySelector('textarea');
+    const at = el ? el.selectionStart : body.length;
+    const end = el ? el.selectionEnd : body.length;
+    setBody(body.slice(0, at) + EMPLOYEE_PLACEHOLDER + body.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + EMPLOYEE_PLACEHOLDER.length, at + EMPLOYEE_PLACEHOLDER.length);
+    });
+  };
   return (
     <section className="card">
       <h2>Add a template</h2>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await submit.run(() => api.post<{ template: Template }>(`/tenants/${tenant.id}/templates`, { body: body.trim(), language: lang.trim() }));
+          const r = await submit.run(() => api.post<{ template: Template }>(`/tenants/${tenant.id}/templates`, { body: body.trim(), language: lang }));
           if (r) {
             onAdded(r.template);
             setBody('');
@@ -218,8 +283,20 @@ function AddTemplate({ language, onAdded }: { language: string; onAdded: (t: Tem
         noValidate
       >
         <FormError submit={submit} fields={['body', 'language']} />
-        <TextArea label="Text" name="body" value={body} onChange={(e) => setBody(e.target.value)} errors={submit.fieldError('body')} rows={3} />
-        <TextField label="Language" name="language" value={lang} onChange={(e) => setLang(e.target.value)} errors={submit.fieldError('language')} hint="A language tag such as en or zh-CN" className="short" />
+        <div ref={wrap}>
+          <TextArea label="Text" name="body" value={body} onChange={(e) => setBody(e.target.value)} errors={submit.fieldError('body')} rows={3} />
+        </div>
+        <Button variant="secondary" className="btn-small" onClick={insertPlaceholder}>
+          Insert {EMPLOYEE_PLACEHOLDER}
+        </Button>
+        <CustomerPreview body={body} language={lang} always />
+        <SelectField label="Language" name="language" value={lang} onChange={(e) => setLang(e.target.value)} errors={submit.fieldError('language')} hint="Customers are offered the texts in the language their phone reads (they can switch)." className="template-language">
+          {choices.map((l) => (
+            <option key={l} value={l}>
+              {SUPPORTED.includes(l) ? languageName(l) : `${l} (not offered on the review page)`}
+            </option>
+          ))}
+        </SelectField>
         <Button type="submit" busy={submit.busy}>
           Add template
         </Button>
