@@ -15,7 +15,6 @@ import { ensureFirstRun } from '../../src/platform/first-run.ts';
 import { apiKeys, dashboardSessions, users } from '../../src/platform/tables.ts';
 import { sha256Hex, verifyPassword } from '../../src/platform/secrets.ts';
 import { createSession } from '../../src/platform/sessions.ts';
-import { mintKey } from '../../src/platform/keys.ts';
 import { MODULES } from '../../src/modules.ts';
 import { createTenant } from '../../src/platform/tenants.ts';
 import { root, spawnServer, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
@@ -379,48 +378,5 @@ describe('first start', () => {
     } finally {
       await drop();
     }
-  });
-});
-
-describe('orgstack demo', () => {
-  test('prints every URL under the configured port (PUBLIC_URL unset), and the Work board and inbox exist through the API', async () => {
-    const port = 4567;
-    const r = await cli(['demo', '--name', 'Work Demo Salon', '--seed', '9'], { PORT: String(port), ...(onPostgres ? {} : {}) });
-    ok(r);
-    const out = r.stdout;
-    const base = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
-    for (const [label, url] of [
-      ['dashboard', `${base}/dashboard`],
-      ['work board', `${base}/dashboard/initiatives`],
-      ['decisions', `${base}/dashboard/decisions`],
-      ['API docs', `${base}/docs`],
-    ]) {
-      assert.match(out, new RegExp(`^\\s+${label}\\s+${url.replace(/[.]/g, '\\.')}$`, 'm'), `${label} ${url}`);
-    }
-    assert.match(out, new RegExp(`review page\\s+${base.replace(/[.]/g, '\\.')}/r/[A-Za-z0-9_-]+ `));
-    if (!process.env.PUBLIC_URL) assert.match(out, /PUBLIC_URL is not set, so these use http:\/\/localhost:4567/);
-    assert.match(out, /^\s+work\s+3 initiatives, \d+ workstreams, \d+ milestones, \d+ tasks, 4 agent runs, \d+ artifacts; 3 decisions waiting in the inbox$/m);
-    const id = /^\s+id\s+(\S+)$/m.exec(out)![1];
-
-    await session(async ({ db, call }) => {
-      const { key } = await mintKey(db, { kind: 'tenant', tenantId: id }, null);
-      const get = async (url: string) => {
-        const res = await call('GET', `/api/client/${url}`, { key });
-        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-        return res.json();
-      };
-      const live = await get('live/initiatives');
-      assert.equal(live.total, 3);
-      assert.ok(live.initiatives.some((i: { status: string; progress: number }) => i.status === 'active' && i.progress > 0));
-      const pending = await get('decisions?status=pending');
-      assert.equal(pending.total, 3);
-      assert.ok(pending.data.every((d: { requested_by: { type: string } }) => d.requested_by.type === 'agent'));
-      const runs = await get('runs');
-      assert.deepEqual(runs.data.map((x: { status: string }) => x.status).sort(), ['completed', 'completed', 'running', 'running']);
-      const tasks = await get('tasks?limit=200');
-      assert.ok(tasks.total >= 10);
-      const artifacts = await get(`artifacts/by-entity?entity_type=decision&entity_id=${pending.data.find((d: { title: string }) => d.title.includes('offer')).id}`);
-      assert.equal(artifacts.artifacts.length, 1);
-    });
   });
 });
