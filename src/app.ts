@@ -9,6 +9,7 @@ import { authenticatePlugin } from './platform/authenticate.ts';
 import { corsPlugin } from './platform/cors.ts';
 import { registerDiscovery } from './platform/discovery.ts';
 import { healthRoutes } from './platform/health.ts';
+import { landingPageRoutes } from './platform/landing-page.ts';
 import { registerErrorHandling } from './platform/http-errors.ts';
 import { emptyBodies, jsonBodies } from './platform/json-body.ts';
 import { answerOversizedBodies } from './platform/oversized-body.ts';
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, database: Database, modules: read
   await registerDiscovery(app, rt, operations);
 
   healthRoutes(app, rt);
+  landingPageRoutes(app, rt);
   const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);

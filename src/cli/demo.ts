@@ -1,5 +1,6 @@
 // `orgstack demo`: a living demo tenant (provisioned like POST /api/v1/tenants in demo mode, plus
-// shops, employees and 90 days of reviews), its owner's sign-in printed once.
+// shops, employees and 90 days of reviews; every module's demo part, e.g. Work's board and inbox),
+// its owner's sign-in printed once, and the URLs under the configured PUBLIC_URL (or port).
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/index.ts';
@@ -34,13 +35,23 @@ export async function demoCommand(config: Config, database: Database, options: D
     await rt.stop();
   }
   const n = (v: number) => v.toLocaleString('en-US');
+  const base = config.publicUrl;
+  const moduleLines = Object.entries(demo.modules).map(([name, m]) => `  ${name.padEnd(11)} ${m.summary}`);
   console.log(
     [
       `Created the demo tenant "${demo.name}" (${demo.vertical}, time zone ${demo.timezone}, seed ${demo.seed}).`,
       `  slug        ${demo.slug}`,
       `  id          ${demo.tenantId}`,
-      `  activity    ${demo.shops} shops, ${demo.employees} employees, ${n(demo.sessions)} review visits and ${n(demo.feedback)} private feedback over ${DEMO_DAYS} days (${demo.from} to ${demo.to})`,
-      `  dashboard   ${demo.dashboardUrl}`,
+      `  reviews     ${demo.shops} shops, ${demo.employees} employees, ${n(demo.sessions)} review visits and ${n(demo.feedback)} private feedback over ${DEMO_DAYS} days (${demo.from} to ${demo.to})`,
+      ...moduleLines,
+      '',
+      `  Start the server (npm start), then open:`,
+      `    dashboard    ${demo.dashboardUrl}`,
+      `    work board   ${base}/dashboard/initiatives`,
+      `    decisions    ${base}/dashboard/decisions`,
+      `    review page  ${demo.reviewPageUrl}  (what a customer sees after scanning a QR code)`,
+      `    API docs     ${base}/docs`,
+      ...(config.publicUrlExplicit ? [] : [`  (PUBLIC_URL is not set, so these use ${base}; set PUBLIC_URL and PORT as for the server.)`]),
       '',
       '  Sign in with (the password is shown ONCE; store it now):',
       `    username  ${demo.loginUsername}`,

@@ -35,6 +35,12 @@ response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit
 **Idempotency.** Send \`Idempotency-Key\` (≤ 255 characters) on a POST or PATCH to make a retry safe:
 the same key and body replays the first response with \`Idempotent-Replayed: true\`.`;
 
+/** "orgstack" in the dashboard's colour, for the API reference's top bar. */
+const WORDMARK =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="36" viewBox="0 0 150 36">' +
+  '<rect width="150" height="36" rx="8" fill="#ffffff"/>' +
+  '<text x="12" y="25" font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif" font-size="20" font-weight="700" fill="#0f5f58">orgstack</text></svg>';
+
 export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Capability[]) {
   await app.register(swagger, {
     openapi: {
@@ -85,6 +91,9 @@ export async function registerDiscovery(app: FastifyInstance, rt: Runtime, opera
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true },
+    // The product's name in the tab and its wordmark in the top bar (linking home), not Swagger's.
+    theme: { title: 'orgstack API reference' },
+    logo: { type: 'image/svg+xml', content: Buffer.from(WORDMARK), href: '/', target: '_self' },
     transformSpecificationClone: true,
   });
 

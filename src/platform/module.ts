@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index.ts';
 import type { EventCatalogue } from './events.ts';
 import type { AnyOperation } from './operations.ts';
+import type { ServiceContext } from './principal.ts';
 import type { Runtime } from './runtime.ts';
 import type { WorkspaceContext } from './workspace.ts';
 
@@ -30,4 +31,24 @@ export interface Module {
   events?: EventCatalogue;
   /** Adds the module's rows to a tenant being created, inside the transaction that creates it. */
   tenantCreated?(tx: Db, tenantId: string, createdAt: Date): Promise<void>;
+  /**
+   * Adds the module's part of the demo tenant (`orgstack demo`) through its own services, so every
+   * change writes its events as in real use. Called after the tenant exists; a throw makes the
+   * demo delete the whole tenant again.
+   */
+  demo?: ModuleDemo;
 }
+
+/** The demo tenant a module adds to: its id and its owner (who plans, dispatches and approves). */
+export interface DemoTenantRef {
+  tenantId: string;
+  ownerUserId: string;
+}
+
+/** What a module's demo made: counts by kind, and one line for the command's summary. */
+export interface ModuleDemoResult {
+  counts: Record<string, number>;
+  summary: string;
+}
+
+export type ModuleDemo = (ctx: ServiceContext, tenant: DemoTenantRef) => Promise<ModuleDemoResult>;

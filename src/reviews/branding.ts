@@ -5,6 +5,7 @@
 // — slow, huge, hostile or simply absent — leaves the defaults, never an error.
 import { createHash } from 'node:crypto';
 import { SAFE_FETCH_DEFAULTS, safeFetch, SafeFetchError, type SafeFetchOptions } from '../platform/safe-fetch.ts';
+import { whyFetchFailed, type Unresolved } from './unresolved.ts';
 
 export const DEFAULT_PRIMARY_COLOR = '#1f6feb';
 export const DEFAULT_ACCENT_COLOR = '#f5a623';
@@ -40,8 +41,10 @@ export interface Branding {
   brandPrimaryColor: string;
   brandAccentColor: string;
   logo: Logo | null;
-  /** Why a part is missing, for the log (never shown to the caller). */
+  /** Why a part is missing, for the log. */
   notes: string[];
+  /** What the caller is told is missing (provisioning's `unresolved`). */
+  unresolved: Unresolved[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +225,8 @@ const describe = (err: unknown) => (err instanceof SafeFetchError ? `${err.reaso
 /** Fetches the website and its icon. Never throws: what cannot be had stays at the default. */
 export async function fetchBranding(websiteUrl: string | null | undefined, outbound: Outbound): Promise<Branding> {
   const notes: string[] = [];
-  const defaults = { brandPrimaryColor: DEFAULT_PRIMARY_COLOR, brandAccentColor: DEFAULT_ACCENT_COLOR, logo: null, notes };
+  const unresolved: Unresolved[] = [];
+  const defaults = { brandPrimaryColor: DEFAULT_PRIMARY_COLOR, brandAccentColor: DEFAULT_ACCENT_COLOR, logo: null, notes, unresolved };
   if (!websiteUrl) return defaults;
   let html: string;
   let pageUrl: string;
@@ -232,15 +236,23 @@ export async function fetchBranding(websiteUrl: string | null | undefined, outbo
     pageUrl = res.url;
   } catch (err) {
     notes.push(`website: ${describe(err)}`);
+    unresolved.push({ field: 'websiteUrl', reason: `The website could not be fetched (${whyFetchFailed(err)}): the default brand colours are used and there is no logo` });
     return defaults;
   }
   const primary = themeColorOf(html);
-  if (!primary) notes.push('website: no usable theme-color');
+  if (!primary) {
+    notes.push('website: no usable theme-color');
+    unresolved.push({ field: 'brandPrimaryColor', reason: 'The website declares no usable theme-color (#rrggbb): the default brand colours are used' });
+  }
   const logo = await fetchLogo(iconCandidatesOf(html, pageUrl), outbound, notes);
+  if (!logo) {
+    unresolved.push({ field: 'logoUrl', reason: 'The website has no icon we could use (a PNG, JPEG, WebP or ICO of at most 256 KB): there is no logo; upload one in the settings' });
+  }
   return {
     brandPrimaryColor: primary ?? DEFAULT_PRIMARY_COLOR,
     brandAccentColor: primary ? deriveAccentColor(primary) : DEFAULT_ACCENT_COLOR,
     logo,
     notes,
+    unresolved,
   };
 }

@@ -5,16 +5,20 @@
 // drawn from a seeded generator and written straight into review_sessions in bulk, and the
 // daily rollups are rebuilt from those rows, so analytics agree with the sessions exactly.
 //
+// Then every module that has a `demo` hook (src/platform/module.ts; the Work module's board,
+// inbox and memory) adds its part through its own services, inside the same clean-up.
+//
 // The activity bypasses recordFunnelEvent on purpose: thousands of visits one transaction at a
 // time would take minutes on the embedded database, and would fill the event outbox (and so
 // every webhook subscriber) with `review.rated` events that never happened.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { createMailer } from '../platform/mailer.ts';
+import type { ModuleDemoResult } from '../platform/module.ts';
 import type { ServiceContext } from '../platform/principal.ts';
 import { orgstackUserAgent } from '../platform/safe-fetch.ts';
-import { tenants } from '../platform/tables.ts';
+import { tenants, users } from '../platform/tables.ts';
 import { addDays } from './analytics.ts';
 import { createEmployee } from './employees.ts';
 import { localDay } from './funnel.ts';
@@ -55,12 +59,16 @@ export interface DemoTenant {
   /** Shown once: it is stored only as a hash and must be changed at first sign-in. */
   temporaryPassword: string;
   dashboardUrl: string;
+  /** The first employee's review page (PUBLIC_URL/r/<code>), to try the customer's side. */
+  reviewPageUrl: string;
   shops: number;
   employees: number;
   sessions: number;
   feedback: number;
   from: string;
   to: string;
+  /** What each module with a `demo` hook added, by module name (e.g. `work`). */
+  modules: Record<string, ModuleDemoResult>;
 }
 
 /**
@@ -95,6 +103,9 @@ export async function createDemoTenant(ctx: ServiceContext, options: DemoOptions
   const tenantId = provisioned.id;
   try {
     const activity = await populate(ctx, tenantId, provisioned.shopId, name, seed, now);
+    const [owner] = await rt.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner')));
+    const modules: Record<string, ModuleDemoResult> = {};
+    for (const m of rt.modules) if (m.demo) modules[m.name] = await m.demo(ctx, { tenantId, ownerUserId: owner.id });
     const [tenant] = await rt.db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId));
     return {
       tenantId,
@@ -106,6 +117,7 @@ export async function createDemoTenant(ctx: ServiceContext, options: DemoOptions
       temporaryPassword: provisioned.temporaryPassword!,
       dashboardUrl: provisioned.dashboardUrl,
       ...activity,
+      modules,
     };
   } catch (err) {
     // Half a demo is worse than none: the tenant goes (with everything it owns), then the error.
@@ -132,9 +144,11 @@ async function populate(ctx: ServiceContext, tenantId: string, defaultShopId: st
 
   const staff = drawStaff(rng);
   const employees: StaffMember[] = [];
+  let reviewPageUrl = '';
   for (const [i, member] of staff.entries()) {
     const shopId = i < EMPLOYEES_PER_SHOP[0] ? mainShop.id : secondShop.id;
     const created = await createEmployee(ctx, tenantId, { shopId, name: member.name });
+    reviewPageUrl ||= created.reviewUrl;
     employees.push({ ...member, id: created.id, shopId });
   }
 
@@ -151,6 +165,7 @@ async function populate(ctx: ServiceContext, tenantId: string, defaultShopId: st
 
   return {
     timezone,
+    reviewPageUrl,
     shops: EMPLOYEES_PER_SHOP.length,
     employees: employees.length,
     sessions: sessions.length,

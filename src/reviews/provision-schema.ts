@@ -5,6 +5,7 @@ import { badRequest, type FieldErrors } from '../platform/errors.ts';
 import { mapsUrlSchema, websiteUrlSchema, xhsInputSchema } from '../platform/listing-urls.ts';
 import { slugSchema } from '../platform/tenant-schemas.ts';
 import { TENANT_VERTICALS } from './template-library.ts';
+import { UNRESOLVED_FIELDS } from './unresolved.ts';
 
 
 const required = (what: string) => ({
@@ -85,7 +86,13 @@ export const provisionResponseSchema = z
   .object({
     id: z.uuid().describe('The new tenant id'),
     slug: z.string(),
-    mode: z.enum(['owner', 'demo']).describe('`owner` when ownerEmail was given (a reset-password email was sent), else `demo`'),
+    mode: z
+      .enum(['owner', 'demo'])
+      .describe(
+        'How the owner gets in. `owner` (ownerEmail was given): the owner is emailed a single-use link (72 h) to choose a password; ' +
+          'no password is returned. `demo` (no ownerEmail): the response carries a `temporaryPassword`, shown once, that you hand over ' +
+          'yourself; it must be changed at first sign-in. Both tenants are the same real, 14-day Trial tenant: `demo` says nothing about its data.',
+      ),
     loginUsername: z.string().describe('The login user, derived from the slug'),
     temporaryPassword: z
       .string()
@@ -95,6 +102,22 @@ export const provisionResponseSchema = z
     dashboardUrl: z.url(),
     trialEndsAt: z.iso.datetime().describe('Trial plan, 14 days'),
     templatesCreated: z.number().int().describe('10 per language (en, zh-CN)'),
+    unresolved: z
+      .array(
+        z.object({
+          field: z
+            .enum(UNRESOLVED_FIELDS)
+            .describe('The request or tenant field concerned'),
+          reason: z.string().describe('What could not be fetched or resolved, and what was done instead'),
+        }),
+      )
+      .describe(
+        'What could not be fetched or resolved; provisioning succeeds anyway with defaults. `websiteUrl`: the site could not be fetched ' +
+          '(default colours, no logo); `brandPrimaryColor`: no usable theme-color; `logoUrl`: no usable icon; `mapsUrl`: the short link ' +
+          'could not be followed; `googlePlaceCid`: no place id (CID) was found, so the review button opens the listing instead of the ' +
+          'write-review form; `xhsInput`: the Xiaohongshu short link could not be resolved. Empty when everything was resolved. Fix them with ' +
+          'PATCH /tenants/{id}, the shop, or PUT …/logo.',
+      ),
   })
   .meta({
     id: 'ProvisionResponse',
@@ -108,6 +131,7 @@ export const provisionResponseSchema = z
       dashboardUrl: 'https://reviews.example.com/dashboard',
       trialEndsAt: '2026-11-15T09:30:00.000Z',
       templatesCreated: 20,
+      unresolved: [{ field: 'logoUrl', reason: 'The website has no icon we could use (a PNG, JPEG, WebP or ICO of at most 256 KB): there is no logo; upload one in the settings' }],
     },
   });
 

@@ -18,6 +18,7 @@ import { issueUserToken, RESET_PASSWORD_TTL_MS, resetPasswordLink } from '../pla
 import { fetchBranding, logoUrlOf, type Branding, type Outbound } from './branding.ts';
 import { generateTemplates, type LlmConfig } from './llm-templates.ts';
 import { resolveMapsUrl, resolveXhsHandle, type MapsListing } from './maps-resolve.ts';
+import type { Unresolved } from './unresolved.ts';
 import { parseProvisionRequest, type ProvisionRequest, type ProvisionResponse } from './provision-schema.ts';
 import { billingRecords, shops, templates, tenantLogos } from './tables.ts';
 import { LANGUAGES, libraryTemplates, type Language } from './template-library.ts';
@@ -85,6 +86,8 @@ async function freeUsername(db: Db, base: string): Promise<string> {
 interface Prepared {
   maps: MapsListing | null;
   xhsHandle: string | null;
+  /** What could not be fetched or resolved, for the response. */
+  unresolved: Unresolved[];
   branding: Branding;
   templates: Record<Language, string[]>;
   password: { plain: string; hash: string } | null;
@@ -92,7 +95,7 @@ interface Prepared {
 
 async function prepare(ctx: ServiceContext, input: ProvisionRequest, deps: ProvisionDeps): Promise<Prepared> {
   const other = input.vertical === 'other';
-  const [maps, xhsHandle, branding, en, zh, password] = await Promise.all([
+  const [maps, xhs, branding, en, zh, password] = await Promise.all([
     input.mapsUrl ? resolveMapsUrl(input.mapsUrl, deps.outbound) : null,
     input.xhsInput ? resolveXhsHandle(input.xhsInput, deps.outbound) : null,
     fetchBranding(input.websiteUrl, deps.outbound),
@@ -106,9 +109,11 @@ async function prepare(ctx: ServiceContext, input: ProvisionRequest, deps: Provi
   // The vertical's texts that fit what the name and description say the business offers.
   const business = { name: input.name, description: input.businessDescription };
   const library = (language: Language) => [...libraryTemplates(input.vertical as Exclude<typeof input.vertical, 'other'>, language, business)];
+  const unresolved = [...(maps?.unresolved ? [maps.unresolved] : []), ...(xhs?.unresolved ? [xhs.unresolved] : []), ...branding.unresolved];
   return {
     maps,
-    xhsHandle,
+    xhsHandle: xhs?.handle ?? null,
+    unresolved,
     branding,
     templates: other ? { en: en!.texts, 'zh-CN': zh!.texts } : { en: library('en'), 'zh-CN': library('zh-CN') },
     password,
@@ -264,6 +269,7 @@ async function createAll(
       dashboardUrl: `${publicUrl}/dashboard`,
       trialEndsAt: trialEndsAt.toISOString(),
       templatesCreated: templateRows.length,
+      unresolved: prepared.unresolved,
     },
   };
 }

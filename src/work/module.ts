@@ -2,6 +2,7 @@
 // and the canonical agents every new workspace starts with.
 import type { Module } from '../platform/module.ts';
 import { seedCanonicalAgents } from './canonical-agents.ts';
+import { seedWorkDemo } from './demo-data.ts';
 import { workEvents } from './events.ts';
 import { LivePages } from './live.ts';
 import { workOperations } from './routes/index.ts';
@@ -25,4 +26,5 @@ export const workModule: Module = {
     rt.taskInserts = newTaskInserter(rt);
   },
   tenantCreated: seedCanonicalAgents,
+  demo: seedWorkDemo,
 };

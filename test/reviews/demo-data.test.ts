@@ -93,6 +93,19 @@ describe('createDemoTenant: the tenant, as POST /tenants makes it in demo mode',
     assert.ok(!types.some((x) => x.startsWith('review.') || x.startsWith('feedback.')), 'the imported history announces nothing');
   });
 
+  test('every module with a demo hook added its part (Work: the board and the inbox), in the same tenant', async () => {
+    const work = demo.modules.work;
+    assert.ok(work, 'the Work module seeded its demo');
+    assert.equal(work.counts.initiatives, 3);
+    assert.equal(work.counts.pendingDecisions, 3);
+    const live = await t.call('GET', `/api/client/live/initiatives?workspace_id=${demo.tenantId}`, { key });
+    assert.equal(live.statusCode, 200, live.body);
+    assert.equal(live.json().total, 3);
+    const pending = await t.call('GET', `/api/client/decisions?status=pending&workspace_id=${demo.tenantId}`, { key });
+    assert.equal(pending.json().total, 3);
+    assert.match(demo.reviewPageUrl, /^http:\/\/orgstack\.test\/r\/\S+$/);
+  });
+
   test('two shops and 12 employees (7 + 5) with English and Chinese names', async () => {
     const { shops, total } = await get('/shops');
     assert.equal(total, 2);
@@ -355,6 +368,29 @@ describe('createDemoTenant: seeds and refusals', () => {
     assert.deepEqual(deleted.map((d) => d.slug), ['doomed-salon'], 'subscribers that saw it provisioned see it go');
   });
 
+  test("a failure in a module's demo (Work) deletes the whole tenant too, its Work rows with it", async () => {
+    const db = t.rt.db;
+    const before = (await db.select({ n: count() }).from(tenants))[0].n;
+    await db.execute(sql`create function demo_work_fail() returns trigger language plpgsql as $$ begin raise exception 'work demo broke (test)'; end $$`);
+    await db.execute(sql`create trigger demo_work_fail before insert on decisions for each statement execute function demo_work_fail()`);
+    try {
+      await assert.rejects(createDemoTenant(ctxOf(platformPrincipal), { name: 'Half Work Salon' }), (err: unknown) => {
+        const messages: string[] = [];
+        for (let e = err; e instanceof Error; e = e.cause) messages.push(e.message);
+        assert.ok(messages.some((m) => m.includes('work demo broke (test)')), messages.join(' / '));
+        return true;
+      });
+    } finally {
+      await db.execute(sql`drop trigger demo_work_fail on decisions`);
+      await db.execute(sql`drop function demo_work_fail()`);
+    }
+    assert.equal((await db.select({ n: count() }).from(tenants))[0].n, before);
+    const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from initiatives where title = 'Spring colour campaign' and tenant_id not in (select id from tenants)`);
+    assert.equal(n, 0, 'no Work row outlives its tenant');
+    const deleted = await queryRows<{ slug: string }>(db, sql`select data->'tenant'->>'slug' as slug from events where type = 'tenant.deleted'`);
+    assert.ok(deleted.some((d) => d.slug === 'half-work-salon'));
+  });
+
   test('an invalid name is a 400 naming the field, and nothing is created', async () => {
     const before = (await t.rt.db.select({ n: count() }).from(tenants))[0].n;
     await assert.rejects(createDemoTenant(ctxOf(platformPrincipal), { name: ' x ' }), (err: unknown) => {
@@ -427,6 +463,12 @@ describe('orgstack demo (CLI)', () => {
     assert.equal(slug, 'orchid-nail-studio');
     assert.equal(username, slug);
     assert.match(out, /dashboard\s+http:\/\/demo\.example\/dashboard\n/);
+    assert.match(out, /work board\s+http:\/\/demo\.example\/dashboard\/initiatives\n/);
+    assert.match(out, /decisions\s+http:\/\/demo\.example\/dashboard\/decisions\n/);
+    assert.match(out, /review page\s+http:\/\/demo\.example\/r\/\S+ /);
+    assert.match(out, /API docs\s+http:\/\/demo\.example\/docs\n/);
+    assert.doesNotMatch(out, /PUBLIC_URL is not set/);
+    assert.match(out, /^\s+work\s+3 initiatives, .*; 3 decisions waiting in the inbox$/m);
     assert.match(out, /2 shops, 12 employees/);
     assert.match(password, /^[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){3}$/);
     assert.equal(out.split(password).length - 1, 1, 'the password is printed once');

@@ -11,7 +11,7 @@ import { slugFromName, firstFree } from '../../src/reviews/provisioning.ts';
 import { billingRecords, shops, templates, tenantLogos } from '../../src/reviews/tables.ts';
 import { libraryTemplates } from '../../src/reviews/template-library.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { hosts, localServer } from '../helpers/local-servers.ts';
+import { hosts, localServer, PNG_1x1 } from '../helpers/local-servers.ts';
 import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
@@ -61,8 +61,9 @@ describe('POST /tenants: demo mode', () => {
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json();
     assert.deepEqual(Object.keys(body).sort(), [
-      'dashboardUrl', 'id', 'loginUsername', 'mode', 'shopId', 'slug', 'templatesCreated', 'temporaryPassword', 'trialEndsAt',
+      'dashboardUrl', 'id', 'loginUsername', 'mode', 'shopId', 'slug', 'templatesCreated', 'temporaryPassword', 'trialEndsAt', 'unresolved',
     ]);
+    assert.deepEqual(body.unresolved, [], 'an @handle needs no fetch: nothing is unresolved');
     assert.match(body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(body.slug, 'bright-smile-dental');
     assert.equal(body.mode, 'demo');
@@ -422,6 +423,102 @@ describe('POST /tenants: listings', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('POST /tenants: unresolved (what could not be fetched or resolved)', () => {
+  const fields = (body: { unresolved: { field: string; reason: string }[] }) => body.unresolved.map((u) => u.field).sort();
+
+  test('everything resolved → []: a Maps URL with its CID, a handle, a website with colour and icon', async () => {
+    const site = await localServer((req, res) => {
+      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<meta name="theme-color" content="#0f766e"><link rel="icon" href="/i.png">');
+      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG_1x1);
+    });
+    try {
+      t.rt.outbound = { resolve: hosts({ 'fine.test': '127.0.0.1' }), allowPrivate: true };
+      const body = await created({ name: 'All Fine', vertical: 'fnb', mapsUrl: 'https://maps.google.com/?cid=77', xhsInput: '@allfine', websiteUrl: `http://fine.test:${site.port}/` });
+      assert.deepEqual(body.unresolved, []);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('a website that fails, a Maps URL without a CID and an xhslink that fails: each named with a reason; provisioning still succeeds', async () => {
+    const site = await localServer((_req, res) => res.writeHead(500).end());
+    try {
+      t.rt.outbound = { resolve: hosts({ 'down.test': '127.0.0.1', 'xhslink.com': '127.0.0.1' }), allowPrivate: true };
+      const res = await provision({
+        name: 'Nothing Resolves',
+        vertical: 'fnb',
+        mapsUrl: 'https://www.google.com/maps/search/?api=1&query=Nothing+Resolves',
+        xhsInput: `http://xhslink.com:${site.port}/a/gone`,
+        websiteUrl: `http://down.test:${site.port}/`,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const body = res.json();
+      assert.deepEqual(fields(body), ['googlePlaceCid', 'websiteUrl', 'xhsInput']);
+      const reason = (field: string) => body.unresolved.find((u: { field: string }) => u.field === field).reason;
+      assert.match(reason('websiteUrl'), /could not be fetched \(it answered HTTP 500\).*default brand colours/);
+      assert.match(reason('googlePlaceCid'), /no CID.*listing instead of the write-review form/);
+      assert.match(reason('xhsInput'), /short link could not be followed \(it answered HTTP 500\)/);
+      const tenant = await tenantRow(body.id);
+      assert.equal(tenant.googlePlaceCid, null);
+      assert.equal(tenant.xhsHandle, null);
+      assert.equal(tenant.logoUrl, null);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('a Maps short link that fails → mapsUrl; one that ends without a CID → googlePlaceCid; a blocked address says so', async () => {
+    // The short link's last hop is a Maps page without a CID (Google itself, played locally).
+    let port = 0;
+    const site = await localServer((req, res) => {
+      if (req.url === '/broken') return res.writeHead(502).end();
+      if (String(req.headers.host).startsWith('www.google.com')) return res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+      res.writeHead(302, { location: `http://www.google.com:${port}/maps/search/?q=somewhere` }).end();
+    });
+    port = site.port;
+    try {
+      t.rt.outbound = { resolve: hosts({ 'maps.app.goo.gl': '127.0.0.1', 'www.google.com': '127.0.0.1' }), allowPrivate: true };
+      const broken = await created({ name: 'Broken Short', vertical: 'fnb', mapsUrl: `http://maps.app.goo.gl:${site.port}/broken` });
+      assert.deepEqual(fields(broken), ['mapsUrl']);
+      assert.match(broken.unresolved[0].reason, /could not be followed \(it answered HTTP 502\).*kept as given/);
+      const noCid = await created({ name: 'No Cid Short', vertical: 'fnb', mapsUrl: `http://maps.app.goo.gl:${site.port}/nocid` });
+      assert.deepEqual(fields(noCid), ['googlePlaceCid']);
+
+      t.rt.outbound = { resolve: hosts({ 'maps.app.goo.gl': '127.0.0.1' }), allowPrivate: false };
+      const blocked = await created({ name: 'Blocked Short', vertical: 'fnb', mapsUrl: `http://maps.app.goo.gl:${site.port}/x` });
+      assert.deepEqual(fields(blocked), ['mapsUrl']);
+      assert.match(blocked.unresolved[0].reason, /private or local network address/);
+      assert.ok(!blocked.unresolved[0].reason.includes('127.0.0.1'), 'no internal address is echoed');
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('a website without theme-color or usable icon → brandPrimaryColor and logoUrl', async () => {
+    const site = await localServer((req, res) => {
+      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<title>plain</title>');
+      res.writeHead(404).end();
+    });
+    try {
+      t.rt.outbound = { resolve: hosts({ 'plain.test': '127.0.0.1' }), allowPrivate: true };
+      const body = await created({ name: 'Plain Site', vertical: 'fnb', xhsInput: '@plain', websiteUrl: `http://plain.test:${site.port}/` });
+      assert.deepEqual(fields(body), ['brandPrimaryColor', 'logoUrl']);
+      assert.ok(body.unresolved.every((u: { reason: string }) => u.reason.length > 20));
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('the OpenAPI document describes unresolved and explains mode', async () => {
+    const doc = (await t.call('GET', '/api/v1/openapi')).json();
+    const schema = doc.components.schemas.ProvisionResponse;
+    assert.ok(schema.required.includes('unresolved'));
+    assert.deepEqual(schema.properties.unresolved.items.properties.field.enum, ['websiteUrl', 'brandPrimaryColor', 'logoUrl', 'mapsUrl', 'googlePlaceCid', 'xhsInput']);
+    assert.match(schema.properties.unresolved.description, /could not be fetched or resolved/);
+    assert.match(schema.properties.mode.description, /`owner`.*single-use link.*`demo`.*temporaryPassword/s);
   });
 });
 
