@@ -215,9 +215,9 @@ describe('building and moving work on the dashboard', { skip: skip ?? false }, (
     const op = await ownerPhone.newPage();
     await op.goto(`${base}${path}`);
     await op.getByTestId('task-card').first().waitFor();
+    await screenshot(op, 'dashboard-work-board-phone');
     await op.getByRole('button', { name: 'Actions for Print the summer menus' }).click();
     assert.deepEqual(await overflowProblems(op), [], 'an open menu stays on the screen');
-    await screenshot(op, 'dashboard-work-board-phone');
     await op.getByRole('menuitem', { name: 'Move to Blocked' }).click();
     await announced(op, 'to Blocked.');
     await op.locator('[data-testid=board-column][data-status=blocked]').getByTestId('task-card').filter({ hasText: 'Print the summer menus' }).waitFor();

@@ -8,13 +8,11 @@ import { useState, type DragEvent } from 'react';
 import { client, type ApiError } from '../../api.ts';
 import { asApiError, Button, ConfirmDialog, Empty, ErrorBox, fmtDate, MenuButton, SelectField, type MenuItem } from '../../ui.tsx';
 import type { Task } from '../../work-types.ts';
-import { statusLabel, taskTargets, TASK_STATUSES } from './common.tsx';
+import { statusLabel, TASK_COLUMNS, taskTargets } from './common.tsx';
 import type { Board } from './data.ts';
 import { taskFields, taskValues } from './fields.ts';
 import { WorkFormDialog } from './form.tsx';
 
-const ORDER = ['todo', 'in_progress', 'blocked', 'done'];
-const COLUMNS = [...ORDER.filter((s) => (TASK_STATUSES as readonly string[]).includes(s)), ...TASK_STATUSES.filter((s) => !ORDER.includes(s))];
 
 export function TaskBoard({ b, mayEdit, onTask, onReload }: { b: Board; mayEdit: boolean; onTask: (t: Task | { deleted: string }) => void; onReload: () => void }) {
   const [filter, setFilter] = useState('');
@@ -94,7 +92,7 @@ export function TaskBoard({ b, mayEdit, onTask, onReload }: { b: Board; mayEdit:
         <Empty>Add a workstream first: every task belongs to one.</Empty>
       ) : (
         <div className={`board ${dragging ? 'is-dragging' : ''}`}>
-          {COLUMNS.map((status) => {
+          {TASK_COLUMNS.map((status) => {
             const cards = tasks.filter((t) => t.status === status);
             const cls = dragging ? (over === status ? 'drop-over' : allowed(status) ? 'drop-ok' : dragging.status === status ? '' : 'drop-no') : '';
             return (

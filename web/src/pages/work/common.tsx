@@ -34,9 +34,14 @@ export function actionsFrom(level: Level, status: string): { action: string; lab
     .map(([action, t]) => ({ action, label: `${actionLabel(action)} → ${statusLabel(t.to)}`, to: t.to }));
 }
 
-/** The statuses a task in `status` can be moved to (the board's drop targets). */
+/** The board's columns, left to right (any status the server adds goes last). */
+const ORDER = ['todo', 'in_progress', 'blocked', 'done'];
+export const TASK_COLUMNS: string[] = [...ORDER.filter((s) => (TASK_STATUSES as readonly string[]).includes(s)), ...TASK_STATUSES.filter((s) => !ORDER.includes(s))];
+
+/** The statuses a task in `status` can be moved to (the board's drop targets), in column order. */
 export function taskTargets(status: string): string[] {
-  return [...new Set(actionsFrom('tasks', status).map((a) => a.to))].filter((s) => s !== status);
+  const to = new Set(actionsFrom('tasks', status).map((a) => a.to));
+  return TASK_COLUMNS.filter((s) => s !== status && to.has(s));
 }
 
 const TONE: Record<string, string> = {
