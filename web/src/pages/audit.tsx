@@ -1,6 +1,6 @@
 // The audit log: every API request made on this tenant (or, in /super, across tenants), newest
 // first, filterable by date range, status and credential.
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api, query } from '../api.ts';
 import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
@@ -97,8 +97,8 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
                         <td className="small nowrap" data-title="">
                           {fmtDateTime(a.at)}
                         </td>
-                        <td className="mono small wrap" data-label="Request">
-                          {a.method} {a.route}
+                        <td className="mono small" data-label="Request">
+                          {a.method} <Route route={a.route} />
                         </td>
                         <td className="num" data-label="Status">
                           <span className={`badge ${a.status >= 500 ? 'badge-err' : a.status >= 400 ? 'badge-warn' : 'badge-ok'}`}>{a.status}</span>
@@ -133,4 +133,18 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
       </Async>
     </>
   );
+}
+
+/** A route template that wraps after its slashes, not in the middle of a word. */
+function Route({ route }: { route: string }) {
+  return route.split('/').map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && (
+        <>
+          /<wbr />
+        </>
+      )}
+      {part}
+    </Fragment>
+  ));
 }

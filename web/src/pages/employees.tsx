@@ -55,8 +55,8 @@ export function EmployeesPage() {
                   <Empty>{employees.length === 0 ? 'No employees yet. Add the first one above.' : 'No employees match these filters.'}</Empty>
                 ) : (
                   <ul className="rows" aria-label="Employees">
-                    {visible.map((e) => (
-                      <EmployeeRow key={e.id} employee={e} shops={shops} onChange={upsert} />
+                    {visible.map((e, i) => (
+                      <EmployeeRow key={e.id} employee={e} shops={shops} onChange={upsert} eagerQr={i < 20} />
                     ))}
                   </ul>
                 )}
@@ -110,7 +110,8 @@ function AddEmployee({ shops, onAdded }: { shops: Shop[]; onAdded: (e: Employee)
   );
 }
 
-function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; shops: Shop[]; onChange: (e: Employee) => void }) {
+/** `eagerQr`: the first rows load their QR code at once; the rest when scrolled to (a long team is many requests). */
+function EmployeeRow({ employee: e, shops, onChange, eagerQr }: { employee: Employee; shops: Shop[]; onChange: (e: Employee) => void; eagerQr: boolean }) {
   const { tenant } = useTenant();
   const submit = useSubmit();
   const [editing, setEditing] = useState(false);
@@ -166,7 +167,7 @@ function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; sho
       ) : (
         <>
           <a className="qr-preview" href={`${qr}?format=svg`} target="_blank" rel="noopener" aria-label={`Open the QR code of ${e.name}`}>
-            <img src={`${qr}?format=svg`} alt="" width={72} height={72} loading="lazy" data-testid="qr-preview" />
+            <img src={`${qr}?format=svg`} alt="" width={72} height={72} loading={eagerQr ? 'eager' : 'lazy'} data-testid="qr-preview" />
           </a>
           <div className="row-main">
             <strong className="employee-name">{e.name}</strong> {!e.active && <span className="badge badge-muted">deactivated</span>}
