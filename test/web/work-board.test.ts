@@ -124,7 +124,9 @@ describe('building and moving work on the dashboard', { skip: skip ?? false }, (
     await page.getByRole('menuitem', { name: 'Edit…' }).click();
     await dialog().getByLabel('Summary').fill('Six new dishes for June');
     await dialog().getByRole('button', { name: 'Save initiative' }).click();
-    await page.getByText('Six new dishes for June').waitFor();
+    // The dialog closes once the server has answered.
+    await dialog().waitFor({ state: 'hidden' });
+    await page.locator('.lead', { hasText: 'Six new dishes for June' }).waitFor();
     const [i] = await t.rt.db.select().from(initiatives).where(eq(initiatives.id, initiativeId));
     assert.equal(i.summary, 'Six new dishes for June');
   });
