@@ -11,6 +11,7 @@ const actorSchema = z.object({
   type: z.enum(['agent', 'user', 'key']),
   id: z.string().nullable(),
   name: z.string().nullable(),
+  key_name: z.string().nullable().optional().describe("Keys only: the key's own name, for people to read (null when it has none or is not this workspace's)"),
 });
 
 const decisionOptionSchema = z.object({ id: z.string(), label: z.string(), description: z.string().nullable() });

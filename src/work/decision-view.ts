@@ -3,7 +3,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { Principal } from '../platform/principal.ts';
-import { users } from '../platform/tables.ts';
+import { apiKeys, users } from '../platform/tables.ts';
 import { decisionOptions, decisions } from './tables.ts';
 
 export type Urgency = 'low' | 'medium' | 'high' | 'critical';
@@ -45,11 +45,23 @@ const optionsOf = sql<Option[]>`coalesce((
   select json_agg(json_build_object('id', o.id, 'label', o.label, 'description', o.description) order by o.position)
   from ${decisionOptions} o where o.tenant_id = "decisions"."tenant_id" and o.decision_id = "decisions"."id"), '[]'::json)`;
 
-export const selectDecisions = (db: Db) => db.select({ d: decisionColumns, options: optionsOf }).from(decisions);
+// A key actor's name is its display prefix (recorded when it acted); people read the key's own
+// name, looked up now (a renamed key shows its new name). Keys of the decision's workspace only:
+// a platform key's name belongs to the operator. Compared as text: the id column holds any actor.
+const keyNameOf = (role: 'requested' | 'resolved') =>
+  sql<string | null>`(select k.name from ${apiKeys} k where "decisions"."${sql.raw(role)}_by_type" = 'key'
+    and k.tenant_id = "decisions"."tenant_id" and k.id::text = "decisions"."${sql.raw(role)}_by_id")`;
 
-export type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null };
+export const selectDecisions = (db: Db) =>
+  db.select({ d: decisionColumns, options: optionsOf, requestedKey: keyNameOf('requested'), resolvedKey: keyNameOf('resolved') }).from(decisions);
 
-export function decisionView({ d, options }: { d: DecisionRow; options: Option[] }) {
+export type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null; key_name?: string | null };
+
+/** An actor as the API shows it; a key also has `key_name` (null when unnamed or not this workspace's). */
+const actor = (type: string, id: string | null, name: string | null, keyName: string | null): Actor =>
+  type === 'key' ? { type, id, name, key_name: keyName } : ({ type, id, name } as Actor);
+
+export function decisionView({ d, options, requestedKey = null, resolvedKey = null }: { d: DecisionRow; options: Option[]; requestedKey?: string | null; resolvedKey?: string | null }) {
   return {
     id: d.id,
     title: d.title,
@@ -63,8 +75,8 @@ export function decisionView({ d, options }: { d: DecisionRow; options: Option[]
     initiative_id: d.initiativeId,
     task_id: d.taskId,
     run_id: d.runId,
-    requested_by: { type: d.requestedByType, id: d.requestedById, name: d.requestedByName } as Actor,
-    resolved_by: d.resolvedByType ? ({ type: d.resolvedByType, id: d.resolvedById, name: d.resolvedByName } as Actor) : null,
+    requested_by: actor(d.requestedByType, d.requestedById, d.requestedByName, requestedKey),
+    resolved_by: d.resolvedByType ? actor(d.resolvedByType, d.resolvedById, d.resolvedByName, resolvedKey) : null,
     due_at: d.dueAt.toISOString(),
     resolved_at: d.resolvedAt?.toISOString() ?? null,
     created_at: d.createdAt.toISOString(),

@@ -91,12 +91,40 @@ export async function screenshotPages(browser: Browser, context: BrowserContext,
         await screenshot(page, `${p.name}-${size}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${p.path} at ${size} size is ${overflow}px wider than the screen`);
+        assert.deepEqual(await overflowProblems(page), [], `${p.path} at ${size} size: nothing sticks out or is cut off`);
       }
       await page.close();
     }
   } finally {
     await phone.close();
   }
+}
+
+/**
+ * What sticks out of the screen sideways (any visible element beyond the viewport's edges, even
+ * inside a scrolling box) and the containers whose content is cut off (scrollWidth beyond
+ * clientWidth): a column hidden behind a sideways scroll, a long handle running out of its card.
+ */
+export function overflowProblems(page: Page): Promise<string[]> {
+  // A string, not a function: tsx would wrap named helpers in a `__name` the page does not have.
+  return page.evaluate<string[]>(`(() => {
+    const vw = document.documentElement.clientWidth;
+    const describe = (el) => '<' + el.tagName.toLowerCase() + ' class="' + (el.getAttribute('class') ?? '') + '"> "' + (el.textContent ?? '').trim().replace(/\\s+/g, ' ').slice(0, 50) + '"';
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || el.closest('.sr-only, .offscreen, .skip, dialog:not([open])')) continue;
+      // Inside a visually hidden box (a 1px clip, as a phone table's column headers are): not seen.
+      let a = el.parentElement;
+      while (a && a !== document.body && a.getBoundingClientRect().width > 1) a = a.parentElement;
+      if (a && a !== document.body) continue;
+      if (r.right > vw + 1 || r.left < -1) out.push(describe(el) + ' spans ' + Math.round(r.left) + '…' + Math.round(r.right) + ' of ' + vw + 'px');
+    }
+    for (const el of document.querySelectorAll('main, .topbar, .card, .table-wrap, .board, .board-column, .task-card, .row, .facts, .page-header, .stat')) {
+      if (el.scrollWidth > el.clientWidth + 1) out.push(describe(el) + ' cuts off ' + (el.scrollWidth - el.clientWidth) + 'px of its content');
+    }
+    return out.slice(0, 8);
+  })()`);
 }
 
 /** The text of an element, whitespace collapsed. */

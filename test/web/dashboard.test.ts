@@ -172,17 +172,26 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
     const [emp] = await t.rt.db.select().from(employees).where(and(eq(employees.tenantId, demo.tenantId), eq(employees.name, 'Nora Quinn')));
     assert.ok(emp);
 
-    const [svg] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'QR (SVG)' }).click()]);
+    // The row shows the QR code itself (loaded from the API under the CSP with the session).
+    const preview = row.getByTestId('qr-preview');
+    await preview.scrollIntoViewIfNeeded();
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete, await preview.elementHandle());
+    assert.ok((await preview.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the QR preview loads');
+    // Downloads are grouped in one menu.
+    await row.getByRole('button', { name: 'Download the QR code of Nora Quinn' }).click();
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /^SVG/ }).click()]);
     assert.match(svg.suggestedFilename(), /qr\.svg$/i);
     assert.match(fs.readFileSync((await svg.path())!, 'utf8'), /<svg[\s\S]*<\/svg>/);
-    const [png] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'QR (PNG)' }).click()]);
+    await row.getByRole('button', { name: 'Download the QR code of Nora Quinn' }).click();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /^PNG/ }).click()]);
     assert.deepEqual([...fs.readFileSync((await png.path())!).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 
     await row.getByRole('button', { name: 'Copy link' }).click();
     await row.getByText('Copied').or(row.getByText(/Copy failed/)).waitFor();
 
     // Rename, then a customer scans and rates on their phone.
-    await row.getByRole('button', { name: 'Edit Nora Quinn' }).click();
+    await row.getByRole('button', { name: 'More for Nora Quinn' }).click();
+    await page.getByRole('menuitem', { name: 'Edit Nora Quinn' }).click();
     const editing = page.getByTestId('employee-row').filter({ has: page.locator('form') });
     await editing.getByLabel('Name').fill('Nora Quinn-Lee');
     await editing.getByRole('button', { name: 'Save' }).click();
@@ -294,6 +303,12 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
     assert.ok(logoUrl.startsWith(`${base}/assets/logos/${demo.tenantId}.png?v=`));
     assert.equal(await page.locator('img.logo').evaluate((img) => (img as HTMLImageElement).naturalWidth), 1, 'the image loads under the CSP');
     assert.equal(await page.locator('.preview-svg image').getAttribute('href'), logoUrl, 'the preview shows it');
+    // The header carries the business's name and, now, its logo.
+    const brand = page.getByTestId('brand');
+    await brand.locator('img.brand-logo').waitFor();
+    assert.equal(await brand.locator('img.brand-logo').getAttribute('src'), logoUrl);
+    assert.equal(await brand.locator('img.brand-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth), 1);
+    assert.equal(await brand.locator('.brand-name').textContent(), (await apiGet('')).tenant.name);
   });
 
   test('templates: per language, reorder with the buttons, switch off, add', async () => {
@@ -330,15 +345,17 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
   test('employees: deactivate with confirmation; shown again with the filter, and reactivated', async () => {
     await page.getByRole('link', { name: 'Employees' }).click();
     const row = page.getByTestId('employee-row').filter({ hasText: 'Nora Quinn-Lee' });
-    await row.getByRole('button', { name: 'Deactivate Nora Quinn-Lee' }).click();
+    await row.getByRole('button', { name: 'More for Nora Quinn-Lee' }).click();
+    await page.getByRole('menuitem', { name: 'Deactivate Nora Quinn-Lee' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
     await row.waitFor({ state: 'detached' });
     const [emp] = await t.rt.db.select().from(employees).where(eq(employees.name, 'Nora Quinn-Lee'));
     assert.equal(emp.active, false);
     await page.getByLabel('Show deactivated').check();
     await row.getByText('deactivated').waitFor();
-    await row.getByRole('button', { name: 'Reactivate Nora Quinn-Lee' }).click();
-    await row.getByRole('button', { name: 'Deactivate Nora Quinn-Lee' }).waitFor();
+    await row.getByRole('button', { name: 'More for Nora Quinn-Lee' }).click();
+    await page.getByRole('menuitem', { name: 'Reactivate Nora Quinn-Lee' }).click();
+    await row.getByText('deactivated').waitFor({ state: 'detached' });
     const [again] = await t.rt.db.select().from(employees).where(eq(employees.id, emp.id));
     assert.equal(again.active, true);
   });
@@ -407,7 +424,16 @@ describe('tenant dashboard in a real browser', { skip: skip ?? false }, () => {
     assert.equal((await t.rt.db.select().from(shops).where(eq(shops.tenantId, demo.tenantId))).length, 3, 'nothing was deleted');
   });
 
-  test('screenshots of every page at desktop and phone size; nothing third-party, no CSP or script errors', async () => {
+  test('screenshots of every page at desktop and phone size with long names: nothing sticks out or is cut off; nothing third-party, no CSP or script errors', async () => {
+    // Long names and handles where they are shown: a shop, its Xiaohongshu handle, an employee, a key.
+    const post = async (path: string, body: unknown) => {
+      const res = await t.call('POST', `/api/v1/tenants/${demo.tenantId}${path}`, { key: platformKey, body });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json();
+    };
+    const { shop } = await post('/shops', { name: 'Harbour Lane Salon at the Old Customs House on the Riverside Promenade', xhsHandle: '@harbourlanesalonoldcustomshouseriversidepromenade' });
+    await post('/employees', { shopId: shop.id, name: 'Maximiliana Anastasia Worthington-Fairweather-Montgomery' });
+    await post('/api-keys', { name: 'Customer relationship management nightly synchronisation job' });
     const h = (name: string) => (p: Page) => p.getByRole('heading', { name, level: 1 }).waitFor();
     await screenshotPages(browser, owner, base, [
       { path: '/dashboard', name: 'dashboard-overview', ready: (p) => p.getByTestId('overview').waitFor() },

@@ -30,6 +30,7 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     await t.createUser({ tenantId: null, role: 'superadmin', username: 'operator' });
     await t.createTenant('Alpha Bakery');
     await t.createTenant('Doomed Noodles');
+    await t.createTenant('The Extraordinarily Long-Named Riverside Hair, Nail and Beauty Studio of Harbour Lane');
     browser = await launchBrowser();
     context = await browser.newContext(DESKTOP);
     page = await context.newPage();
@@ -46,7 +47,7 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     assert.ok(page.url().endsWith('/super'));
     const rows = page.locator('tbody tr');
     await rows.first().waitFor();
-    assert.equal(await rows.count(), 2);
+    assert.equal(await rows.count(), 3);
     await page.getByLabel('Search').fill('doomed');
     assert.equal(await rows.count(), 1);
     assert.match((await rows.first().textContent())!, /Doomed Noodles/);
@@ -56,18 +57,24 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
 
   test('provision: every invalid field at once, then the result with the login and the temporary password once', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Provision a tenant' }).click();
+    // The page says what one provisioning creates (src/reviews/provisioning.ts).
+    const created = await textOf(page, '[data-testid=what-is-created]');
+    for (const part of [/14-day trial/, /default shop/, /username = the slug/, /72 hours/, /20 suggested review texts: 10 in English and 10 in Simplified Chinese/, /seven standard AI agents/, /Not created: employees/]) {
+      assert.match(created, part);
+    }
+    assert.equal(await page.getByLabel('Kind of business').inputValue(), '', 'the kind of business is chosen, not guessed');
     await page.getByLabel('Business name').fill('B');
     await page.getByLabel('Google Maps URL').fill('https://example.com/maps');
     await page.getByLabel('Owner email (optional)').fill('not-an-email');
     await page.getByRole('button', { name: 'Provision tenant' }).click();
     await page.locator('.field-error').first().waitFor();
     const invalid = await page.locator('[aria-invalid=true]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).name).sort());
-    assert.deepEqual(invalid, ['mapsUrl', 'name', 'ownerEmail']);
-    assert.equal((await t.rt.db.select().from(tenants)).length, 2, 'nothing was created');
+    assert.deepEqual(invalid, ['mapsUrl', 'name', 'ownerEmail', 'vertical']);
+    assert.equal((await t.rt.db.select().from(tenants)).length, 3, 'nothing was created');
     await screenshot(page, 'super-provision-errors-desktop');
 
     await page.getByLabel('Business name').fill('Blue Door Clinic');
-    await page.getByLabel('Vertical').selectOption('clinic');
+    await page.getByLabel('Kind of business').selectOption('clinic');
     await page.getByLabel('Google Maps URL').fill('https://www.google.com/maps?cid=12345678901234567890');
     await page.getByLabel('Owner email (optional)').fill('');
     await page.getByRole('button', { name: 'Provision tenant' }).click();
@@ -76,6 +83,8 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     const password = await page.locator('input[data-secret]').inputValue();
     assert.ok(password.length >= 10);
     assert.match(await textOf(page, '.secret .alert-warn'), /only once/);
+    assert.match(await textOf(page, '[data-testid=provisioned]'), /The default shop, 20 suggested review texts, default settings and the seven standard agents/);
+    assert.match(await textOf(page, '[data-testid=provisioned-mode]'), /temporary password/);
     await screenshot(page, 'super-provisioned-desktop');
     const [tenant] = await t.rt.db.select().from(tenants).where(eq(tenants.slug, 'blue-door-clinic'));
     assert.equal(tenant.plan, 'trial');
@@ -119,6 +128,7 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     await page.getByRole('link', { name: 'Open its dashboard' }).click();
     await page.getByTestId('overview').waitFor();
     assert.match(await textOf(page, '.banner-info'), /Viewing Blue Door Clinic as platform operator/);
+    assert.equal(await textOf(page, '[data-testid=brand] .brand-name'), 'Blue Door Clinic', "the header names the business");
     await page.getByRole('link', { name: 'Shops' }).click();
     await page.getByTestId('shop-card').first().waitFor();
     await page.getByRole('link', { name: 'Back to the console' }).click();
@@ -152,7 +162,7 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     const use = () => fetch(`${base}/api/v1/tenants`, { headers: { authorization: `Bearer ${secret}` } });
     const ok = await use();
     assert.equal(ok.status, 200);
-    assert.equal(((await ok.json()) as { tenants: unknown[] }).tenants.length, 2);
+    assert.equal(((await ok.json()) as { tenants: unknown[] }).tenants.length, 3);
     await page.getByRole('button', { name: 'I have stored it' }).click();
     const row = page.getByTestId('key-row').filter({ hasText: 'Provisioning bot' });
     assert.match((await row.textContent())!, /5,000/);
@@ -174,6 +184,8 @@ describe('operator console in a real browser', { skip: skip ?? false }, () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
     await page.locator('table.audit tbody tr').first().waitFor();
     assert.match(await textOf(page, 'table.audit'), /POST \/api\/v1\/tenants/);
+    assert.match(await textOf(page, 'table.audit'), /operator \(dashboard\)/, 'people by their names');
+    assert.match(await textOf(page, 'table.audit'), /Blue Door Clinic/, 'tenants by their names');
     await page.getByLabel('Status').fill('401');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('table.audit tbody tr')].every((r) => r.textContent!.includes('401')));

@@ -1,9 +1,10 @@
 // The Work pages of the dashboard in a real browser: an owner creates a personal key (`oxk_`),
 // uses it from outside on /api/client/live/initiatives and revokes it (401 after); decides in
 // the inbox — approves with an option, rejects with a reason, sees a decision resolved meanwhile
-// refused with its 409 message; reads an initiative on the board with its progress, tasks, agents
-// and runs. Screenshots at desktop and phone size: test-results/dashboard-{personal-keys,
-// decisions,initiatives}-*.png.
+// refused with its 409 message, reads who asked by name (never a key prefix) and follows the link
+// to the decision's initiative; reads an initiative with its progress, task board, agents and
+// runs. (Building and moving work from the UI: work-board.test.ts.) Screenshots at desktop and
+// phone size: test-results/dashboard-{personal-keys,decisions,initiatives}-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
@@ -43,6 +44,13 @@ describe('Work pages of the dashboard in a real browser', { skip: skip ?? false 
     problems = watch(page, base);
     await signInWithForm(page, base, owner.username, PASSWORD);
     await page.getByTestId('overview').waitFor();
+  });
+
+  test("the header shows the business's name, and its initial on its brand colour while it has no logo", async () => {
+    const brand = page.getByTestId('brand');
+    assert.equal(await brand.locator('.brand-name').textContent(), 'Harbour Works');
+    assert.equal(await brand.getByTestId('brand-initial').locator('text').textContent(), 'H');
+    assert.equal(await brand.locator('img').count(), 0);
   });
   after(async () => {
     await browser?.close();
@@ -106,6 +114,11 @@ describe('Work pages of the dashboard in a real browser', { skip: skip ?? false 
     await page.getByRole('link', { name: 'Decisions' }).click();
     await page.getByTestId('decision').first().waitFor();
     assert.deepEqual(await page.getByTestId('decision').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))), [ads.id, rename.id, hero.id]);
+    // Who asked: the key by its own name, never its prefix (the API adds key_name for people to read).
+    assert.equal(ads.requested_by.type, 'key');
+    assert.equal(ads.requested_by.key_name, 'agents');
+    assert.match(await textOf(page, '[data-testid=asked-by]'), /^Asked by the API key “agents” just now$/);
+    assert.ok(!(await page.locator('main').textContent())!.includes('orgstack_sk_'), 'no key prefix on the page');
 
     // Approve: an option must be chosen.
     const heroCard = page.getByTestId('decision').filter({ hasText: 'Pick the hero image' });
@@ -145,6 +158,10 @@ describe('Work pages of the dashboard in a real browser', { skip: skip ?? false 
     assert.match(await textOf(page, '[data-testid=decision] .alert-error'), /Cannot approve a decision that is approved/);
     const renameNow = await w.get('decisions', rename.id);
     assert.equal(renameNow.resolved_by.id, other.id, 'the first decision stands');
+    assert.equal(renameNow.resolved_by.key_name, undefined, 'a person is named by their username');
+    await page.reload();
+    const renameRow = page.getByTestId('resolved-decision').filter({ hasText: 'Rename the product' });
+    assert.match((await renameRow.textContent())!, new RegExp(`Fine by me.*${other.username}`));
 
     // Pending ones for the screenshots.
     await w.create('decisions', { title: 'Hire a second designer', urgency: 'medium', options: [{ label: 'Yes, full time' }, { label: 'Freelance first' }] });
@@ -175,16 +192,36 @@ describe('Work pages of the dashboard in a real browser', { skip: skip ?? false 
     assert.match(await textOf(page, '[data-testid=initiative-summary]'), /active.*50%.*1 of 2 tasks done/);
     const ws = page.getByTestId('workstream').filter({ hasText: 'Website' });
     assert.match((await ws.getByTestId('milestone').textContent()) ?? '', /Landing page live.*50%/);
-    const tasks = await ws.getByTestId('task-row').allTextContents();
-    assert.equal(tasks.length, 2);
-    assert.match(tasks.find((x) => x.includes('Write the copy'))!, /done.*marketing-agent/);
-    assert.match(tasks.find((x) => x.includes('Build the page'))!, /in progress.*engineering-agent|in progress/);
+    assert.equal(await page.getByTestId('task-card').count(), 2);
+    const copy = page.getByTestId('task-card').filter({ hasText: 'Write the copy' });
+    assert.equal(await copy.getAttribute('data-status'), 'done');
+    assert.equal(await copy.evaluate((el) => el.closest('[data-testid=board-column]')!.getAttribute('data-status')), 'done', 'in the Done column');
+    assert.match((await copy.textContent())!, /Website · Landing page live.*marketing-agent/);
+    const build = page.getByTestId('task-card').filter({ hasText: 'Build the page' });
+    assert.equal(await build.getAttribute('data-status'), 'in_progress');
+    assert.match((await build.textContent())!, /engineering-agent/);
     assert.match(await textOf(page, '[data-testid=run-row]'), /engineering-agent.*Build the page.*running/);
     assert.ok(page.url().endsWith(`/dashboard/initiatives/${I}`));
+
+    // A decision about the initiative links to it from the inbox, and the initiative lists it.
+    const d = await w.create('decisions', { title: 'Launch on a Monday?', urgency: 'high', initiative_id: I });
+    await page.getByRole('link', { name: 'Decisions' }).click();
+    const card = page.getByTestId('decision').filter({ hasText: 'Launch on a Monday?' });
+    await card.getByTestId('decision-initiative').click();
+    await page.getByRole('heading', { name: 'Spring launch', level: 1 }).waitFor();
+    const listed = page.getByTestId('initiative-decisions').getByRole('link', { name: 'Launch on a Monday?' });
+    assert.equal(await listed.getAttribute('href'), `/dashboard/decisions#decision-${d.id}`);
+    await listed.click();
+    await page.locator(`#decision-${d.id}`).waitFor();
   });
 
-  test('screenshots at desktop and phone size; nothing third-party, no CSP or script errors', async () => {
+  test('screenshots at desktop and phone size with long names: nothing sticks out or is cut off; nothing third-party, no CSP or script errors', async () => {
     const I = ((await w.ok('GET', '/api/client/initiatives?limit=200')) as { id: string; title: string }[]).find((i) => i.title === 'Spring launch')!.id;
+    const long = 'Reorganise the whole autumn-to-winter seasonal campaign calendar across every neighbourhood location';
+    const L = (await w.create('initiatives', { title: long, summary: 'A very long summary '.repeat(8) })).id;
+    const LW = (await w.create('workstreams', { initiative_id: I, name: 'Neighbourhood-partnerships-and-community-outreach-programme' })).id;
+    await w.create('tasks', { workstream_id: LW, title: 'Contact-every-single-neighbourhood-association-and-local-business-improvement-district', assigned_agent_ids: ['orchestrator-agent', 'operations-agent'] });
+    await w.create('decisions', { title: `Approve the budget for “${long}”`, urgency: 'medium', initiative_id: L });
     await screenshotPages(browser, context, base, [
       { path: '/dashboard/api-keys', name: 'dashboard-personal-keys', ready: (p) => p.getByTestId('personal-keys').getByTestId('key-row').first().waitFor() },
       { path: '/dashboard/decisions', name: 'dashboard-decisions', ready: (p) => p.getByTestId('resolved-decision').first().waitFor() },

@@ -69,7 +69,7 @@ describe('POST /api/client/decisions', () => {
       initiative_id: null,
       task_id: null,
       run_id: null,
-      requested_by: { type: 'key', id: keyId, name: key.prefix },
+      requested_by: { type: 'key', id: keyId, name: key.prefix, key_name: key.name },
       resolved_by: null,
       due_at: new Date(Date.parse(d.created_at) + 24 * HOUR).toISOString(),
       resolved_at: null,

@@ -117,6 +117,8 @@ const CLIENT_BASE = '/api/client';
 export const client = {
   get: <T>(path: string, opts?: RequestOptions) => send<T>(CLIENT_BASE, 'GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown) => send<T>(CLIENT_BASE, 'POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => send<T>(CLIENT_BASE, 'PATCH', path, body),
+  del: <T = unknown>(path: string) => send<T>(CLIENT_BASE, 'DELETE', path),
 };
 
 /** `?a=1&b=2` from the defined values, or '' when there are none. */

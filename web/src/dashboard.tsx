@@ -8,7 +8,8 @@ import { AuditPage } from './pages/audit.tsx';
 import { DecisionsPage } from './pages/decisions.tsx';
 import { EmployeesPage } from './pages/employees.tsx';
 import { FeedbackPage } from './pages/feedback.tsx';
-import { InitiativePage, InitiativesPage } from './pages/initiatives.tsx';
+import { InitiativePage } from './pages/initiative.tsx';
+import { InitiativesPage } from './pages/initiatives.tsx';
 import { NotFound } from './pages/not-found.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -60,7 +61,7 @@ export function Dashboard() {
   if (!tenantId) return <Redirect to="/super" />;
   return (
     <TenantLoader tenantId={tenantId} initial={info.tenant}>
-      <Shell nav={NAV} home="/dashboard" area="Dashboard" banner={<Banners />}>
+      <TenantShell>
         <Routes
           path={path}
           routes={[
@@ -79,8 +80,18 @@ export function Dashboard() {
           ]}
           fallback={<NotFound home="/dashboard" />}
         />
-      </Shell>
+      </TenantShell>
     </TenantLoader>
+  );
+}
+
+/** The frame, headed by the business's own name and logo. */
+function TenantShell({ children }: { children: ReactNode }) {
+  const { tenant } = useTenant();
+  return (
+    <Shell nav={NAV} home="/dashboard" area="Dashboard" brand={{ name: tenant.name, logoUrl: tenant.logoUrl, color: tenant.brandPrimaryColor }} banner={<Banners />}>
+      {children}
+    </Shell>
   );
 }
 

@@ -11,7 +11,14 @@ export interface NavItem {
   exact?: boolean;
 }
 
-export function Shell({ nav, home, area, banner, children }: { nav: NavItem[]; home: string; area: string; banner?: ReactNode; children: ReactNode }) {
+/** Whose space this is: the business (its name, logo and colour) in the dashboard. */
+export interface Brand {
+  name: string;
+  logoUrl: string | null;
+  color: string;
+}
+
+export function Shell({ nav, home, area, brand, banner, children }: { nav: NavItem[]; home: string; area: string; brand?: Brand; banner?: ReactNode; children: ReactNode }) {
   const info = useSignedIn();
   const { signOut } = useSession();
   const { path } = useLocation();
@@ -37,9 +44,17 @@ export function Shell({ nav, home, area, banner, children }: { nav: NavItem[]; h
         <button type="button" className="btn btn-secondary menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen((o) => !o)}>
           Menu
         </button>
-        <Link to={home} className="brand">
-          orgstack <span className="brand-area">{area}</span>
-        </Link>
+        {brand ? (
+          <Link to={home} className="brand brand-tenant" data-testid="brand">
+            <BrandMark brand={brand} />
+            <span className="brand-name">{brand.name}</span>
+            <span className="brand-area">{area}</span>
+          </Link>
+        ) : (
+          <Link to={home} className="brand">
+            orgstack <span className="brand-area">{area}</span>
+          </Link>
+        )}
         <div className="account">
           <span className="who" title={info.user.email ?? undefined}>
             {info.user.username} <span className="badge">{info.user.role}</span>
@@ -67,6 +82,20 @@ export function Shell({ nav, home, area, banner, children }: { nav: NavItem[]; h
         </main>
       </div>
     </div>
+  );
+}
+
+/** The business's logo, or its initial on its brand colour when it has none. */
+function BrandMark({ brand }: { brand: Brand }) {
+  if (brand.logoUrl) return <img className="brand-logo" src={brand.logoUrl} alt="" width={28} height={28} />;
+  const initial = Array.from(brand.name.trim())[0]?.toUpperCase() ?? '?';
+  return (
+    <svg className="brand-logo" viewBox="0 0 28 28" width={28} height={28} aria-hidden="true" data-testid="brand-initial">
+      <rect width="28" height="28" rx="6" fill={brand.color} />
+      <text x="14" y="19" textAnchor="middle" fontSize="15" fontWeight="700" fill="#fff">
+        {initial}
+      </text>
+    </svg>
   );
 }
 

@@ -9,6 +9,7 @@ import { SessionProvider, useSession } from './session.tsx';
 import { Super } from './super.tsx';
 import { Button, ErrorBox, Loading } from './ui.tsx';
 import './styles.css';
+import './components.css';
 
 function Root() {
   const { path } = useLocation();

@@ -10,7 +10,10 @@ export interface ClientList<T> {
 export interface Actor {
   type: 'agent' | 'user' | 'key';
   id: string | null;
+  /** An agent's or person's name; a key's display prefix. */
   name: string | null;
+  /** A key's own name (key actors of this workspace; absent or null otherwise). */
+  key_name?: string | null;
 }
 
 export interface DecisionOption {
@@ -59,12 +62,14 @@ export interface Workstream extends Progressing {
   initiative_id: string;
   name: string;
   summary: string | null;
+  depends_on: string[];
 }
 
 export interface Milestone extends Progressing {
   initiative_id: string;
   workstream_id: string | null;
   title: string;
+  description: string | null;
   due_date: string | null;
 }
 
@@ -74,6 +79,7 @@ export interface Task {
   workstream_id: string;
   milestone_id: string | null;
   title: string;
+  description: string | null;
   status: string;
   priority: string;
   sequence: number;

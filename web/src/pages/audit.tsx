@@ -1,12 +1,14 @@
 // The audit log: every API request made on this tenant (or, in /super, across tenants), newest
 // first, filterable by date range, status and credential.
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api, query } from '../api.ts';
 import { useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { useTitle } from '../router.tsx';
+import { useSignedIn } from '../session.tsx';
 import type { AuditEntry, Page } from '../types.ts';
 import { Async, Button, Empty, fmtDateTime, TextField, useAsync } from '../ui.tsx';
+import { loadAuditNames, who } from './audit-names.ts';
 
 const PAGE = 100;
 
@@ -32,6 +34,9 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
   const [draft, setDraft] = useState<Filters>({ from: '', to: '', status: '', keyId: '' });
   const [applied, setApplied] = useState<Filters>(draft);
   const [limit, setLimit] = useState(PAGE);
+  const info = useSignedIn();
+  const scope = path.startsWith('/platform/') ? 'platform' : { tenantId: path.split('/')[2] };
+  const names = useAsync(() => loadAuditNames(scope, info.permissions, info.user), [path]).data;
   const params = {
     from: applied.from ? new Date(`${applied.from}T00:00:00`).toISOString() : undefined,
     to: applied.to ? new Date(`${applied.to}T23:59:59.999`).toISOString() : undefined,
@@ -69,7 +74,7 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
                 Showing {page.audit.length} of {page.total}.
               </p>
               <div className="table-wrap">
-                <table className="audit">
+                <table className="audit stack">
                   <caption className="sr-only">Audit log</caption>
                   <thead>
                     <tr>
@@ -89,17 +94,29 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
                   <tbody>
                     {page.audit.map((a) => (
                       <tr key={a.id}>
-                        <td className="small nowrap">{fmtDateTime(a.at)}</td>
-                        <td className="mono small">
-                          {a.method} {a.route}
+                        <td className="small nowrap" data-title="">
+                          {fmtDateTime(a.at)}
                         </td>
-                        <td className="num">
+                        <td className="mono small" data-label="Request">
+                          {a.method} <Route route={a.route} />
+                        </td>
+                        <td className="num" data-label="Status">
                           <span className={`badge ${a.status >= 500 ? 'badge-err' : a.status >= 400 ? 'badge-warn' : 'badge-ok'}`}>{a.status}</span>
                         </td>
-                        <td className="small">{who(a)}</td>
-                        {showTenant && <td className="mono small">{a.tenantId?.slice(0, 8) ?? '—'}</td>}
-                        <td className="mono small">{a.ip ?? '—'}</td>
-                        <td className="num small">{a.durationMs}</td>
+                        <td className="small wrap" data-label="Who" title={a.principal?.keyPrefix ? `${a.principal.keyPrefix}…` : undefined}>
+                          {who(a, names)}
+                        </td>
+                        {showTenant && (
+                          <td className="small wrap" data-label="Tenant">
+                            {a.tenantId ? (names?.tenants.get(a.tenantId) ?? a.tenantId.slice(0, 8)) : '—'}
+                          </td>
+                        )}
+                        <td className="mono small" data-label="IP">
+                          {a.ip ?? '—'}
+                        </td>
+                        <td className="num small" data-label="ms">
+                          {a.durationMs}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -118,11 +135,16 @@ export function AuditLog({ path, showTenant = false }: { path: string; showTenan
   );
 }
 
-function who(a: AuditEntry): string {
-  const p = a.principal;
-  if (!p) return 'not authenticated';
-  const kind = p.kind.replace('_', ' ');
-  if (p.keyPrefix) return `${kind} ${p.keyPrefix}…`;
-  if (p.userId) return `${kind} (user ${p.userId.slice(0, 8)})`;
-  return kind;
+/** A route template that wraps after its slashes, not in the middle of a word. */
+function Route({ route }: { route: string }) {
+  return route.split('/').map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && (
+        <>
+          /<wbr />
+        </>
+      )}
+      {part}
+    </Fragment>
+  ));
 }

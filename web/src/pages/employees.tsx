@@ -1,11 +1,15 @@
-// /dashboard/employees: the team, each with a personal review link and QR code.
+// /dashboard/employees: the team, each with a personal review link and QR code. A row shows the
+// QR code itself (what customers will scan), the link, and its actions grouped: copying the link
+// first (the everyday action), the QR downloads in one menu, and the rarer changes (edit,
+// deactivate) in another, so the page is not a wall of equal buttons.
 import { useState } from 'react';
 import { api, BASE, listAll } from '../api.ts';
 import { ReadOnlyNote, useTenant } from '../dashboard.tsx';
 import { PageHeader } from '../layout.tsx';
 import { useTitle } from '../router.tsx';
+import { can, useSignedIn } from '../session.tsx';
 import type { Employee, Shop } from '../types.ts';
-import { Async, Button, Checkbox, ConfirmDialog, CopyButton, Empty, FormError, SelectField, ShopOptions, TextField, useAsync, useSubmit } from '../ui.tsx';
+import { Async, Button, Checkbox, ConfirmDialog, CopyButton, Empty, FormError, MenuButton, SelectField, ShopOptions, TextField, useAsync, useSubmit, type MenuItem } from '../ui.tsx';
 
 export function EmployeesPage() {
   useTitle('Employees');
@@ -51,8 +55,8 @@ export function EmployeesPage() {
                   <Empty>{employees.length === 0 ? 'No employees yet. Add the first one above.' : 'No employees match these filters.'}</Empty>
                 ) : (
                   <ul className="rows" aria-label="Employees">
-                    {visible.map((e) => (
-                      <EmployeeRow key={e.id} employee={e} shops={shops} onChange={upsert} />
+                    {visible.map((e, i) => (
+                      <EmployeeRow key={e.id} employee={e} shops={shops} onChange={upsert} eagerQr={i < 20} />
                     ))}
                   </ul>
                 )}
@@ -106,7 +110,8 @@ function AddEmployee({ shops, onAdded }: { shops: Shop[]; onAdded: (e: Employee)
   );
 }
 
-function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; shops: Shop[]; onChange: (e: Employee) => void }) {
+/** `eagerQr`: the first rows load their QR code at once; the rest when scrolled to (a long team is many requests). */
+function EmployeeRow({ employee: e, shops, onChange, eagerQr }: { employee: Employee; shops: Shop[]; onChange: (e: Employee) => void; eagerQr: boolean }) {
   const { tenant } = useTenant();
   const submit = useSubmit();
   const [editing, setEditing] = useState(false);
@@ -116,9 +121,16 @@ function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; sho
   const qr = `${BASE}/tenants/${tenant.id}/employees/${e.id}/qr`;
   const fileBase = e.name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || e.code;
   const patch = (body: Record<string, unknown>) => api.patch<{ employee: Employee }>(`/tenants/${tenant.id}/employees/${e.id}`, body).then((r) => onChange(r.employee));
+  const mayEdit = can(useSignedIn(), 'employees:write');
+  const more: MenuItem[] = [
+    { label: 'Edit…', ariaLabel: `Edit ${e.name}`, onSelect: () => setEditing(true) },
+    e.active
+      ? { label: 'Deactivate…', ariaLabel: `Deactivate ${e.name}`, danger: true, onSelect: () => setConfirm(true) }
+      : { label: 'Reactivate', ariaLabel: `Reactivate ${e.name}`, onSelect: () => void submit.run(() => patch({ active: true })) },
+  ];
 
   return (
-    <li className={`row ${e.active ? '' : 'inactive'}`} data-testid="employee-row">
+    <li className={`row employee ${e.active ? '' : 'inactive'}`} data-testid="employee-row">
       {editing ? (
         <form
           className="inline-form"
@@ -154,8 +166,11 @@ function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; sho
         </form>
       ) : (
         <>
+          <a className="qr-preview" href={`${qr}?format=svg`} target="_blank" rel="noopener" aria-label={`Open the QR code of ${e.name}`}>
+            <img src={`${qr}?format=svg`} alt="" width={72} height={72} loading={eagerQr ? 'eager' : 'lazy'} data-testid="qr-preview" />
+          </a>
           <div className="row-main">
-            <strong>{e.name}</strong> {!e.active && <span className="badge badge-muted">deactivated</span>}
+            <strong className="employee-name">{e.name}</strong> {!e.active && <span className="badge badge-muted">deactivated</span>}
             <div className="muted small">{e.shopName}</div>
             <div className="link-line">
               <a href={e.reviewUrl} target="_blank" rel="noopener" className="mono small">
@@ -165,24 +180,15 @@ function EmployeeRow({ employee: e, shops, onChange }: { employee: Employee; sho
           </div>
           <div className="row-actions">
             <CopyButton text={e.reviewUrl} label="Copy link" />
-            <a className="btn btn-secondary btn-small" href={`${qr}?format=svg`} download={`${fileBase}-qr.svg`}>
-              QR (SVG)
-            </a>
-            <a className="btn btn-secondary btn-small" href={`${qr}?format=png`} download={`${fileBase}-qr.png`}>
-              QR (PNG)
-            </a>
-            <Button variant="secondary" className="btn-small" onClick={() => setEditing(true)} aria-label={`Edit ${e.name}`}>
-              Edit
-            </Button>
-            {e.active ? (
-              <Button variant="secondary" className="btn-small" onClick={() => setConfirm(true)} aria-label={`Deactivate ${e.name}`}>
-                Deactivate
-              </Button>
-            ) : (
-              <Button variant="secondary" className="btn-small" busy={submit.busy} onClick={() => void submit.run(() => patch({ active: true }))} aria-label={`Reactivate ${e.name}`}>
-                Reactivate
-              </Button>
-            )}
+            <MenuButton
+              label="QR code"
+              ariaLabel={`Download the QR code of ${e.name}`}
+              items={[
+                { label: 'SVG (sharp at any print size)', href: `${qr}?format=svg`, download: `${fileBase}-qr.svg` },
+                { label: 'PNG (for chats and documents)', href: `${qr}?format=png`, download: `${fileBase}-qr.png` },
+              ]}
+            />
+            {mayEdit && <MenuButton label="More" ariaLabel={`More for ${e.name}`} items={more} />}
           </div>
           <FormError submit={submit} />
         </>

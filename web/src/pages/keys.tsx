@@ -204,7 +204,7 @@ function KeyTable({
   return (
     <>
       <div className="table-wrap">
-        <table>
+        <table className="stack">
           <caption className="sr-only">API keys</caption>
           <thead>
             <tr>
@@ -228,19 +228,29 @@ function KeyTable({
               const live = st.label !== 'revoked' && st.label !== 'expired';
               return (
                 <tr key={k.id} data-testid="key-row" data-prefix={k.prefix}>
-                  <td>{k.name ?? <span className="muted">unnamed</span>}</td>
-                  <td className="mono small">{k.prefix}…</td>
-                  <td className="small perms-cell">{permissionsLabel(k.permissions)}</td>
-                  <td className="num">
+                  <td className="wrap" data-title="">
+                    {k.name ?? <span className="muted">unnamed</span>}
+                  </td>
+                  <td className="mono small" data-label="Key">
+                    {k.prefix}…
+                  </td>
+                  <td className="small perms-cell" data-label="Permissions">
+                    {permissionsLabel(k.permissions)}
+                  </td>
+                  <td className="num" data-label="Limit / h">
                     {k.requestsThisHour !== undefined ? `${k.requestsThisHour} / ` : ''}
                     {k.hourlyLimit.toLocaleString()}
                   </td>
-                  <td className="small">{fmtDate(k.createdAt)}</td>
-                  <td className="small">{fmtAgo(k.lastUsedAt)}</td>
-                  <td>
+                  <td className="small" data-label="Created">
+                    {fmtDate(k.createdAt)}
+                  </td>
+                  <td className="small" data-label="Last used">
+                    {fmtAgo(k.lastUsedAt)}
+                  </td>
+                  <td data-label="Status">
                     <span className={`badge ${st.tone}`}>{st.label}</span>
                   </td>
-                  <td className="row-actions">
+                  <td className="row-actions" data-actions="">
                     {live && (
                       <>
                         {canRoll && (

@@ -4,22 +4,25 @@ import { useState } from 'react';
 import { api } from '../../api.ts';
 import { PageHeader } from '../../layout.tsx';
 import { Link, useTitle } from '../../router.tsx';
+import { ProvisionedFacts, WhatIsCreated } from './provision-summary.tsx';
 import type { ProvisionResponse } from '../../types.ts';
 import { Button, FormError, SecretOnce, SelectField, TextArea, TextField, useSubmit } from '../../ui.tsx';
 
+// The verticals of src/platform/tenant-schemas.ts: each picks its built-in review texts.
 const VERTICALS = [
-  ['auto', 'Detect from the listing'],
+  ['', 'Choose the kind of business…'],
+  ['auto', 'Car repair and care'],
   ['fnb', 'Food and drink'],
   ['beauty', 'Beauty'],
   ['clinic', 'Clinic'],
   ['retail', 'Retail'],
   ['services', 'Services'],
-  ['other', 'Other (describe it)'],
+  ['other', 'Something else (describe it)'],
 ] as const;
 
 const FIELDS = ['name', 'slug', 'vertical', 'businessDescription', 'mapsUrl', 'xhsInput', 'websiteUrl', 'ownerEmail'] as const;
 type Form = Record<(typeof FIELDS)[number], string>;
-const EMPTY: Form = { name: '', slug: '', vertical: 'auto', businessDescription: '', mapsUrl: '', xhsInput: '', websiteUrl: '', ownerEmail: '' };
+const EMPTY: Form = { name: '', slug: '', vertical: '', businessDescription: '', mapsUrl: '', xhsInput: '', websiteUrl: '', ownerEmail: '' };
 
 export function ProvisionPage() {
   useTitle('Provision a tenant');
@@ -32,13 +35,14 @@ export function ProvisionPage() {
 
   return (
     <>
-      <PageHeader title="Provision a tenant" lead="Creates the business, its default shop, a login, ten review templates and a 14-day trial, all at once." />
+      <PageHeader title="Provision a tenant" lead="One step makes a working business: everything listed here is created together, or nothing is." />
+      <WhatIsCreated />
       <form
         className="card"
         onSubmit={async (e) => {
           e.preventDefault();
-          const body: Record<string, string> = { name: form.name.trim(), vertical: form.vertical };
-          for (const k of FIELDS) if (k !== 'name' && k !== 'vertical' && form[k].trim()) body[k] = form[k].trim();
+          const body: Record<string, string> = { name: form.name.trim() };
+          for (const k of FIELDS) if (k !== 'name' && form[k].trim()) body[k] = form[k].trim();
           const r = await submit.run(() => api.post<ProvisionResponse>('/tenants', body));
           if (r) setResult(r);
         }}
@@ -48,7 +52,7 @@ export function ProvisionPage() {
         <div className="form-grid">
           <TextField label="Business name" name="name" value={form.name} onChange={set('name')} errors={submit.fieldError('name')} required autoFocus />
           <TextField label="Slug (optional)" name="slug" value={form.slug} onChange={set('slug')} errors={submit.fieldError('slug')} hint="Derived from the name when empty." />
-          <SelectField label="Vertical" name="vertical" value={form.vertical} onChange={set('vertical')} errors={submit.fieldError('vertical')}>
+          <SelectField label="Kind of business" name="vertical" value={form.vertical} onChange={set('vertical')} errors={submit.fieldError('vertical')} hint="Picks the suggested review texts.">
             {VERTICALS.map(([v, l]) => (
               <option key={v} value={v}>
                 {l}
@@ -62,7 +66,7 @@ export function ProvisionPage() {
             value={form.ownerEmail}
             onChange={set('ownerEmail')}
             errors={submit.fieldError('ownerEmail')}
-            hint="With an email the owner gets a link to set a password; without, a demo password is shown here once."
+            hint="With an email, the owner is sent a link to choose a password; without one, a temporary password is shown here once."
           />
         </div>
         {form.vertical === 'other' && (
@@ -72,12 +76,12 @@ export function ProvisionPage() {
             value={form.businessDescription}
             onChange={set('businessDescription')}
             errors={submit.fieldError('businessDescription')}
-            hint="Used to write the ten review templates."
+            hint="The suggested review texts are written from it."
             rows={3}
           />
         )}
         <fieldset>
-          <legend>Listings (at least one)</legend>
+          <legend>Where customers review it (at least one)</legend>
           <div className="form-grid">
             <TextField label="Google Maps URL" name="mapsUrl" type="url" value={form.mapsUrl} onChange={set('mapsUrl')} errors={submit.fieldError('mapsUrl')} placeholder="https://maps.app.goo.gl/…" />
             <TextField label="Xiaohongshu" name="xhsInput" value={form.xhsInput} onChange={set('xhsInput')} errors={submit.fieldError('xhsInput')} placeholder="@handle or profile URL" />
@@ -88,7 +92,7 @@ export function ProvisionPage() {
               value={form.websiteUrl}
               onChange={set('websiteUrl')}
               errors={submit.fieldError('websiteUrl')}
-              hint="Its icon and theme colour become the brand."
+              hint="Its icon becomes the logo, its theme colour the brand colour."
             />
           </div>
         </fieldset>
@@ -105,26 +109,7 @@ function Provisioned({ result: r, onAnother }: { result: ProvisionResponse; onAn
     <>
       <PageHeader title="Tenant provisioned" />
       <section className="card" data-testid="provisioned">
-        <dl className="facts">
-          <dt>Tenant</dt>
-          <dd>
-            <Link to={`/super/tenants/${r.id}`}>{r.slug}</Link>
-          </dd>
-          <dt>Login username</dt>
-          <dd className="mono" data-testid="login-username">
-            {r.loginUsername}
-          </dd>
-          <dt>Mode</dt>
-          <dd>{r.mode === 'owner' ? 'owner (a reset-password email was sent)' : 'demo'}</dd>
-          <dt>Dashboard</dt>
-          <dd>
-            <a href={r.dashboardUrl}>{r.dashboardUrl}</a>
-          </dd>
-          <dt>Trial ends</dt>
-          <dd>{new Date(r.trialEndsAt).toLocaleDateString()}</dd>
-          <dt>Templates</dt>
-          <dd>{r.templatesCreated}</dd>
-        </dl>
+        <ProvisionedFacts r={r} />
         {r.temporaryPassword && (
           <SecretOnce
             label="Temporary password"

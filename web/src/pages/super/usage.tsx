@@ -30,7 +30,7 @@ export function UsagePage() {
               <Empty>No API requests recorded in the retained hours.</Empty>
             ) : (
               <div className="table-wrap">
-                <table>
+                <table className="stack">
                   <caption className="sr-only">Requests per key per hour</caption>
                   <thead>
                     <tr>
@@ -51,15 +51,23 @@ export function UsagePage() {
                       const pct = r.hourlyLimit ? Math.min(100, Math.round((r.requests / r.hourlyLimit) * 100)) : null;
                       return (
                         <tr key={`${r.credentialId}-${r.windowStart}`}>
-                          <td className="small nowrap">{fmtDateTime(r.windowStart)}</td>
-                          <td className="small">
+                          <td className="small nowrap" data-title="">
+                            {fmtDateTime(r.windowStart)}
+                          </td>
+                          <td className="small wrap" data-label="Credential">
                             {r.name ? `${r.name} ` : ''}
                             <span className="mono">{r.prefix ? `${r.prefix}…` : `${r.kind} ${r.credentialId.slice(0, 8)}`}</span>
                           </td>
-                          <td className="small">{r.tenantName ?? (r.tenantId ? r.tenantId.slice(0, 8) : 'platform')}</td>
-                          <td className="num">{r.requests.toLocaleString()}</td>
-                          <td className="num">{r.hourlyLimit?.toLocaleString() ?? '—'}</td>
-                          <td>
+                          <td className="small wrap" data-label="Tenant">
+                            {r.tenantName ?? (r.tenantId ? r.tenantId.slice(0, 8) : 'platform')}
+                          </td>
+                          <td className="num" data-label="Requests">
+                            {r.requests.toLocaleString()}
+                          </td>
+                          <td className="num" data-label="Limit">
+                            {r.hourlyLimit?.toLocaleString() ?? '—'}
+                          </td>
+                          <td data-label="Load">
                             {pct !== null && (
                               <meter min={0} max={100} value={pct} low={70} high={90} optimum={0} aria-label={`${pct}% of the limit`}>
                                 {pct}%
