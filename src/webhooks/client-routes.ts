@@ -77,7 +77,9 @@ export const createClientWebhookOperation = defineWorkspaceOperation({
   description: 'As POST /api/v1/tenants/{tenantId}/webhooks; the signing secret is returned once, in `secret`.',
   input: {
     query: workspaceQuery,
-    body: z.object({ url: urlField, description: descriptionField.default(''), event_types: eventTypesField.default(['*']), enabled: z.boolean().default(true), workspace_id }),
+    body: z
+      .object({ url: urlField, description: descriptionField.default(''), event_types: eventTypesField.default(['*']), enabled: z.boolean().default(true), workspace_id })
+      .meta({ id: 'WorkCreateWebhookRequest', example: { url: 'https://example.com/hooks/orgx', event_types: ['decision.*', 'agent.completed'] } }),
   },
   output: okData(clientEndpointSchema).extend({ secret: secretField }),
   status: 201,
@@ -111,7 +113,9 @@ export const updateClientWebhookOperation = defineWorkspaceOperation({
   input: {
     params: endpointParams,
     query: workspaceQuery,
-    body: z.object({ url: urlField.optional(), description: descriptionField.optional(), event_types: eventTypesField.optional(), enabled: z.boolean().optional(), workspace_id }),
+    body: z
+      .object({ url: urlField.optional(), description: descriptionField.optional(), event_types: eventTypesField.optional(), enabled: z.boolean().optional(), workspace_id })
+      .meta({ id: 'WorkUpdateWebhookRequest', example: { event_types: ['*'], enabled: true } }),
   },
   output: okData(clientEndpointSchema),
   async run(ctx, { params, body }) {
@@ -143,7 +147,7 @@ export const rotateClientWebhookSecretOperation = defineWorkspaceOperation({
   tags,
   summary: "Rotate a webhook endpoint's signing secret",
   description: 'The new secret is returned once; for `overlap_seconds` (default 86400) deliveries carry signatures from both.',
-  input: { params: endpointParams, query: workspaceQuery, body: z.object({ overlap_seconds: overlapField, workspace_id }).nullish() },
+  input: { params: endpointParams, query: workspaceQuery, body: z.object({ overlap_seconds: overlapField, workspace_id }).meta({ id: 'WorkRotateWebhookSecretRequest', example: { overlap_seconds: 3600 } }).nullish() },
   output: okData(clientEndpointSchema).extend({ secret: secretField }),
   status: 201,
   secretFields: ['secret'],
@@ -214,7 +218,7 @@ export const replayClientWebhookOperation = defineWorkspaceOperation({
   permission: 'webhooks:write',
   tags,
   summary: 'Send every event since a time again',
-  input: { params: endpointParams, query: workspaceQuery, body: z.object({ since: sinceField, workspace_id }) },
+  input: { params: endpointParams, query: workspaceQuery, body: z.object({ since: sinceField, workspace_id }).meta({ id: 'WorkReplayWebhookRequest', example: { since: '2026-11-02T10:15:00Z' } }) },
   output: okData(z.object({ queued: z.number().int() })),
   errors: disabled,
   run: async (ctx, { params, body }) => ({ ok: true as const, data: await replayEvents(ctx, ctx.workspaceId, params.endpointId, new Date(body.since)) }),

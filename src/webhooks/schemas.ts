@@ -54,12 +54,16 @@ export const eventTypesField = z
   .max(MAX_EVENT_TYPES, `At most ${MAX_EVENT_TYPES}`)
   .describe('Event types of GET /api/v1/webhook-event-types, `prefix.*`, or `*`');
 
-export const createEndpointBody = z.strictObject({ url: urlField, description: descriptionField.default(''), eventTypes: eventTypesField.default(['*']), enabled: z.boolean().default(true) });
-export const updateEndpointBody = z.strictObject({ url: urlField.optional(), description: descriptionField.optional(), eventTypes: eventTypesField.optional(), enabled: z.boolean().optional() });
+export const createEndpointBody = z
+  .strictObject({ url: urlField, description: descriptionField.default(''), eventTypes: eventTypesField.default(['*']), enabled: z.boolean().default(true) })
+  .meta({ id: 'CreateWebhookRequest', example: { url: 'https://example.com/hooks/orgstack', description: 'Order system', eventTypes: ['decision.*', 'employee.created'] } });
+export const updateEndpointBody = z
+  .strictObject({ url: urlField.optional(), description: descriptionField.optional(), eventTypes: eventTypesField.optional(), enabled: z.boolean().optional() })
+  .meta({ id: 'UpdateWebhookRequest', example: { eventTypes: ['*'], enabled: true } });
 export const overlapField = z.number().int().min(0, 'Must be 0 or more').max(30 * 86_400, 'At most 30 days').default(DEFAULT_OVERLAP_SECONDS).describe('How long the old secret keeps signing (default 86400)');
-export const rotateBody = z.strictObject({ overlapSeconds: overlapField });
+export const rotateBody = z.strictObject({ overlapSeconds: overlapField }).meta({ id: 'RotateWebhookSecretRequest', example: { overlapSeconds: 3600 } });
 export const sinceField = z.iso.datetime({ offset: true, message: 'Must be an ISO time like 2026-11-02T10:15:00Z' }).describe('Send again every event since then');
-export const replayBody = z.strictObject({ since: sinceField });
+export const replayBody = z.strictObject({ since: sinceField }).meta({ id: 'ReplayWebhookRequest', example: { since: '2026-11-02T10:15:00Z' } });
 
 export type CreateEndpoint = z.output<typeof createEndpointBody>;
 export type UpdateEndpoint = z.output<typeof updateEndpointBody>;

@@ -49,11 +49,11 @@ export function standardVerify(secret: string, got: Received): unknown {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` answers something truthy (or fails with `what` after `ms`). */
-export async function until<T>(what: string, check: () => T | Promise<T>, ms = 15_000): Promise<T> {
+export async function until<T>(what: string, check: () => T | Promise<T>, ms = 15_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(25);
   }
