@@ -195,10 +195,10 @@ function AddEndpoint({ base, types, onAdded }: { base: string; types: AsyncState
 function Health({ e }: { e: Endpoint }) {
   if (!e.enabled) {
     const why = e.disabledReason === 'gone' ? ' (the receiver answered 410 Gone)' : e.disabledReason === 'failing' ? ' (failing for 5 days)' : '';
-    return <span className="badge badge-danger">disabled{why}</span>;
+    return <span className="badge badge-err">disabled{why}</span>;
   }
   if (e.failingSince) return <span className="badge badge-warn">failing since {fmtAgo(e.failingSince)}</span>;
-  if (e.lastSuccessAt) return <span className="badge badge-success">healthy</span>;
+  if (e.lastSuccessAt) return <span className="badge badge-ok">healthy</span>;
   return <span className="badge">no deliveries yet</span>;
 }
 
@@ -255,7 +255,14 @@ function EndpointRow(props: {
             </div>
           </form>
         )}
-        {showLog && <DeliveryLog path={path} canWrite={canWrite && e.enabled} />}
+        {showLog && (
+          <DeliveryLog
+            path={path}
+            canWrite={canWrite && e.enabled}
+            // The endpoint's health changes with its deliveries: refreshing the log refreshes both.
+            onRefresh={() => void api.get<{ webhook: Endpoint }>(path).then((r) => props.onChange(r.webhook), () => {})}
+          />
+        )}
       </div>
       <div className="row-actions">
         <Button variant="secondary" className="btn-small" onClick={() => setShowLog(!showLog)} aria-expanded={showLog}>
@@ -317,9 +324,9 @@ function EndpointRow(props: {
   );
 }
 
-const STATUS_BADGE = { succeeded: 'badge-success', pending: 'badge-warn', failed: 'badge-danger' } as const;
+const STATUS_BADGE = { succeeded: 'badge-ok', pending: 'badge-warn', failed: 'badge-err' } as const;
 
-function DeliveryLog({ path, canWrite }: { path: string; canWrite: boolean }) {
+function DeliveryLog({ path, canWrite, onRefresh }: { path: string; canWrite: boolean; onRefresh: () => void }) {
   const [status, setStatus] = useState('');
   const state = useAsync((signal) => api.get<{ deliveries: Delivery[] }>(`${path}/deliveries?limit=50${status ? `&status=${status}` : ''}`, { signal }).then((r) => r.deliveries), [path, status]);
   const submit = useSubmit();
@@ -331,7 +338,14 @@ function DeliveryLog({ path, canWrite }: { path: string; canWrite: boolean }) {
             {s || 'all'}
           </Button>
         ))}
-        <Button variant="link" className="btn-small" onClick={state.reload}>
+        <Button
+          variant="link"
+          className="btn-small"
+          onClick={() => {
+            state.reload();
+            onRefresh();
+          }}
+        >
           Refresh
         </Button>
       </div>
