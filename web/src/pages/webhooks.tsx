@@ -47,7 +47,8 @@ interface EventTypeInfo {
 /** Event types by the part before their first dot (`shop`, `decision` …), as checkbox groups. */
 function groupsOf(types: EventTypeInfo[]): [string, EventTypeInfo[]][] {
   const groups = new Map<string, EventTypeInfo[]>();
-  for (const t of types) {
+  // webhook.test goes only to the endpoint it is sent to: nothing to subscribe to.
+  for (const t of types.filter((x) => !x.type.startsWith('webhook.'))) {
     const group = t.type.split('.')[0];
     groups.set(group, [...(groups.get(group) ?? []), t]);
   }
@@ -233,36 +234,6 @@ function EndpointRow(props: {
             Test event sent; it shows in the delivery log.
           </p>
         )}
-        {editing && (
-          <form
-            onSubmit={async (ev) => {
-              ev.preventDefault();
-              const r = await submit.run(() => api.patch<{ webhook: Endpoint }>(path, { eventTypes: editing }));
-              if (r) {
-                props.onChange(r.webhook);
-                setEditing(null);
-              }
-            }}
-          >
-            <EventFilter types={props.types} value={editing} onChange={setEditing} errors={submit.fieldError('eventTypes')} />
-            <div className="actions">
-              <Button variant="secondary" onClick={() => setEditing(null)}>
-                Cancel
-              </Button>
-              <Button type="submit" busy={submit.busy}>
-                Save filters
-              </Button>
-            </div>
-          </form>
-        )}
-        {showLog && (
-          <DeliveryLog
-            path={path}
-            canWrite={canWrite && e.enabled}
-            // The endpoint's health changes with its deliveries: refreshing the log refreshes both.
-            onRefresh={() => void api.get<{ webhook: Endpoint }>(path).then((r) => props.onChange(r.webhook), () => {})}
-          />
-        )}
       </div>
       <div className="row-actions">
         <Button variant="secondary" className="btn-small" onClick={() => setShowLog(!showLog)} aria-expanded={showLog}>
@@ -297,6 +268,37 @@ function EndpointRow(props: {
           </>
         )}
       </div>
+      {editing && (
+        <form
+          className="grow"
+          onSubmit={async (ev) => {
+            ev.preventDefault();
+            const r = await submit.run(() => api.patch<{ webhook: Endpoint }>(path, { eventTypes: editing }));
+            if (r) {
+              props.onChange(r.webhook);
+              setEditing(null);
+            }
+          }}
+        >
+          <EventFilter types={props.types} value={editing} onChange={setEditing} errors={submit.fieldError('eventTypes')} />
+          <div className="actions">
+            <Button variant="secondary" onClick={() => setEditing(null)}>
+              Cancel
+            </Button>
+            <Button type="submit" busy={submit.busy}>
+              Save filters
+            </Button>
+          </div>
+        </form>
+      )}
+      {showLog && (
+        <DeliveryLog
+          path={path}
+          canWrite={canWrite && e.enabled}
+          // The endpoint's health changes with its deliveries: refreshing the log refreshes both.
+          onRefresh={() => void api.get<{ webhook: Endpoint }>(path).then((r) => props.onChange(r.webhook), () => {})}
+        />
+      )}
       <ConfirmDialog
         open={confirm === 'rotate'}
         title="Rotate the signing secret?"
@@ -331,7 +333,7 @@ function DeliveryLog({ path, canWrite, onRefresh }: { path: string; canWrite: bo
   const state = useAsync((signal) => api.get<{ deliveries: Delivery[] }>(`${path}/deliveries?limit=50${status ? `&status=${status}` : ''}`, { signal }).then((r) => r.deliveries), [path, status]);
   const submit = useSubmit();
   return (
-    <div className="delivery-log" data-testid="delivery-log">
+    <div className="delivery-log grow" data-testid="delivery-log">
       <div className="actions">
         {['', 'succeeded', 'pending', 'failed'].map((s) => (
           <Button key={s} variant={status === s ? 'primary' : 'secondary'} className="btn-small" aria-pressed={status === s} onClick={() => setStatus(s)}>
