@@ -49,6 +49,7 @@ CREATE TABLE "webhook_endpoints" (
 	"last_failure_at" timestamp with time zone,
 	"failing_since" timestamp with time zone,
 	"disabled_reason" text,
+	"receiving_since" timestamp with time zone DEFAULT now() NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "webhook_endpoints_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")

@@ -49,7 +49,14 @@ export const payloadOf = (d: Claimed) =>
 export async function attempt(rt: Runtime, d: Claimed): Promise<Outcome> {
   const body = payloadOf(d);
   const box = rt.webhooks.secrets;
-  const secrets = [box.open(d.secret), ...(d.previousSecret ? [box.open(d.previousSecret)] : [])];
+  let secrets: string[];
+  try {
+    secrets = [box.open(d.secret), ...(d.previousSecret ? [box.open(d.previousSecret)] : [])];
+  } catch {
+    // Sealed under another ORGSTACK_SECRET (a node configured differently): nothing is sent.
+    rt.log.error({ endpointId: d.endpointId }, 'webhook secret cannot be opened: does every node share ORGSTACK_SECRET?');
+    return { status: null, error: 'secret_unreadable', durationMs: 0, response: null, retryAfterSeconds: null };
+  }
   const headers = {
     'content-type': 'application/json',
     'user-agent': USER_AGENT,

@@ -116,7 +116,8 @@ export async function updateEndpoint(ctx: ServiceContext, tenantId: string, endp
   if (body.enabled !== undefined && body.enabled !== current.enabled) {
     changes.enabled = body.enabled;
     // Re-enabling starts a clean record; it replays nothing by itself (that is POST …/replay).
-    if (body.enabled) Object.assign(changes, { disabledReason: null, failingSince: null });
+    // Events written while it was disabled are not sent either, however late fan-out reads them.
+    if (body.enabled) Object.assign(changes, { disabledReason: null, failingSince: null, receivingSince: sql`now()` });
   }
   const row = await ctx.rt.db.transaction(async (tx) => {
     const [updated] = await tx.update(webhookEndpoints).set(changes).where(and(eq(webhookEndpoints.tenantId, id), eq(webhookEndpoints.id, current.id))).returning();

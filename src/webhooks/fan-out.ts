@@ -31,7 +31,8 @@ export interface FanOutResult {
 /**
  * One batch, in one statement (its snapshot is taken before it holds a transaction id, so its own
  * transaction never holds the horizon back). Endpoints get the events written since they were
- * created; `webhook.test` goes only to the endpoint it was sent to (endpoints.ts).
+ * created or last enabled again (`receiving_since`: re-enabling replays nothing); `webhook.test`
+ * goes only to the endpoint it was sent to (endpoints.ts).
  */
 export async function fanOutBatch(db: Db): Promise<FanOutResult> {
   const [row] = await queryRows<{ held: number; events: number; deliveries: number }>(
@@ -44,7 +45,7 @@ export async function fanOutBatch(db: Db): Promise<FanOutResult> {
       ins as (
         insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type)
         select b.tenant_id, w.id, b.id, b.type from batch b join webhook_endpoints w on w.tenant_id = b.tenant_id
-        where w.enabled and b.type <> 'webhook.test' and b.created_at >= w.created_at and ${subscribes(sql`b.type`)}
+        where w.enabled and b.type <> 'webhook.test' and b.created_at >= w.receiving_since and ${subscribes(sql`b.type`)}
         order by b.txid, b.seq
         on conflict (endpoint_id, event_id) do nothing
         returning 1),

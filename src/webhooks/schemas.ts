@@ -73,7 +73,7 @@ export const secretField = z.string().nullable().describe('The signing secret `w
 export const attemptSchema = z.object({
   at: time,
   status: z.number().int().nullable().describe("The receiver's HTTP status; null when none came back"),
-  error: z.string().nullable().describe('timeout, network_error, blocked_address, dns_failed, invalid_url, redirect, http_error, endpoint_disabled'),
+  error: z.string().nullable().describe('timeout, network_error, blocked_address, dns_failed, invalid_url, redirect, http_error, secret_unreadable'),
   durationMs: z.number().int(),
   response: z.string().nullable().describe('The first 1 KB of the response body'),
 });

@@ -25,6 +25,8 @@ export const webhookEndpoints = pgTable(
     failingSince: ts('failing_since'),
     /** Why the server disabled it: `gone` (the receiver answered 410) or `failing`. */
     disabledReason: text('disabled_reason'),
+    /** Events written since then are sent to it: its creation, or the last time it was enabled again. */
+    receivingSince: ts('receiving_since').notNull().defaultNow(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -71,7 +73,7 @@ export const webhookAttempts = pgTable(
     at: ts('at').notNull().defaultNow(),
     /** The receiver's HTTP status, or null when none came back (see error). */
     status: integer('status'),
-    /** timeout | network_error | blocked_address | dns_failed | invalid_url | redirect | http_error | endpoint_disabled */
+    /** timeout | network_error | blocked_address | dns_failed | invalid_url | redirect | http_error | secret_unreadable */
     error: text('error'),
     durationMs: integer('duration_ms').notNull(),
     /** The first 1 KB of the response body. */

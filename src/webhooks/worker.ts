@@ -7,7 +7,7 @@
 // at commit, when the event's tenant has an enabled endpoint; PGlite delivers it in process), and
 // poll every second as a safety net and for retries coming due.
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/index.ts';
+import { pgArray, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { attempt, record, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
@@ -73,6 +73,8 @@ export class WebhookWorker {
     const room = concurrency - this.total();
     if (room <= 0 || this.stopped) return false;
     const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
+    // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
+    // fills the window the other endpoints' deliveries are claimed from.)
     for (const d of claimed) this.send(d);
     return claimed.length === room;
   }
@@ -108,6 +110,7 @@ export class WebhookWorker {
  * is claiming. Answers each with its event and endpoint.
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
+  const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
   const rows = await queryRows<Record<string, unknown>>(
     rt.db,
     sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
@@ -116,6 +119,7 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
           row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
         from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
               where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
+                and endpoint_id <> all(${pgArray(full)}::uuid[])
               order by next_attempt_at limit ${room * 20}) d
         left join busy b on b.endpoint_id = d.endpoint_id),
       pick as (

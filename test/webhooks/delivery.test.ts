@@ -185,8 +185,8 @@ describe('delivery', () => {
     assert.equal(r.received[3].headers['webhook-id'], d.eventId);
   });
 
-  test('Retry-After is honoured up to the next step of the schedule', async () => {
-    const slow = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_RETRY_SCHEDULE: '0,1,30' });
+  test('Retry-After is honoured up to the next step of the schedule; a hanging endpoint holds only its own slots', async () => {
+    const slow = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_RETRY_SCHEDULE: '0,1,30', WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2' });
     const r = await newReceiver();
     r.answer = (n, _req, res) => (n === 1 ? res.writeHead(429, { 'retry-after': '5' }).end() : res.writeHead(204).end());
     try {
@@ -205,6 +205,19 @@ describe('delivery', () => {
       });
       // The schedule says 1 s (±20 %); the receiver asked for 5 s, within the next step (30 s).
       assert.ok(row.wait >= 4.9 && row.wait < 6, `waits ${row.wait} s`);
+
+      // One endpoint hangs on every request; another, subscribed to the same events, gets all of
+      // them meanwhile, and the hanging one never has more than its 2 attempts open.
+      const hang = await newReceiver();
+      hang.answer = () => {};
+      const healthy = await newReceiver();
+      const b = await slow.tenantWithKey({ permissions: PERMS });
+      await registerEndpoint(slow, b.tenant.id, b.key, { url: hang.url, eventTypes: ['shop.created'] });
+      await registerEndpoint(slow, b.tenant.id, b.key, { url: healthy.url, eventTypes: ['shop.created'] });
+      for (let i = 0; i < 10; i++) assert.equal((await slow.call('POST', `/api/v1/tenants/${b.tenant.id}/shops`, { key: b.key, body: { name: `Shop ${i}` } })).statusCode, 201);
+      await until('all ten at the healthy endpoint', () => healthy.received.length === 10);
+      assert.equal(hang.received.length, 2, 'the per-endpoint limit');
+      await hang.close(); // its two open attempts end now, not at the timeout
     } finally {
       await slow.close();
     }
