@@ -34,8 +34,8 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be seconds separated by commas, like 0,5,300')
     .default('0,5,300,1800,7200,18000,36000,36000'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
-  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   // Test-only: lets safeFetch reach loopback/private addresses. Never enable in production.
   ALLOW_PRIVATE_FETCH: z.enum(['true', 'false', '1', '0']).default('false'),
 });

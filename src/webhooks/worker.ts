@@ -7,7 +7,7 @@
 // at commit, when the event's tenant has an enabled endpoint; PGlite delivers it in process), and
 // poll every second as a safety net and for retries coming due.
 import { sql } from 'drizzle-orm';
-import { pgArray, queryRows } from '../db/index.ts';
+import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { attempt, record, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
@@ -21,6 +21,8 @@ export class WebhookWorker {
   private running = new Set<Promise<void>>();
   private cycling = false;
   private again = false;
+  /** Whether the outbox may hold events not fanned out yet (a NOTIFY or the poll said so). */
+  private fanOutDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
 
@@ -34,9 +36,13 @@ export class WebhookWorker {
     this.wake();
   }
 
-  /** Fan out and deliver now (or right after the current round). */
-  wake(): void {
+  /**
+   * Fan out and deliver now (or right after the current round). A finished attempt wakes with
+   * `fanOut` false: it only frees a slot, and skipping the fan-out halves that round's work.
+   */
+  wake(fanOut = true): void {
     if (this.stopped) return;
+    if (fanOut) this.fanOutDue = true;
     if (this.cycling) {
       this.again = true;
       return;
@@ -56,8 +62,11 @@ export class WebhookWorker {
     try {
       do {
         this.again = false;
-        const fanned = await fanOut(this.rt.db);
-        if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        if (this.fanOutDue) {
+          this.fanOutDue = false;
+          const fanned = await fanOut(this.rt.db);
+          if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        }
         if (await this.claimAndSend()) this.again = true;
       } while (this.again && !this.stopped);
     } catch (err) {
@@ -98,7 +107,7 @@ export class WebhookWorker {
         if (left > 0) this.inflight.set(d.endpointId, left);
         else this.inflight.delete(d.endpointId);
         this.running.delete(work);
-        this.wake();
+        this.wake(false);
       });
     this.running.add(work);
   }
@@ -113,7 +122,9 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
   const rows = await queryRows<Record<string, unknown>>(
     rt.db,
-    sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
+    // Planned for its values on every call: how many deliveries are due swings from none to
+    // thousands, and one generic plan for all of them does far worse at the high end.
+    sql`${sql.raw(PLANNED_PER_CALL)}with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
       due as (
         select d.tenant_id, d.id, d.next_attempt_at,
           row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
