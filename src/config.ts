@@ -26,6 +26,16 @@ const envSchema = z.object({
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().min(1).optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // Webhooks (src/webhooks): development switch for http:// loopback receivers, retry delays in
+  // seconds, per-attempt timeout, and how many attempts run at once per node and per endpoint.
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false'),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be seconds separated by commas, like 0,5,300')
+    .default('0,5,300,1800,7200,18000,36000,36000'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   // Test-only: lets safeFetch reach loopback/private addresses. Never enable in production.
   ALLOW_PRIVATE_FETCH: z.enum(['true', 'false', '1', '0']).default('false'),
 });
@@ -56,6 +66,14 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string | undefined; timeoutMs: number };
+  webhooks: {
+    allowLoopback: boolean;
+    /** Seconds before each attempt: [0] the first, [1] the first retry, …; its length is the number of attempts. */
+    retrySchedule: number[];
+    timeoutMs: number;
+    concurrency: number;
+    endpointConcurrency: number;
+  };
   /** Test-only (ALLOW_PRIVATE_FETCH): safeFetch's `allowPrivate` for tenant-supplied URLs. */
   allowPrivateFetch: boolean;
 }
@@ -102,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     llm: { baseUrl: e.LLM_BASE_URL?.replace(/\/+$/, ''), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS },
+    webhooks: {
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK === 'true' || e.WEBHOOK_ALLOW_LOOPBACK === '1',
+      retrySchedule: e.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim())),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+    },
     allowPrivateFetch: e.ALLOW_PRIVATE_FETCH === 'true' || e.ALLOW_PRIVATE_FETCH === '1',
   };
 }

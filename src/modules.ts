@@ -2,5 +2,6 @@
 import type { Module } from './platform/module.ts';
 import { reviewsModule } from './reviews/module.ts';
 import { workModule } from './work/module.ts';
+import { webhooksModule } from './webhooks/module.ts';
 
-export const MODULES: readonly Module[] = [reviewsModule, workModule];
+export const MODULES: readonly Module[] = [reviewsModule, workModule, webhooksModule];

@@ -23,6 +23,8 @@ export interface Module {
    * Runtime by the module through declaration merging) and starts listening for its notifications.
    */
   start?(rt: Runtime): Promise<void>;
+  /** Stops the module's background work (before the last flush, when the node shuts down). */
+  stop?(rt: Runtime): Promise<void>;
   /** Writes the module's buffers (every flush interval, on shutdown, and by tests). */
   flush?(rt: Runtime): Promise<void>;
   /** Deletes or erases the module's rows that have outlived their purpose (every ten minutes). */

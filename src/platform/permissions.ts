@@ -30,6 +30,9 @@ export const TENANT_PERMISSIONS = [
   'agents:read',
   'agents:write',
   'memory:read',
+  // Webhooks (src/webhooks): endpoints, their secrets and delivery logs
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 /** Permissions only platform credentials hold. */

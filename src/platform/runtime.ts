@@ -102,6 +102,7 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     async stop() {
       clearInterval(flushTimer);
       clearInterval(purgeTimer);
+      await Promise.allSettled(modules.map((m) => m.stop?.(rt)));
       await flush();
       mailer.close();
     },

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,6 +16,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL's 64-bit transaction id (xid8), carried as its decimal text. */
+export const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -193,8 +197,10 @@ export const events = pgTable(
     tenantId: uuid('tenant_id'),
     data: jsonb('data').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** The writing transaction: webhook fan-out reads events in (txid, seq) order (webhooks/fan-out.ts). */
+    txid: xid8('txid').notNull().default(sql`pg_current_xact_id()`),
   },
-  (t) => [uniqueIndex('events_id_key').on(t.id), index('events_tenant_seq_idx').on(t.tenantId, t.seq)],
+  (t) => [uniqueIndex('events_id_key').on(t.id), index('events_tenant_seq_idx').on(t.tenantId, t.seq), index('events_txid_seq_idx').on(t.txid, t.seq)],
 );
 
 /** Single-use, expiring tokens for password resets and invitations (only the hash is kept). */

@@ -288,6 +288,10 @@ describe('the data written matches its schema', () => {
     await recordFunnelEvent(t.rt, { ...visit, sessionId, type: 'feedback', message: 'Long wait', contact: 'me@example.com' });
     await v1('PATCH', `${base}/feedback`, platformKey, { sessionId, resolved: true });
 
+    // A webhook endpoint's test event (the receiver is never reached here; only the event counts).
+    const { webhook } = await v1('POST', `${base}/webhooks`, platformKey, { url: 'https://93.184.216.34/hooks', eventTypes: ['webhook.test'] });
+    await v1('POST', `${base}/webhooks/${webhook.id}/test`, platformKey);
+
     const gone = await t.createTenant();
     await v1('DELETE', `/tenants/${gone.id}?confirm=${gone.slug}`, platformKey, undefined, 204);
   }

@@ -30,6 +30,7 @@ const FORBIDDEN: Record<string, string[]> = {
   platform: ['reviews', 'work', 'modules.ts', 'app.ts', 'main.ts', 'cli'],
   reviews: ['work', 'modules.ts', 'app.ts', 'main.ts', 'cli'],
   work: ['reviews', 'modules.ts', 'app.ts', 'main.ts', 'cli'],
+  webhooks: ['reviews', 'work', 'modules.ts', 'app.ts', 'main.ts', 'cli'],
 };
 
 test('the scan reads imports (sanity: the app imports the platform and the modules list)', () => {

@@ -16,6 +16,7 @@ import { SettingsPage } from './pages/settings.tsx';
 import { ShopsPage } from './pages/shops.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
 import { UsersPage } from './pages/users.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
 import { Link, Redirect, Routes, useLocation } from './router.tsx';
 import { useSignedIn } from './session.tsx';
 import type { Tenant } from './types.ts';
@@ -44,6 +45,7 @@ export const NAV: NavItem[] = [
   { to: '/dashboard/initiatives', label: 'Initiatives' },
   { to: '/dashboard/decisions', label: 'Decisions' },
   { to: '/dashboard/api-keys', label: 'API keys' },
+  { to: '/dashboard/webhooks', label: 'Webhooks' },
   { to: '/dashboard/settings', label: 'Settings' },
   { to: '/dashboard/users', label: 'Users' },
   { to: '/dashboard/audit', label: 'Audit log' },
@@ -74,6 +76,7 @@ export function Dashboard() {
             { path: '/dashboard/initiatives/:id', render: (p) => <InitiativePage key={p.id} id={p.id} /> },
             { path: '/dashboard/decisions', render: () => <DecisionsPage /> },
             { path: '/dashboard/api-keys', render: () => <ApiKeysPage /> },
+            { path: '/dashboard/webhooks', render: () => <WebhooksPage /> },
             { path: '/dashboard/settings', render: () => <SettingsPage /> },
             { path: '/dashboard/users', render: () => <UsersPage /> },
             { path: '/dashboard/audit', render: () => <AuditPage /> },

@@ -1,0 +1,70 @@
+// Fan-out: turns outbox events into one delivery per (event, subscribed endpoint), reading the
+// outbox by a cursor kept in the database.
+//
+// A sequence number alone cannot be a cursor: a transaction that took seq 100 may commit after
+// one that took seq 101, and a reader that moved past 101 would never see 100. So events are read
+// in (txid, seq) order, and only those written by transactions older than the oldest one still
+// running (the snapshot's xmin): every such transaction has ended, all of its events are visible,
+// and no later event can sort before them. The cursor row is locked with SKIP LOCKED, so one node
+// fans out at a time and the others go straight to delivering.
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/index.ts';
+
+const BATCH = 2000;
+
+/** Whether an endpoint's filters (`w.event_types`) take an event type: exact, `prefix.*` or `*`. */
+export const subscribes = (type: SQL) =>
+  sql`exists (select 1 from unnest(w.event_types) f where f = '*' or f = ${type} or (right(f, 2) = '.*' and starts_with(${type}, left(f, -1))))`;
+
+/** Creates the cursor at the current horizon the first time any node starts. */
+export async function initCursor(db: Db): Promise<void> {
+  await db.execute(sql`insert into webhook_cursor (id, txid, seq) values (1, pg_snapshot_xmin(pg_current_snapshot()), 0) on conflict (id) do nothing`);
+}
+
+export interface FanOutResult {
+  /** Whether this node held the cursor (false: another node is fanning out). */
+  held: boolean;
+  events: number;
+  deliveries: number;
+}
+
+/**
+ * One batch, in one statement (its snapshot is taken before it holds a transaction id, so its own
+ * transaction never holds the horizon back). Endpoints get the events written since they were
+ * created or last enabled again (`receiving_since`: re-enabling replays nothing); `webhook.test`
+ * goes only to the endpoint it was sent to (endpoints.ts).
+ */
+export async function fanOutBatch(db: Db): Promise<FanOutResult> {
+  const [row] = await queryRows<{ held: number; events: number; deliveries: number }>(
+    db,
+    sql`with cur as (select txid, seq from webhook_cursor where id = 1 for update skip locked),
+      batch as (
+        select e.seq, e.txid, e.id, e.type, e.tenant_id, e.created_at from events e, cur
+        where (e.txid, e.seq) > (cur.txid, cur.seq) and e.txid < pg_snapshot_xmin(pg_current_snapshot())
+        order by e.txid, e.seq limit ${BATCH}),
+      ins as (
+        insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type)
+        select b.tenant_id, w.id, b.id, b.type from batch b join webhook_endpoints w on w.tenant_id = b.tenant_id
+        where w.enabled and b.type <> 'webhook.test' and b.created_at >= w.receiving_since and ${subscribes(sql`b.type`)}
+        order by b.txid, b.seq
+        on conflict (endpoint_id, event_id) do nothing
+        returning 1),
+      last as (select txid, seq from batch order by txid desc, seq desc limit 1),
+      moved as (update webhook_cursor c set txid = last.txid, seq = last.seq, updated_at = now() from last where c.id = 1 returning 1)
+      select (select count(*) from cur)::int as held, (select count(*) from batch)::int as events,
+        (select count(*) from ins)::int as deliveries, (select count(*) from moved)::int as moved`,
+  );
+  return { held: Number(row.held) > 0, events: Number(row.events), deliveries: Number(row.deliveries) };
+}
+
+/** Batches until the outbox is read up to the horizon. */
+export async function fanOut(db: Db): Promise<FanOutResult> {
+  const total: FanOutResult = { held: true, events: 0, deliveries: 0 };
+  for (;;) {
+    const r = await fanOutBatch(db);
+    if (!r.held) return { ...total, held: total.events > 0 };
+    total.events += r.events;
+    total.deliveries += r.deliveries;
+    if (r.events < BATCH) return total;
+  }
+}

@@ -1,0 +1,122 @@
+// The SSRF guard for webhook URLs, at registration and again on every attempt, and the one POST
+// an attempt makes. Address classes and the resolver come from src/platform/safe-fetch.ts; the
+// POST connects to exactly the address that was checked (a pinned lookup, so DNS gets no second
+// answer), follows no redirect, and reads at most a few kilobytes of the answer.
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { classifyAddress, systemResolver, type ResolvedAddress, type Resolver } from '../platform/safe-fetch.ts';
+
+export const MAX_URL_LENGTH = 2048;
+
+export interface GuardOptions {
+  /** WEBHOOK_ALLOW_LOOPBACK: http:// and https:// receivers on this machine's loopback (development, tests). */
+  allowLoopback: boolean;
+  /** Test-only ALLOW_PRIVATE_FETCH: private ranges too. */
+  allowPrivate?: boolean;
+  resolve?: Resolver;
+}
+
+/** Why a URL is refused: its message is what `fieldErrors.url` shows. */
+export class UrlRefused extends Error {
+  constructor(
+    /** invalid_url | blocked_address | dns_failed */
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PRIVATE = new Set(['private', 'link_local', 'unique_local', 'shared']);
+const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/** Parses and checks a receiver URL without resolving it (the part that needs no network). */
+export function parseEndpointUrl(raw: string, allowLoopback: boolean): URL {
+  if (raw.length > MAX_URL_LENGTH) throw new UrlRefused('invalid_url', `Must be at most ${MAX_URL_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UrlRefused('invalid_url', 'Must be an absolute https:// URL');
+  }
+  if (url.protocol !== 'https:' && !(allowLoopback && url.protocol === 'http:')) throw new UrlRefused('invalid_url', 'Must be an https:// URL');
+  if (url.username || url.password) throw new UrlRefused('invalid_url', 'Must not carry credentials');
+  if (url.hash) throw new UrlRefused('invalid_url', 'Must not have a #fragment');
+  return url;
+}
+
+/** Resolves the URL's host once and checks every address; answers the one to connect to. */
+export async function checkedTarget(url: URL, options: GuardOptions): Promise<ResolvedAddress> {
+  const host = bareHost(url);
+  let answers: ResolvedAddress[];
+  if (isIP(host)) answers = [{ address: host, family: isIP(host) }];
+  else {
+    try {
+      answers = await (options.resolve ?? systemResolver)(host);
+    } catch {
+      throw new UrlRefused('dns_failed', `Could not resolve ${host}`);
+    }
+    if (answers.length === 0) throw new UrlRefused('dns_failed', `No address for ${host}`);
+  }
+  const classes = answers.map((a) => classifyAddress(a.address));
+  if (classes.includes('invalid')) throw new UrlRefused('dns_failed', `The resolver answered a non-address for ${host}`);
+  const allowed = (cls: string) =>
+    cls === 'public' || (options.allowLoopback && cls === 'loopback') || (options.allowPrivate === true && (cls === 'loopback' || PRIVATE.has(cls)));
+  const refused = classes.find((cls) => !allowed(cls));
+  if (refused) throw new UrlRefused('blocked_address', `Must reach a public address (${host} is ${refused.replace('_', '-')})`);
+  // http:// is only for loopback receivers, whatever else the switches allow.
+  if (url.protocol === 'http:' && !classes.every((cls) => cls === 'loopback')) throw new UrlRefused('invalid_url', 'Must be an https:// URL');
+  return { address: answers[0].address, family: isIP(answers[0].address) };
+}
+
+export interface PostResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** At most maxBytes of the body; the rest is never read. */
+  body: Buffer;
+}
+
+/** POSTs `body` to `url` on the checked address; rejects on timeout (reason 'timeout') or network failure. */
+export function postPinned(url: URL, target: ResolvedAddress, headers: Record<string, string>, body: string, signal: AbortSignal, maxBytes: number): Promise<PostResult> {
+  const host = bareHost(url);
+  const secure = url.protocol === 'https:';
+  const pinned: LookupFunction = (_hostname, opts, callback) => {
+    if (opts.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      {
+        host,
+        port: url.port || (secure ? 443 : 80),
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinned,
+        ...(secure && !isIP(host) ? { servername: host } : {}),
+        // A fresh connection per attempt: a pooled socket would skip the pinned lookup.
+        agent: false,
+        signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBytes) });
+        };
+        res.on('data', (chunk: Buffer) => {
+          if (size >= maxBytes) return;
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= maxBytes) done();
+        });
+        res.on('end', done);
+        res.on('error', (err) => (size > 0 ? done() : reject(err)));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,162 @@
+// The delivery worker of one node: fans the outbox out (fan-out.ts), claims due deliveries and
+// makes their attempts (attempt.ts), within a global and a per-endpoint concurrency limit.
+//
+// Every node runs one. A delivery is claimed with FOR UPDATE SKIP LOCKED and a lease, so each
+// attempt is made by exactly one node; a node that dies mid-attempt leaves its lease to expire
+// and another node makes the attempt. Nodes wake on a NOTIFY (a trigger on the outbox sends it,
+// at commit, when the event's tenant has an enabled endpoint; PGlite delivers it in process), and
+// poll every second as a safety net and for retries coming due.
+import { sql } from 'drizzle-orm';
+import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { attempt, record, recordDisabled, type Claimed } from './attempt.ts';
+import { fanOut, initCursor } from './fan-out.ts';
+
+/** Sent by the outbox trigger (migrations/0008_webhooks.sql) and after a fan-out made deliveries. */
+export const WEBHOOKS_CHANNEL = 'orgstack_webhooks';
+const POLL_MS = 1000;
+
+export class WebhookWorker {
+  private inflight = new Map<string, number>();
+  private running = new Set<Promise<void>>();
+  private cycling = false;
+  private again = false;
+  /** Whether the outbox may hold events not fanned out yet (a NOTIFY or the poll said so). */
+  private fanOutDue = true;
+  private stopped = false;
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly rt: Runtime) {}
+
+  async start(): Promise<void> {
+    await initCursor(this.rt.db);
+    await this.rt.database.listen(WEBHOOKS_CHANNEL, () => this.wake());
+    this.poll = setInterval(() => this.wake(), POLL_MS);
+    this.poll.unref();
+    this.wake();
+  }
+
+  /**
+   * Fan out and deliver now (or right after the current round). A finished attempt wakes with
+   * `fanOut` false: it only frees a slot, and skipping the fan-out halves that round's work.
+   */
+  wake(fanOut = true): void {
+    if (this.stopped) return;
+    if (fanOut) this.fanOutDue = true;
+    if (this.cycling) {
+      this.again = true;
+      return;
+    }
+    this.cycling = true;
+    void this.cycle();
+  }
+
+  /** Stops claiming and waits for the attempts in flight (each ends by its timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poll);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async cycle(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        if (this.fanOutDue) {
+          this.fanOutDue = false;
+          const fanned = await fanOut(this.rt.db);
+          if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        }
+        if (await this.claimAndSend()) this.again = true;
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      if (!this.stopped) this.rt.log.error({ err }, 'webhook delivery round failed; the poll will retry');
+    } finally {
+      this.cycling = false;
+    }
+  }
+
+  /** Claims what this node has room for; true when it filled every free slot (more may be due). */
+  private async claimAndSend(): Promise<boolean> {
+    const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
+    const room = concurrency - this.total();
+    if (room <= 0 || this.stopped) return false;
+    const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
+    // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
+    // fills the window the other endpoints' deliveries are claimed from.)
+    for (const d of claimed) this.send(d);
+    return claimed.length === room;
+  }
+
+  private total(): number {
+    let n = 0;
+    for (const v of this.inflight.values()) n += v;
+    return n;
+  }
+
+  private send(d: Claimed): void {
+    this.inflight.set(d.endpointId, (this.inflight.get(d.endpointId) ?? 0) + 1);
+    const work = (async () => {
+      if (!d.enabled) return recordDisabled(this.rt, d);
+      const outcome = await attempt(this.rt, d);
+      await record(this.rt, d, outcome);
+    })()
+      .catch((err) => this.rt.log.error({ err, deliveryId: d.id }, 'webhook attempt could not be recorded; its lease will expire and it is tried again'))
+      .finally(() => {
+        const left = (this.inflight.get(d.endpointId) ?? 1) - 1;
+        if (left > 0) this.inflight.set(d.endpointId, left);
+        else this.inflight.delete(d.endpointId);
+        this.running.delete(work);
+        this.wake(false);
+      });
+    this.running.add(work);
+  }
+}
+
+/**
+ * Leases up to `room` due deliveries, at most `perEndpoint` in flight per endpoint on this node
+ * (`busy`: what this node already has in flight), oldest due first, skipping rows another node
+ * is claiming. Answers each with its event and endpoint.
+ */
+async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
+  const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
+  const rows = await queryRows<Record<string, unknown>>(
+    rt.db,
+    // Planned for its values on every call: how many deliveries are due swings from none to
+    // thousands, and one generic plan for all of them does far worse at the high end.
+    sql`${sql.raw(PLANNED_PER_CALL)}with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
+      due as (
+        select d.tenant_id, d.id, d.next_attempt_at,
+          row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
+        from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
+              where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
+                and endpoint_id <> all(${pgArray(full)}::uuid[])
+              order by next_attempt_at limit ${room * 20}) d
+        left join busy b on b.endpoint_id = d.endpoint_id),
+      pick as (
+        select d.tenant_id, d.id from webhook_deliveries d join due on due.tenant_id = d.tenant_id and due.id = d.id
+        where due.rank <= ${perEndpoint} and d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
+        order by due.next_attempt_at limit ${room}
+        for update of d skip locked)
+      update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
+      from pick, events e, webhook_endpoints w
+      where d.tenant_id = pick.tenant_id and d.id = pick.id and e.id = d.event_id and w.tenant_id = d.tenant_id and w.id = d.endpoint_id
+      returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
+        (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
+        case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
+  );
+  return rows.map((r) => ({
+    tenantId: String(r.tenant_id),
+    id: String(r.id),
+    endpointId: String(r.endpoint_id),
+    attempts: Number(r.attempts),
+    eventId: String(r.event_id),
+    type: String(r.type),
+    createdMs: Number(r.created_ms),
+    data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
+    url: String(r.url),
+    enabled: Boolean(r.enabled),
+    secret: String(r.secret),
+    previousSecret: r.previous_secret == null ? null : String(r.previous_secret),
+  }));
+}

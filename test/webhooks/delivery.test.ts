@@ -1,0 +1,316 @@
+// Webhook delivery end to end: events written through the API reach a real receiver on loopback,
+// signed so that the `standardwebhooks` verifier and X-OrgX-Signature both accept them; filters,
+// rotation, retries, Retry-After, 410, timeouts and oversized answers.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/index.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { orgxSignatureValid, receiver, registerEndpoint, sleep, standardVerify, until, WEBHOOK_ENV, type Receiver } from '../helpers/webhooks.ts';
+
+let t: TestApp;
+const receivers: Receiver[] = [];
+before(async () => {
+  t = await startTestApp(WEBHOOK_ENV);
+});
+after(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await t.close();
+});
+
+async function newReceiver() {
+  const r = await receiver();
+  receivers.push(r);
+  return r;
+}
+
+const PERMS = ['webhooks:read', 'webhooks:write', 'shops:read', 'shops:write'];
+
+async function createShop(tenantId: string, key: string, name: string) {
+  const res = await t.call('POST', `/api/v1/tenants/${tenantId}/shops`, { key, body: { name } });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json().shop;
+}
+
+const rows = <T>(q: ReturnType<typeof sql>) => queryRows<T>(t.rt.db, q);
+
+describe('delivery', () => {
+  test('an event reaches the receiver once, with the contract payload, headers and both signatures', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.*'] });
+    assert.match(ep.secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+    assert.equal(ep.body.webhook.enabled, true);
+
+    const shop = await createShop(a.tenant.id, a.key, 'Main street');
+    const got = await until('the delivery', () => r.received[0]);
+    assert.equal(got.json.type, 'shop.created');
+    assert.deepEqual(Object.keys(got.json), ['id', 'type', 'created', 'workspace_id', 'data']);
+    assert.match(got.json.id, /^evt_/);
+    assert.equal(got.json.workspace_id, a.tenant.id);
+    assert.equal(got.json.data.shop?.id ?? got.json.data.id, shop.id);
+    assert.equal(new Date(got.json.created).toISOString(), got.json.created);
+    assert.equal(got.headers['content-type'], 'application/json');
+    assert.match(String(got.headers['user-agent']), /^orgstack-webhooks\/\d+\.\d+\.\d+$/);
+    assert.equal(got.headers['webhook-id'], got.json.id);
+    assert.ok(Math.abs(Number(got.headers['webhook-timestamp']) - Date.now() / 1000) < 60);
+    assert.deepEqual(standardVerify(ep.secret, got), got.json);
+    assert.ok(orgxSignatureValid(ep.secret, got));
+    assert.match(String(got.headers['x-orgx-signature']), /^sha256=[0-9a-f]{64}$/);
+    assert.match(String(got.headers['webhook-signature']), /^v1,[A-Za-z0-9+/]+=*$/);
+    // A wrong secret fails the stock verifier: the check above is not vacuous.
+    assert.throws(() => standardVerify('whsec_' + Buffer.alloc(32, 1).toString('base64'), got));
+
+    // The log shows one succeeded delivery with one attempt.
+    await until('the log', async () => (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries`, { key: a.key })).json().deliveries[0]?.status === 'succeeded');
+    const log = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries`, { key: a.key })).json();
+    assert.equal(log.total, 1);
+    assert.equal(log.deliveries[0].eventId, got.json.id);
+    assert.equal(log.deliveries[0].attemptCount, 1);
+    assert.equal(log.deliveries[0].attempts[0].status, 204);
+    assert.equal(log.deliveries[0].attempts[0].error, null);
+    const health = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key })).json().webhook;
+    assert.ok(health.lastSuccessAt);
+    assert.equal(health.failingSince, null);
+    await sleep(300);
+    assert.equal(r.received.length, 1, 'delivered exactly once');
+  });
+
+  test('filters: exact types and prefix.* reach only the endpoints that subscribe; events before an endpoint existed are not sent', async () => {
+    const all = await newReceiver();
+    const shops = await newReceiver();
+    const employees = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    await createShop(a.tenant.id, a.key, 'Before any endpoint');
+    await registerEndpoint(t, a.tenant.id, a.key, { url: all.url, eventTypes: ['*'] });
+    await registerEndpoint(t, a.tenant.id, a.key, { url: shops.url, eventTypes: ['shop.created'] });
+    await registerEndpoint(t, a.tenant.id, a.key, { url: employees.url, eventTypes: ['employee.*'] });
+    const shop = await createShop(a.tenant.id, a.key, 'Second');
+    const upd = await t.call('PATCH', `/api/v1/tenants/${a.tenant.id}/shops/${shop.id}`, { key: a.key, body: { name: 'Second, renamed' } });
+    assert.equal(upd.statusCode, 200, upd.body);
+    await until('both shop events at *', () => all.received.length >= 2);
+    await until('shop.created', () => shops.received.length >= 1);
+    await sleep(500);
+    assert.deepEqual(all.received.map((g) => g.json.type).sort(), ['shop.created', 'shop.updated']);
+    assert.deepEqual(shops.received.map((g) => g.json.type), ['shop.created']);
+    assert.equal(employees.received.length, 0);
+    // Another tenant's events never reach this tenant's endpoints.
+    const b = await t.tenantWithKey({ permissions: PERMS });
+    await createShop(b.tenant.id, b.key, 'Elsewhere');
+    await sleep(500);
+    assert.equal(all.received.length, 2);
+  });
+
+  test('rotation: during the overlap both secrets verify every delivery; after it only the new one', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.*'] });
+    const rotate = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/rotate-secret`, { key: a.key, body: { overlapSeconds: 3600 } });
+    assert.equal(rotate.statusCode, 201, rotate.body);
+    const fresh = rotate.json().secret as string;
+    assert.notEqual(fresh, ep.secret);
+    assert.ok(rotate.json().webhook.previousSecretExpiresAt);
+    await createShop(a.tenant.id, a.key, 'During overlap');
+    const during = await until('delivery during overlap', () => r.received[0]);
+    assert.equal(String(during.headers['webhook-signature']).split(' ').length, 2);
+    assert.equal(String(during.headers['x-orgx-signature']).split(' ').length, 2);
+    for (const secret of [ep.secret, fresh]) {
+      assert.doesNotThrow(() => standardVerify(secret, during));
+      assert.ok(orgxSignatureValid(secret, during));
+    }
+
+    const again = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/rotate-secret`, { key: a.key, body: { overlapSeconds: 0 } });
+    assert.equal(again.statusCode, 201, again.body);
+    const newest = again.json().secret as string;
+    assert.equal(again.json().webhook.previousSecretExpiresAt, null);
+    await createShop(a.tenant.id, a.key, 'After overlap');
+    const later = await until('delivery after overlap', () => r.received[1]);
+    assert.doesNotThrow(() => standardVerify(newest, later));
+    assert.throws(() => standardVerify(fresh, later));
+    assert.ok(!orgxSignatureValid(fresh, later));
+    assert.ok(orgxSignatureValid(newest, later));
+    // The secrets are stored sealed, never as given.
+    const [stored] = await rows<{ secret: string }>(sql`select secret from webhook_endpoints where id = ${ep.id}`);
+    assert.ok(!stored.secret.includes(newest.slice(6)));
+  });
+
+  test('a receiver that fails twice then answers 200 gets the same webhook-id three times; each attempt is logged', async () => {
+    const r = await newReceiver();
+    r.answer = (n, _req, res) => (n <= 2 ? res.writeHead(500).end('boom ' + n) : res.writeHead(200).end('ok'));
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Flaky');
+    await until('three attempts', () => r.received.length >= 3);
+    assert.equal(new Set(r.received.map((g) => g.headers['webhook-id'])).size, 1);
+    for (const g of r.received) assert.doesNotThrow(() => standardVerify(ep.secret, g));
+    const log = await until('succeeded', async () => {
+      const body = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries`, { key: a.key })).json();
+      return body.deliveries[0]?.status === 'succeeded' ? body : null;
+    });
+    const d = log.deliveries[0];
+    assert.equal(d.attemptCount, 3);
+    assert.deepEqual(d.attempts.map((x: any) => [x.status, x.error, x.response]), [
+      [500, 'http_error', 'boom 1'],
+      [500, 'http_error', 'boom 2'],
+      [200, null, 'ok'],
+    ]);
+    const webhook = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key })).json().webhook;
+    assert.ok(webhook.lastFailureAt);
+    assert.ok(webhook.lastSuccessAt);
+    assert.equal(webhook.failingSince, null);
+  });
+
+  test('a receiver that always fails: the schedule ends with the delivery failed, the endpoint failing but enabled', async () => {
+    const r = await newReceiver();
+    r.answer = (_n, _req, res) => res.writeHead(503).end();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Down');
+    const d = await until('failed', async () => {
+      const body = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries?status=failed`, { key: a.key })).json();
+      return body.deliveries[0];
+    });
+    assert.equal(d.attemptCount, 3, 'the schedule 0,1,1 is three attempts');
+    assert.equal(d.nextAttemptAt, null);
+    const webhook = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key })).json().webhook;
+    assert.ok(webhook.failingSince);
+    assert.equal(webhook.enabled, true);
+
+    // Retry one delivery: a fresh schedule, the same webhook-id.
+    r.answer = (_n, _req, res) => res.writeHead(202).end();
+    const retry = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries/${d.id}/retry`, { key: a.key });
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.equal(retry.json().delivery.id, d.id);
+    await until('the retried delivery', () => r.received.length >= 4);
+    assert.equal(r.received[3].headers['webhook-id'], d.eventId);
+  });
+
+  test('Retry-After is honoured up to the next step of the schedule; a hanging endpoint holds only its own slots', async () => {
+    const slow = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_RETRY_SCHEDULE: '0,1,30', WEBHOOK_TIMEOUT_MS: '20000', WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2' });
+    const r = await newReceiver();
+    r.answer = (n, _req, res) => (n === 1 ? res.writeHead(429, { 'retry-after': '5' }).end() : res.writeHead(204).end());
+    try {
+      const a = await slow.tenantWithKey({ permissions: PERMS });
+      const ep = await registerEndpoint(slow, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+      const res = await slow.call('POST', `/api/v1/tenants/${a.tenant.id}/shops`, { key: a.key, body: { name: 'Busy' } });
+      assert.equal(res.statusCode, 201);
+      await until('the first attempt', () => r.received.length === 1);
+      const [row] = await until('the retry scheduled', async () => {
+        const found = await queryRows<{ wait: number; status: string }>(
+          slow.rt.db,
+          sql`select extract(epoch from d.next_attempt_at - a.at)::float8 as wait, d.status from webhook_deliveries d
+              join webhook_attempts a on a.delivery_id = d.id where d.endpoint_id = ${ep.id}`,
+        );
+        return found.length === 1 && found[0].status === 'pending' ? found : null;
+      });
+      // The schedule says 1 s (±20 %); the receiver asked for 5 s, within the next step (30 s).
+      assert.ok(row.wait >= 4.9 && row.wait < 6, `waits ${row.wait} s`);
+
+      // One endpoint hangs on every request; another, subscribed to the same events, gets all of
+      // them meanwhile, and the hanging one never has more than its 2 attempts open.
+      const hang = await newReceiver();
+      hang.answer = () => {};
+      const healthy = await newReceiver();
+      const b = await slow.tenantWithKey({ permissions: PERMS });
+      await registerEndpoint(slow, b.tenant.id, b.key, { url: hang.url, eventTypes: ['shop.created'] });
+      await registerEndpoint(slow, b.tenant.id, b.key, { url: healthy.url, eventTypes: ['shop.created'] });
+      for (let i = 0; i < 10; i++) assert.equal((await slow.call('POST', `/api/v1/tenants/${b.tenant.id}/shops`, { key: b.key, body: { name: `Shop ${i}` } })).statusCode, 201);
+      await until('all ten at the healthy endpoint', () => healthy.received.length === 10);
+      assert.equal(hang.received.length, 2, 'the per-endpoint limit');
+      await hang.close(); // its two open attempts end now, not at the timeout
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('410 Gone disables the endpoint at once and ends its waiting deliveries; re-enabling replays nothing', async () => {
+    const r = await newReceiver();
+    r.answer = (_n, _req, res) => res.writeHead(410).end('gone');
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'One');
+    const webhook = await until('disabled', async () => {
+      const w = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key })).json().webhook;
+      return w.enabled === false ? w : null;
+    });
+    assert.equal(webhook.disabledReason, 'gone');
+    await createShop(a.tenant.id, a.key, 'Two, while disabled');
+    await sleep(500);
+    assert.equal(r.received.length, 1, 'one attempt, no retries, nothing while disabled');
+    const log = (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries`, { key: a.key })).json();
+    assert.deepEqual(log.deliveries.map((d: any) => d.status), ['failed']);
+
+    const test410 = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/test`, { key: a.key });
+    assert.equal(test410.statusCode, 409);
+    const enable = await t.call('PATCH', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key, body: { enabled: true } });
+    assert.equal(enable.statusCode, 200, enable.body);
+    assert.equal(enable.json().webhook.disabledReason, null);
+    await sleep(500);
+    assert.equal(r.received.length, 1, 're-enabling replays nothing by itself');
+  });
+
+  test('a receiver that hangs past the timeout, redirects, or answers 10 MB: logged as such, never followed or read whole', async () => {
+    const hang = await newReceiver();
+    hang.answer = () => {}; // never answers
+    const redirect = await newReceiver();
+    const target = await newReceiver();
+    redirect.answer = (_n, _req, res) => res.writeHead(302, { location: target.url }).end();
+    const big = await newReceiver();
+    big.answer = (_n, _req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(Buffer.alloc(10 * 1024 * 1024, 'x'));
+    };
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const eps = {
+      hang: await registerEndpoint(t, a.tenant.id, a.key, { url: hang.url, eventTypes: ['shop.created'] }),
+      redirect: await registerEndpoint(t, a.tenant.id, a.key, { url: redirect.url, eventTypes: ['shop.created'] }),
+      big: await registerEndpoint(t, a.tenant.id, a.key, { url: big.url, eventTypes: ['shop.created'] }),
+    };
+    await createShop(a.tenant.id, a.key, 'Edge cases');
+    const first = async (id: string) =>
+      until(`first attempt of ${id}`, async () => (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${id}/deliveries`, { key: a.key })).json().deliveries[0]?.attempts[0]);
+    const hung = await first(eps.hang.id);
+    assert.equal(hung.error, 'timeout');
+    assert.equal(hung.status, null);
+    const redirected = await first(eps.redirect.id);
+    assert.deepEqual([redirected.status, redirected.error], [302, 'redirect']);
+    assert.equal(target.received.length, 0, 'the redirect is not followed');
+    const large = await first(eps.big.id);
+    assert.deepEqual([large.status, large.error], [200, null]);
+    assert.equal(large.response.length, 1024, 'the log keeps the first 1 KB');
+  });
+
+  test('test event: delivered to that endpoint alone, as webhook.test', async () => {
+    const r1 = await newReceiver();
+    const r2 = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r1.url, eventTypes: ['*'] });
+    await registerEndpoint(t, a.tenant.id, a.key, { url: r2.url, eventTypes: ['*'] });
+    const res = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/test`, { key: a.key });
+    assert.equal(res.statusCode, 201, res.body);
+    const got = await until('the test event', () => r1.received[0]);
+    assert.equal(got.json.type, 'webhook.test');
+    assert.equal(got.json.id, res.json().eventId);
+    assert.equal(got.json.data.endpointId, ep.id);
+    assert.doesNotThrow(() => standardVerify(ep.secret, got));
+    await sleep(500);
+    assert.equal(r2.received.length, 0);
+  });
+
+  test('replay since a time sends the events again with the same webhook-ids', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const since = new Date(Date.now() - 1000).toISOString();
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'R1');
+    await createShop(a.tenant.id, a.key, 'R2');
+    await until('two deliveries', () => r.received.length >= 2);
+    await until('both recorded', async () => (await t.call('GET', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/deliveries?status=succeeded`, { key: a.key })).json().total === 2);
+    const replay = await t.call('POST', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}/replay`, { key: a.key, body: { since } });
+    assert.equal(replay.statusCode, 200, replay.body);
+    assert.equal(replay.json().queued, 2);
+    await until('two more', () => r.received.length >= 4);
+    const ids = r.received.map((g) => g.headers['webhook-id']);
+    assert.deepEqual(new Set(ids.slice(2)), new Set(ids.slice(0, 2)));
+  });
+});
