@@ -236,7 +236,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
   try {
     for (;;) {
       const target = await untilAborted(checkedAddress(url, resolve, allowPrivate), deadline.signal);
-      const res = await send(url, target, method, headers, deadline.signal);
+      const res = await requestPinned(url, target, method, headers, deadline.signal);
       const status = res.statusCode ?? 0;
       if (followRedirects && REDIRECT_STATUSES.has(status)) {
         res.destroy();
@@ -291,7 +291,8 @@ function parseTarget(raw: string, base?: URL): URL {
   return url;
 }
 
-const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+/** The URL's host without the brackets of an IPv6 literal. */
+export const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** Resolves the hop's host once and checks every answer; one bad answer refuses the host. */
 async function checkedAddress(url: URL, resolve: Resolver, allowPrivate: boolean): Promise<ResolvedAddress> {
@@ -326,12 +327,17 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function send(
+/**
+ * One request to exactly the checked address (no second DNS answer), with an optional body;
+ * resolves with the response head. Webhook attempts use it too.
+ */
+export function requestPinned(
   url: URL,
   target: ResolvedAddress,
   method: string,
   headers: Record<string, string>,
   signal: AbortSignal,
+  body?: string,
 ): Promise<IncomingMessage> {
   const host = bareHost(url);
   const secure = url.protocol === 'https:';
@@ -359,7 +365,7 @@ function send(
       resolve,
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

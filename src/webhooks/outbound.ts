@@ -2,10 +2,9 @@
 // an attempt makes. Address classes and the resolver come from src/platform/safe-fetch.ts; the
 // POST connects to exactly the address that was checked (a pinned lookup, so DNS gets no second
 // answer), follows no redirect, and reads at most a few kilobytes of the answer.
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { classifyAddress, systemResolver, type ResolvedAddress, type Resolver } from '../platform/safe-fetch.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import { bareHost, classifyAddress, requestPinned, systemResolver, type ResolvedAddress, type Resolver } from '../platform/safe-fetch.ts';
 
 export const MAX_URL_LENGTH = 2048;
 
@@ -29,7 +28,6 @@ export class UrlRefused extends Error {
 }
 
 const PRIVATE = new Set(['private', 'link_local', 'unique_local', 'shared']);
-const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
 /** Parses and checks a receiver URL without resolving it (the part that needs no network). */
 export function parseEndpointUrl(raw: string, allowLoopback: boolean): URL {
@@ -78,45 +76,20 @@ export interface PostResult {
 }
 
 /** POSTs `body` to `url` on the checked address; rejects on timeout (reason 'timeout') or network failure. */
-export function postPinned(url: URL, target: ResolvedAddress, headers: Record<string, string>, body: string, signal: AbortSignal, maxBytes: number): Promise<PostResult> {
-  const host = bareHost(url);
-  const secure = url.protocol === 'https:';
-  const pinned: LookupFunction = (_hostname, opts, callback) => {
-    if (opts.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  };
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(
-      {
-        host,
-        port: url.port || (secure ? 443 : 80),
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: pinned,
-        ...(secure && !isIP(host) ? { servername: host } : {}),
-        // A fresh connection per attempt: a pooled socket would skip the pinned lookup.
-        agent: false,
-        signal,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = () => {
-          res.destroy();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBytes) });
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (size >= maxBytes) return;
-          chunks.push(chunk);
-          size += chunk.length;
-          if (size >= maxBytes) done();
-        });
-        res.on('end', done);
-        res.on('error', (err) => (size > 0 ? done() : reject(err)));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+export async function postPinned(url: URL, target: ResolvedAddress, headers: Record<string, string>, body: string, signal: AbortSignal, maxBytes: number): Promise<PostResult> {
+  const res = await requestPinned(url, target, 'POST', { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal, body);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= maxBytes) break;
+    }
+  } catch (err) {
+    if (size === 0) throw err;
+  } finally {
+    res.destroy();
+  }
+  return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBytes) };
 }
