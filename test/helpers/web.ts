@@ -12,7 +12,7 @@ import type { ServiceContext } from '../../src/platform/principal.ts';
 import { WEB_DIST } from '../../src/platform/web-app.ts';
 import { createDemoTenant, type DemoTenant } from '../../src/reviews/demo-data.ts';
 import { freePort, root, startTestApp, type TestApp } from './app.ts';
-import { PHONE, screenshot } from './browser.ts';
+import { launchBrowser, PHONE, screenshot } from './browser.ts';
 
 export const DESKTOP = { viewport: { width: 1280, height: 860 } };
 
@@ -73,6 +73,16 @@ export async function signInWithForm(page: Page, base: string, login: string, pa
   await page.getByLabel('Username or email').fill(login);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A desktop browser signed in to the dashboard as `login` (the page is past the sign-in form), with its watcher. */
+export async function openDashboard(base: string, login: string, password: string) {
+  const browser = await launchBrowser();
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  const problems = watch(page, base);
+  await signInWithForm(page, base, login, password);
+  return { browser, context, page, problems };
 }
 
 /** Screenshots of each path at desktop size (in `context`) and phone size (same session); neither may scroll sideways. */

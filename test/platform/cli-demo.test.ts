@@ -4,7 +4,6 @@
 // tenant key as any client would. On PostgreSQL the CLI shares this file's database with an app
 // beside it; on PGlite the data directory is opened after the CLI has finished.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { mintKey } from '../../src/platform/keys.ts';
-import { root, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
+import { runCli, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
 
 let t: TestApp | undefined;
@@ -29,19 +28,7 @@ after(async () => {
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = { ...process.env };
   delete base.PUBLIC_URL; // unset, as on a first try
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: root,
-      env: { ...base, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: t ? t.testDb.url! : '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { ...base, LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: t ? t.testDb.url! : '', ...env });
 }
 
 test('orgstack demo: URLs under the configured port, and the Work board and inbox exist through the API', async () => {

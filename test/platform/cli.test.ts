@@ -17,7 +17,7 @@ import { sha256Hex, verifyPassword } from '../../src/platform/secrets.ts';
 import { createSession } from '../../src/platform/sessions.ts';
 import { MODULES } from '../../src/modules.ts';
 import { createTenant } from '../../src/platform/tenants.ts';
-import { root, spawnServer, startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
+import { root, runCli, spawnServer, startTestApp, testConfig, type CliResult, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 
 type Call = TestApp['call'];
@@ -41,27 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dbEnv = (): Record<string, string> =>
   t ? { DATABASE_URL: t.testDb.url!, DATA_DIR: dataDir } : { DATABASE_URL: '', DATA_DIR: dataDir };
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...dbEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { ...process.env, LOG_LEVEL: 'warn', ...dbEnv(), ...env });
 
 const ok = (r: CliResult) => assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
 

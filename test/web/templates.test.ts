@@ -9,9 +9,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { templates } from '../../src/reviews/tables.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { browserSkipReason, screenshot } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/sessions.ts';
-import { DESKTOP, screenshotPages, settled, signInWithForm, startWebServer, watch } from '../helpers/web.ts';
+import { openDashboard, screenshotPages, settled, startWebServer } from '../helpers/web.ts';
 
 const skip = browserSkipReason();
 
@@ -43,11 +43,7 @@ describe('Templates page of the dashboard in a real browser', { skip: skip ?? fa
       const res = await t.call('POST', `/api/v1/tenants/${tenantId}/templates`, { key: platformKey, body: { body, language } });
       assert.equal(res.statusCode, 201, res.body);
     }
-    browser = await launchBrowser();
-    context = await browser.newContext(DESKTOP);
-    page = await context.newPage();
-    problems = watch(page, base);
-    await signInWithForm(page, base, owner.username, PASSWORD);
+    ({ browser, context, page, problems } = await openDashboard(base, owner.username, PASSWORD));
     await page.getByTestId('overview').waitFor();
   });
   after(async () => {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.ts';
-import { DESKTOP, ensureWebBuild, screenshotPages, signInWithForm, watch } from '../helpers/web.ts';
+import { browserSkipReason, screenshot } from '../helpers/browser.ts';
+import { DESKTOP, openDashboard, ensureWebBuild, screenshotPages, signInWithForm } from '../helpers/web.ts';
 import { PASSWORD } from '../helpers/sessions.ts';
 import { receiver, standardVerify, until, WEBHOOK_ENV, type Receiver } from '../helpers/webhooks.ts';
 
@@ -35,11 +35,7 @@ describe('the Webhooks page in a real browser', { skip: skip ?? false }, () => {
     const tenant = await t.createTenant('Harbour Dental');
     tenantId = tenant.id;
     const owner = await t.createUser({ tenantId, role: 'owner' });
-    browser = await launchBrowser();
-    context = await browser.newContext(DESKTOP);
-    page = await context.newPage();
-    problems = watch(page, base);
-    await signInWithForm(page, base, owner.username, PASSWORD);
+    ({ browser, context, page, problems } = await openDashboard(base, owner.username, PASSWORD));
     await page.getByRole('link', { name: 'Webhooks' }).first().waitFor();
   });
   after(async () => {

@@ -12,9 +12,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mintKey } from '../../src/platform/keys.ts';
 import { initiatives, milestones, tasks, workstreams } from '../../src/work/tables.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { browserSkipReason, screenshot } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/sessions.ts';
-import { DESKTOP, overflowProblems, signInWithForm, startWebServer, watch } from '../helpers/web.ts';
+import { openDashboard, overflowProblems, signInWithForm, startWebServer, watch } from '../helpers/web.ts';
 import { workClient, type WorkClient } from '../helpers/work.ts';
 
 const skip = browserSkipReason();
@@ -43,11 +43,7 @@ describe('building and moving work on the dashboard', { skip: skip ?? false }, (
     tenantId = (await t.createTenant('Corner Bistro')).id;
     const owner = await t.createUser({ tenantId, role: 'owner' });
     w = workClient(t, (await mintKey(t.rt.db, { kind: 'tenant', tenantId, name: 'kitchen-bot' }, null)).key);
-    browser = await launchBrowser();
-    context = await browser.newContext(DESKTOP);
-    page = await context.newPage();
-    problems = watch(page, base);
-    await signInWithForm(page, base, owner.username, PASSWORD);
+    ({ browser, context, page, problems } = await openDashboard(base, owner.username, PASSWORD));
     await page.getByTestId('overview').waitFor();
   });
   after(async () => {

@@ -14,9 +14,9 @@ import { TENANT_PERMISSIONS } from '../../src/platform/permissions.ts';
 import { apiKeys } from '../../src/platform/tables.ts';
 import { decisions } from '../../src/work/tables.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { browserSkipReason } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/sessions.ts';
-import { DESKTOP, screenshotPages, signInWithForm, startWebServer, textOf, watch } from '../helpers/web.ts';
+import { openDashboard, screenshotPages, startWebServer, textOf } from '../helpers/web.ts';
 import { workClient, type WorkClient } from '../helpers/work.ts';
 
 const skip = browserSkipReason();
@@ -38,11 +38,7 @@ describe('Work pages of the dashboard in a real browser', { skip: skip ?? false 
     tenantId = (await t.createTenant('Harbour Works')).id;
     owner = await t.createUser({ tenantId, role: 'owner' });
     w = workClient(t, (await mintKey(t.rt.db, { kind: 'tenant', tenantId, name: 'agents' }, null)).key);
-    browser = await launchBrowser();
-    context = await browser.newContext(DESKTOP);
-    page = await context.newPage();
-    problems = watch(page, base);
-    await signInWithForm(page, base, owner.username, PASSWORD);
+    ({ browser, context, page, problems } = await openDashboard(base, owner.username, PASSWORD));
     await page.getByTestId('overview').waitFor();
   });
 
