@@ -1,6 +1,7 @@
 // The webhook operations of /api/client (the OrgX conventions: snake_case, `{ ok, data }`, the
 // workspace of the credential or `workspace_id`), calling the same services as /api/v1.
 import { z } from 'zod';
+import { okData, okList, workPageQuery, workspaceIdField, workspaceQuery } from '../platform/client-schemas.ts';
 import { AppError } from '../platform/errors.ts';
 import { defineWorkspaceOperation } from '../platform/operations.ts';
 import { pageInfo } from '../platform/pagination.ts';
@@ -23,12 +24,9 @@ import {
 } from './schemas.ts';
 
 const tags = ['Work: Webhooks'];
-const workspace_id = z.string().max(100).optional().describe('Platform credentials only: the workspace (tenant id) to act in');
-const workspaceQuery = z.object({ workspace_id });
+const workspace_id = workspaceIdField;
 const endpointParams = z.object({ endpointId: z.uuid().describe('The endpoint id') });
 const deliveryParams = endpointParams.extend({ deliveryId: z.uuid().describe('The delivery id') });
-const paginationSchema = z.object({ limit: z.number().int(), offset: z.number().int(), has_more: z.boolean() });
-const okData = <T extends z.ZodType>(data: T) => z.object({ ok: z.literal(true), data });
 const disabled = { 409: 'The endpoint is disabled' };
 
 const endpointOut = (e: Endpoint) => toSnake(e) as z.output<typeof clientEndpointSchema>;
@@ -56,11 +54,10 @@ export const listClientWebhooksOperation = defineWorkspaceOperation({
   summary: "List the workspace's webhook endpoints",
   input: {
     query: workspaceQuery.extend({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      offset: z.coerce.number().int().min(0).default(0),
+      ...workPageQuery,
     }),
   },
-  output: z.object({ ok: z.literal(true), data: z.array(clientEndpointSchema), total: z.number().int(), pagination: paginationSchema }),
+  output: okList(clientEndpointSchema),
   async run(ctx, { query }) {
     const { items, total } = await listEndpoints(ctx, ctx.workspaceId, query);
     return { ok: true as const, data: items.map(endpointOut), ...pageInfo(query, total) };
@@ -185,13 +182,12 @@ export const listClientWebhookDeliveriesOperation = defineWorkspaceOperation({
   input: {
     params: endpointParams,
     query: workspaceQuery.extend({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      offset: z.coerce.number().int().min(0).default(0),
+      ...workPageQuery,
       status: z.enum(DELIVERY_STATUSES).optional(),
       event_type: z.string().max(100).optional(),
     }),
   },
-  output: z.object({ ok: z.literal(true), data: z.array(clientDeliverySchema), total: z.number().int(), pagination: paginationSchema }),
+  output: okList(clientDeliverySchema),
   async run(ctx, { params, query }) {
     const { items, total } = await listDeliveries(ctx, ctx.workspaceId, params.endpointId, { ...query, eventType: query.event_type });
     return { ok: true as const, data: items.map(deliveryOut), ...pageInfo(query, total) };

@@ -7,7 +7,6 @@
 // agent-schemas.ts, artifact-schemas.ts); the routes validate with them and the OpenAPI document
 // is generated from them.
 import { z } from 'zod';
-import { paginationSchema } from '../platform/pagination.ts';
 
 /** Ids and a time the resources' OpenAPI examples share, so the examples point at each other. */
 export const EX = {
@@ -22,24 +21,9 @@ export const EX = {
   at: '2026-11-02T10:15:00.000Z',
 };
 
-export const workspaceIdField = z
-  .string()
-  .max(100)
-  .optional()
-  .describe('Platform credentials only: the workspace (tenant id) to act in; others act in their own and may omit it');
-
-/** Query parameters every Work route accepts. */
-export const workspaceQuery = z.object({ workspace_id: workspaceIdField });
-
-/** `limit`/`offset` of /api/client lists: default 50, 1–200; anything else is a 400. */
-export const workPageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, 1–200 (default 50)'),
-  offset: z.coerce.number().int().min(0).default(0).describe('Items to skip (default 0); the next page is offset + limit'),
-};
-
-export const okData = <T extends z.ZodType>(data: T) => z.object({ ok: z.literal(true), data });
-export const okList = <T extends z.ZodType>(item: T) =>
-  z.object({ ok: z.literal(true), data: z.array(item), total: z.number().int(), pagination: paginationSchema });
+// The /api/client conventions every module's operations there share live in the platform.
+import { workspaceIdField } from '../platform/client-schemas.ts';
+export { okData, okList, workPageQuery, workspaceIdField, workspaceQuery } from '../platform/client-schemas.ts';
 
 export const idParams = <K extends string>(name: K, what: string) => z.object({ [name]: z.uuid().describe(`The ${what} id`) } as { [P in K]: z.ZodUUID });
 
