@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { contextOf } from './authenticate.ts';
 import { AppError } from './errors.ts';
 import { noRouteMessage, toAppError } from './http-errors.ts';
+import { readRequestLeniently, withRequestWarnings, withWarningsField } from './lenient-fields.ts';
 import { ANY_CREDENTIAL, openApiPath, RawResponse, type AnyOperation, type Capability, type OperationInput } from './operations.ts';
 import type { ServiceContext } from './principal.ts';
 import type { Runtime } from './runtime.ts';
@@ -28,6 +29,12 @@ export interface Api<Ctx extends ServiceContext = ServiceContext> {
   standardErrors: Record<number, string>;
   /** The context `run` receives, built from the authenticated request and the parsed input. */
   context(base: ServiceContext, input: OperationInput<z.ZodType, z.ZodType, z.ZodType>): Promise<Ctx> | Ctx;
+  /**
+   * Its clients send fields the operations do not know: accepted, read under their other casing
+   * or declared alias, and named in the answer's `warnings` (lenient-fields.ts). Otherwise an
+   * unknown field is whatever the operation's schema says (a strict one: 400).
+   */
+  readsLeniently?: boolean;
   /** This API's own hooks (response headers …), added to its scope only. */
   hooks?(scope: FastifyInstance): void;
 }
@@ -68,7 +75,7 @@ export async function mountApi<Ctx extends ServiceContext>(app: FastifyInstance,
 
 function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, api: Api<Ctx>, op: AnyOperation<Ctx>, serialized: SharedAnswers) {
   const status = op.status ?? 200;
-  const response: Record<number, unknown> = { [status]: op.output };
+  const response: Record<number, unknown> = { [status]: api.readsLeniently ? withWarningsField(op.output) : op.output };
   for (const [code, description] of Object.entries({ ...api.standardErrors, ...op.errors })) {
     response[Number(code)] = api.errorSchema(Number(code), description!);
   }
@@ -77,6 +84,7 @@ function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, 
     method: op.method,
     url: op.path,
     config: { permission: op.permission, secretFields: op.secretFields, emptyBody: emptyBodyOf(op.input.body) },
+    ...(api.readsLeniently && (op.input.body || op.input.query) ? { preValidation: readRequestLeniently(op.input.body, op.input.query) } : {}),
     schema: {
       operationId: op.id,
       tags: op.tags,
@@ -92,10 +100,12 @@ function route<Ctx extends ServiceContext>(scope: FastifyInstance, rt: Runtime, 
     handler: async (request, reply) => {
       const input = { params: request.params, query: request.query, body: request.body } as OperationInput<z.ZodType, z.ZodType, z.ZodType>;
       const ctx = await api.context(contextOf(request, rt), input);
-      const result = await op.run(ctx, input);
+      const answer = await op.run(ctx, input);
       reply.code(status);
-      if (result instanceof RawResponse) return reply.type(result.contentType).headers(result.headers).send(result.body);
-      if (op.sharedAnswers && result && typeof result === 'object') {
+      if (answer instanceof RawResponse) return reply.type(answer.contentType).headers(answer.headers).send(answer.body);
+      // An answer with warnings is this request's own, so it is never the shared one.
+      const result = api.readsLeniently ? withRequestWarnings(request, answer) : answer;
+      if (op.sharedAnswers && result === answer && result && typeof result === 'object') {
         // A string with a JSON content type is sent as it is (the schema already ran on it once).
         // A RawOutput (JSON or CSV …) has a serializer per content type; a plain schema, per status.
         const json = op.output instanceof z.ZodType ? undefined : 'application/json';

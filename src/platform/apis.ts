@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Api } from './api.ts';
 import { errorBodySchema, renderError, renderWorkError, workErrorBodySchema, workUnauthorizedBodySchema } from './http-errors.ts';
-import { acceptExtraFields } from './lenient-fields.ts';
 import { resolveWorkspace, type WorkspaceContext } from './workspace.ts';
 
 export const V1_PREFIX = '/api/v1';
@@ -45,11 +44,9 @@ export const clientApi: Api<WorkspaceContext> = {
     const body = input.body as { workspace_id?: string } | null | undefined;
     return { ...base, workspaceId: await resolveWorkspace(base, query?.workspace_id ?? body?.workspace_id) };
   },
-  hooks(scope) {
-    echoOrgxVersion(scope);
-    // Clients of the contract send extra fields: accepted, aliased, and named in `warnings`.
-    acceptExtraFields(scope);
-  },
+  // Clients of the contract send extra fields: accepted, aliased, and named in `warnings`.
+  readsLeniently: true,
+  hooks: echoOrgxVersion,
 };
 
 /**

@@ -6,8 +6,9 @@
 // both names with different values is a 400: there is no way to tell which one was meant.
 //
 // It works from the route's own zod schemas (body and query), so every operation of the API gets
-// it from its definition, and the 2xx answers' schemas gain the optional `warnings`.
-import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler, RouteOptions } from 'fastify';
+// it from its definition (an Api with `readsLeniently`, see api.ts), and the 2xx answers' schemas
+// gain the optional `warnings`.
+import type { FastifyRequest, preValidationHookHandler } from 'fastify';
 import { z } from 'zod';
 import { badRequest, type FieldErrors } from './errors.ts';
 
@@ -149,12 +150,12 @@ export function readLeniently(schema: z.ZodType, value: unknown, opts: { prefix?
 }
 
 const warningsOf = new WeakMap<FastifyRequest, FieldWarning[]>();
-const attached = new WeakSet<FastifyRequest>();
 
-const isZod = (s: unknown): s is z.ZodType => s instanceof z.ZodType;
-
-/** Reads the request leniently before validation; registered on each route that has schemas. */
-function readRequest(body: z.ZodType | null, query: z.ZodType | null): preValidationHookHandler {
+/**
+ * The preValidation step of a lenient API's route (api.ts): reads the query and body by the
+ * operation's schemas before they validate, and keeps the warnings for the answer.
+ */
+export function readRequestLeniently(body: z.ZodType | undefined, query: z.ZodType | undefined): preValidationHookHandler {
   return async function readLenientRequest(request: FastifyRequest) {
     const warnings: FieldWarning[] = [];
     if (query) {
@@ -171,38 +172,13 @@ function readRequest(body: z.ZodType | null, query: z.ZodType | null): preValida
   };
 }
 
-function withWarnings(payload: Record<string, unknown>, warnings: FieldWarning[]) {
-  const own = Array.isArray(payload.warnings) ? (payload.warnings as FieldWarning[]) : [];
-  return { ...payload, warnings: [...own, ...warnings] };
+/** The answer with the request's warnings added to its own (an operation may name some itself). */
+export function withRequestWarnings<T>(request: FastifyRequest, answer: T): T {
+  const warnings = warningsOf.get(request);
+  if (!warnings || !isPlainObject(answer)) return answer;
+  const own = Array.isArray(answer.warnings) ? (answer.warnings as FieldWarning[]) : [];
+  return { ...answer, warnings: [...own, ...warnings] };
 }
 
-/** Adds lenient reading to every route of `scope` registered after it (an API's scope). */
-export function acceptExtraFields(scope: FastifyInstance) {
-  scope.addHook('onRoute', (route: RouteOptions) => {
-    const schema = route.schema as { body?: unknown; querystring?: unknown; response?: Record<string, unknown> } | undefined;
-    if (!schema) return;
-    const body = isZod(schema.body) ? schema.body : null;
-    const query = isZod(schema.querystring) ? schema.querystring : null;
-    for (const [status, answer] of Object.entries(schema.response ?? {})) {
-      if (status.startsWith('2') && answer instanceof z.ZodObject) schema.response![status] = answer.extend({ warnings: warningsSchema.optional() });
-    }
-    if (!body && !query) return;
-    const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
-    route.preValidation = [...existing, readRequest(body, query)];
-  });
-  // Objects get their warnings before they are serialized (so an idempotent replay has them too);
-  // an answer already serialized (a shared live page) gets them spliced in.
-  scope.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const warnings = warningsOf.get(request);
-    if (!warnings || reply.statusCode >= 300 || !isPlainObject(payload)) return payload;
-    attached.add(request);
-    return withWarnings(payload, warnings);
-  });
-  scope.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const warnings = warningsOf.get(request);
-    if (!warnings || attached.has(request) || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
-    if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
-    const parsed: unknown = JSON.parse(payload);
-    return isPlainObject(parsed) ? JSON.stringify(withWarnings(parsed, warnings)) : payload;
-  });
-}
+/** A 2xx answer's schema, with the optional `warnings` every answer of a lenient API may carry. */
+export const withWarningsField = <S>(schema: S): S => (schema instanceof z.ZodObject ? (schema.extend({ warnings: warningsSchema.optional() }) as S) : schema);
