@@ -100,6 +100,8 @@ describe('the Webhooks page in a real browser', { skip: skip ?? false }, () => {
       return /failed/.test((await failed.textContent().catch(() => '')) ?? '');
     });
     assert.match((await failed.textContent())!, /3 attempts · last: 500/);
+    // The endpoint's health comes from its own request, answered beside the log's: wait for it.
+    await until('the endpoint shown as failing', async () => /failing since/.test((await page.getByTestId('webhook-row').textContent()) ?? ''));
     assert.match((await page.getByTestId('webhook-row').textContent())!, /failing since/);
     await screenshot(page, 'dashboard-webhooks-log-desktop');
 
