@@ -70,11 +70,13 @@ CREATE INDEX "webhook_endpoints_created_idx" ON "webhook_endpoints" USING btree 
 CREATE INDEX "events_txid_seq_idx" ON "events" USING btree ("txid","seq");--> statement-breakpoint
 -- Wakes every node's webhook worker (src/webhooks/worker.ts) when an event of a tenant with an
 -- enabled endpoint commits; PostgreSQL folds a transaction's identical notifications into one.
+-- Once per statement (over its new rows), not per row: the one-statement fast paths write many
+-- events at once, and most tenants have no endpoint.
 CREATE FUNCTION webhook_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.tenant_id IS NOT NULL AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = NEW.tenant_id AND enabled) THEN
+  IF EXISTS (SELECT 1 FROM new_events n JOIN webhook_endpoints e ON e.tenant_id = n.tenant_id AND e.enabled) THEN
     PERFORM pg_notify('orgstack_webhooks', '');
   END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
-CREATE TRIGGER events_webhook_notify AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION webhook_events_notify();
+CREATE TRIGGER events_webhook_notify AFTER INSERT ON events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION webhook_events_notify();
