@@ -27,6 +27,7 @@ import { platformOperations, platformRoutes } from './platform/routes/index.ts';
 import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
+import { mcpRoutes, mcpTools } from './mcp/routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -83,8 +84,11 @@ export async function buildApp(config: Config, database: Database, modules: read
   healthRoutes(app, rt);
   landingPageRoutes(app, rt);
   const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  const client = modules.flatMap((m) => m.client ?? []);
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
-  await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
+  await mountApi(app, rt, clientApi, { operations: client }, operations);
+  // MCP tools are generated from the same operations (src/mcp), built once here.
+  await mcpRoutes(app, rt, mcpTools([...v1, ...client]));
   for (const m of modules) m.routes?.(app, rt);
   faviconRoutes(app);
   webAppRoutes(app);

@@ -10,6 +10,13 @@ declare module 'fastify' {
     /** The path itself carries a secret (a link's token): log the route template instead. */
     secretInPath?: boolean;
   }
+  interface FastifyRequest {
+    /**
+     * What the audit row names when the URL alone does not say what was called: one POST /mcp is
+     * one tool call, audited as `mcp:<tool>` with the status its result stands for.
+     */
+    auditAs: { route: string; status?: number } | null;
+  }
 }
 
 const AUDITED = /^\/(api\/|mcp(\/|$|\?))/;
@@ -33,8 +40,8 @@ function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status
     at: new Date(Date.now() - reply.elapsedTime),
     requestId: request.id,
     method: request.method,
-    route: request.routeOptions.url ?? '(no route)',
-    status,
+    route: request.auditAs?.route ?? request.routeOptions.url ?? '(no route)',
+    status: request.auditAs?.status ?? status,
     durationMs: Math.round(reply.elapsedTime),
     principalKind: p?.kind ?? null,
     principalId: p?.credentialId ?? null,
@@ -73,6 +80,7 @@ export function rateLimitHeaders(request: FastifyRequest, reply: FastifyReply) {
 
 export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: Runtime }) => {
   app.decorateRequest('rateLimit', null);
+  app.decorateRequest('auditAs', null);
   app.addHook('onSend', async (request, reply) => rateLimitHeaders(request, reply));
   app.addHook('onRequest', async (request, reply) => beginRequest(rt, request, reply));
 

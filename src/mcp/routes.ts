@@ -1,0 +1,101 @@
+// /mcp on the Fastify app: its own scope, with its own error answers (JSON-RPC errors, not a REST
+// API's body). In order: Host/Origin (DNS rebinding), Bearer authentication and the hourly limit
+// (before the body is read), the body (JSON, at most MCP_BODY_LIMIT, one message — batches are
+// refused), then the SDK serves the message. Each POST is audited as what it called:
+// `mcp:<tool>` for tools/call, `mcp:<method>` for the rest.
+import { Readable } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AnyOperation } from '../platform/operations.ts';
+import { ANY_CREDENTIAL } from '../platform/operations.ts';
+import { toAppError } from '../platform/http-errors.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { authenticateMcp } from './auth.ts';
+import { createMcpDoor } from './mcp-server.ts';
+import { originGuard } from './origin-guard.ts';
+import { buildRegistry, type BuiltTool } from './registry.ts';
+import { reviewsTools } from './reviews-tools.ts';
+import { workTools } from './work-tools.ts';
+
+export const MCP_PATH = '/mcp';
+/** One JSON-RPC message; the largest tool argument (an artifact's preview) is 100,000 characters. */
+export const MCP_BODY_LIMIT = 512 * 1024;
+
+/** The MCP tools, built from the operations once; also what discovery documents. */
+export function mcpTools(operations: AnyOperation[]): Map<string, BuiltTool> {
+  return buildRegistry([...workTools, ...reviewsTools], operations);
+}
+
+/** The scopes the tools need, as the 401's `scope` lists them. */
+export function mcpScopes(tools: Map<string, BuiltTool>): string[] {
+  const scopes = new Set<string>();
+  for (const t of tools.values()) for (const p of t.plans) if (p.op.permission !== ANY_CREDENTIAL) scopes.add(p.op.permission);
+  return [...scopes].sort();
+}
+
+const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
+  reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+export async function mcpRoutes(app: FastifyInstance, rt: Runtime, tools: Map<string, BuiltTool>) {
+  const door = createMcpDoor(tools);
+  const scopes = mcpScopes(tools).join(' ');
+  const guard = originGuard(rt.config.publicUrl);
+
+  await app.register(async (scope) => {
+    scope.setErrorHandler((err: FastifyError, request, reply) => {
+      const e = toAppError(err, request);
+      if (e.headers) reply.headers(e.headers);
+      // JSON-RPC's own codes where one fits: a body that is not JSON is a parse error.
+      const code = e.status === 400 && e.message === 'Malformed JSON' ? -32700 : e.status >= 500 ? -32603 : -32600;
+      return rpcError(reply, e.status, code, e.status === 413 ? `The request body is larger than ${MCP_BODY_LIMIT / 1024} KiB` : e.message);
+    });
+
+    scope.addHook('onRequest', async (request, reply) => {
+      const refused = guard(request);
+      if (refused) return rpcError(reply, 403, -32600, refused);
+      // A stateless server has no stream to offer (GET) and no session to end (DELETE).
+      if (request.method !== 'POST') return reply.code(405).header('allow', 'POST').send(rpcErrorBody('Method not allowed: this server is stateless; send each message as a POST'));
+      const principal = await authenticateMcp(request, reply, rt, scopes);
+      if (!principal) return reply;
+    });
+
+    scope.post(MCP_PATH, { bodyLimit: MCP_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
+      const body = request.body;
+      if (Array.isArray(body)) {
+        return rpcError(reply, 400, -32600, 'JSON-RPC batches are not supported: send one message per request');
+      }
+      if (!body || typeof body !== 'object') return rpcError(reply, 400, -32600, 'The body must be one JSON-RPC message (an object)');
+      const message = body as { method?: unknown; params?: { name?: unknown } };
+      const facts = { rt, principal: request.principal!, requestId: request.id } as Parameters<typeof door.serve>[2];
+      const response = await door.serve(webRequestOf(request), body, facts);
+      request.auditAs = facts.audit
+        ? { route: `mcp:${facts.audit.tool}`, status: facts.audit.status }
+        : { route: typeof message.method === 'string' ? `mcp:${message.method.slice(0, 60)}` : 'mcp:(response)' };
+      return sendResponse(reply, response);
+    });
+    scope.route({ method: ['GET', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: async () => undefined });
+  });
+}
+
+const rpcErrorBody = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+
+/** The web Request the SDK reads: method, URL and headers (the body is handed over parsed). */
+function webRequestOf(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) headers.set(name, value.join(', '));
+  }
+  return new Request(`http://localhost${request.url}`, { method: request.method, headers });
+}
+
+async function sendResponse(reply: FastifyReply, response: Response) {
+  reply.code(response.status);
+  response.headers.forEach((value, name) => {
+    if (name !== 'content-length') reply.header(name, value);
+  });
+  if (response.body === null) return reply.send();
+  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
+  }
+  return reply.send(await response.text());
+}
