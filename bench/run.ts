@@ -398,6 +398,16 @@ async function main() {
     ),
   );
   console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking)");
+  // MCP scenarios beside their REST twins (the goal on PostgreSQL: at least 70 %).
+  for (const s of selected.filter((x) => x.twin)) {
+    const mine = results.find((r) => r.name === s.name)!;
+    const twin = results.find((r) => r.name === s.twin);
+    console.log(
+      twin
+        ? `${s.name}: ${fmtInt(mine.reqPerSec)} req/s vs REST ${twin.name} ${fmtInt(twin.reqPerSec)} req/s = ${pct(twin.reqPerSec ? mine.reqPerSec / twin.reqPerSec : 0)}`
+        : `${s.name}: ${fmtInt(mine.reqPerSec)} req/s (run ${s.twin} too for the REST comparison)`,
+    );
+  }
   if (results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu)) {
     console.log(`* other work used more than ${SKEWED_OTHER_CORES} cores during the run: those figures are low and noisy; rerun on an idle machine`);
   }

@@ -17,6 +17,10 @@ export const BENCH_HOURLY_LIMIT = 1_000_000_000;
 /** Keys the main tenant holds in total, so the api-keys list returns a realistic page. */
 const TENANT_KEYS = 10;
 
+/** What an MCP client sends with each message after initialize (2025-era, stateless). */
+const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+const mcpCall = (id: number, name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+
 /** The feedback tenant: review sessions that left private feedback, over the last year. */
 const FEEDBACK_SESSIONS = 20_000;
 const FEEDBACK_SHOPS = 5;
@@ -529,6 +533,8 @@ export interface Scenario {
   auditedRoute?: string;
   /** The scenario whose req/s is compared with the ceiling. Exactly one should be primary. */
   primary?: boolean;
+  /** The REST scenario this one is the MCP twin of: the report prints both req/s and the ratio. */
+  twin?: string;
   targets?: { postgres?: Targets; pglite?: Targets };
 }
 
@@ -672,5 +678,38 @@ export const scenarios: Scenario[] = [
     bodyEach: (f, n) => ({ workstream_id: f.work.workstreamIds[n % f.work.workstreamIds.length], title: `Bench task ${n}` }),
     auditedRoute: '/api/client/tasks',
     targets: { postgres: { minRps: 2000 } },
+  },
+  {
+    name: 'orgx-search-initiatives',
+    description: `POST /api/client/tools/execute {tool_id: orgx_search, args: {type: initiative}} in the live workspace (${LIVE_INITIATIVES} active initiatives, their tasks): no query, so the 10 most recently updated initiatives and their count. The REST twin of mcp-live.`,
+    method: 'POST',
+    path: () => '/api/client/tools/execute',
+    credential: (f) => f.work.key,
+    body: () => ({ tool_id: 'orgx_search', args: { type: 'initiative' } }),
+    auditedRoute: '/api/client/tools/execute',
+  },
+  {
+    name: 'mcp-search',
+    description:
+      'POST /mcp tools/call orgx_search {query, limit: 10} (MCP 2025-11-25, stateless: an SDK server and transport per request, a JSON answer) over the orgx-search workspace and queries: the same operation as orgx-search, through the MCP door. 20 connections.',
+    method: 'POST',
+    path: () => '/mcp',
+    credential: (f) => f.memory.key,
+    headers: () => MCP_HEADERS,
+    bodyEach: (f, n) => mcpCall(n, 'orgx_search', { query: f.memory.queries[n % f.memory.queries.length], limit: 10 }),
+    connections: 20,
+    auditedRoute: 'mcp:orgx_search',
+    twin: 'orgx-search',
+  },
+  {
+    name: 'mcp-live',
+    description: 'POST /mcp tools/call orgx_search {type: initiative} in the live workspace: the same operation as orgx-search-initiatives, through the MCP door.',
+    method: 'POST',
+    path: () => '/mcp',
+    credential: (f) => f.work.key,
+    headers: () => MCP_HEADERS,
+    bodyEach: (_f, n) => mcpCall(n, 'orgx_search', { type: 'initiative' }),
+    auditedRoute: 'mcp:orgx_search',
+    twin: 'orgx-search-initiatives',
   },
 ];
