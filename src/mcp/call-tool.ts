@@ -54,7 +54,9 @@ async function runCall(call: CallContext, tool: BuiltTool, rawArgs: unknown): Pr
   }
   const base: ServiceContext = { principal: call.principal, requestId: call.requestId, rt: call.rt };
   const ctx = tool.spec.api === 'client' ? await clientApi.context(base, input) : base;
-  const answer = await op.run(ctx, input);
+  const answer = await op.run(ctx, input).catch((err: unknown) => {
+    throw plan.variant.argsInto ? asToolArguments(err, plan.variant.argsInto.field) : err;
+  });
   if (answer instanceof RawResponse) throw new AppError(500, 'internal', 'This operation answered a download, which a tool cannot return');
   // The answer as the REST door sends it: encoded by the operation's output schema (which also
   // drops what the schema does not publish).
@@ -138,6 +140,14 @@ function argumentName(plan: CallPlan, part: InputPart, path: string[]): string {
     if (arg) return [arg, ...path.slice(n)].join('.');
   }
   return path.join('.') || 'arguments';
+}
+
+/** An operation that validates the tool's arguments itself names them `args.type`; the caller sent `type`. */
+function asToolArguments(err: unknown, field: string): unknown {
+  if (!(err instanceof AppError) || !err.fieldErrors) return err;
+  const prefix = `${field}.`;
+  const renamed = Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));
+  return new AppError(err.status, err.code, err.message, renamed, err.headers);
 }
 
 function asQueryText(query: Record<string, unknown>) {
