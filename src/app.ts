@@ -27,7 +27,7 @@ import { platformOperations, platformRoutes } from './platform/routes/index.ts';
 import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
-import { mcpRoutes, mcpTools } from './mcp/routes.ts';
+import { mcpManifest, mcpRoutes, mcpTools } from './mcp/routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -79,16 +79,17 @@ export async function buildApp(config: Config, database: Database, modules: read
   await app.register(authenticatePlugin, { rt });
   emptyBodies(app);
   await app.register(idempotencyPlugin, { rt });
-  await registerDiscovery(app, rt, operations);
+  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  const client = modules.flatMap((m) => m.client ?? []);
+  // MCP tools are generated from the same operations (src/mcp), built once here.
+  const tools = mcpTools([...v1, ...client]);
+  await registerDiscovery(app, rt, operations, mcpManifest(tools, config.publicUrl));
 
   healthRoutes(app, rt);
   landingPageRoutes(app, rt);
-  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
-  const client = modules.flatMap((m) => m.client ?? []);
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: client }, operations);
-  // MCP tools are generated from the same operations (src/mcp), built once here.
-  await mcpRoutes(app, rt, mcpTools([...v1, ...client]));
+  await mcpRoutes(app, rt, tools);
   for (const m of modules) m.routes?.(app, rt);
   faviconRoutes(app);
   webAppRoutes(app);

@@ -9,7 +9,9 @@ import type { AnyOperation } from '../platform/operations.ts';
 import { ANY_CREDENTIAL } from '../platform/operations.ts';
 import { toAppError } from '../platform/http-errors.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { authenticateMcp } from './auth.ts';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import type { McpManifest } from '../platform/discovery.ts';
+import { authenticateMcp, resourceMetadataUrl } from './auth.ts';
 import { createMcpDoor } from './mcp-server.ts';
 import { originGuard } from './origin-guard.ts';
 import { buildRegistry, type BuiltTool } from './registry.ts';
@@ -30,6 +32,29 @@ export function mcpScopes(tools: Map<string, BuiltTool>): string[] {
   const scopes = new Set<string>();
   for (const t of tools.values()) for (const p of t.plans) if (p.op.permission !== ANY_CREDENTIAL) scopes.add(p.op.permission);
   return [...scopes].sort();
+}
+
+/** The revision createMcpHandler serves (the SDK does not export its list of modern revisions). */
+const MODERN_REVISION = '2026-07-28';
+
+/** What agent.json and the OpenAPI description say about this server. */
+export function mcpManifest(tools: Map<string, BuiltTool>, publicUrl: string): McpManifest {
+  return {
+    url: `${publicUrl}${MCP_PATH}`,
+    transport: 'streamable-http',
+    stateless: true,
+    protocolVersions: [MODERN_REVISION, ...SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v >= '2025-03-26')],
+    auth: {
+      oauth: {
+        protectedResourceMetadata: resourceMetadataUrl(publicUrl),
+        authorizationServerMetadata: `${publicUrl}/.well-known/oauth-authorization-server`,
+        scopes: [...mcpScopes(tools), 'offline_access'],
+      },
+      apiKeys: 'Authorization: Bearer <key> with a user key (oxk_…), tenant key or platform key',
+    },
+    tools: [...tools.values()].map((t) => ({ name: t.spec.name, description: t.spec.description, readOnly: t.definition.annotations.readOnlyHint })),
+    firstCalls: ['workspace action=get', 'orgx_recommend', 'orgx_search type=decision status=pending'],
+  };
 }
 
 const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>

@@ -41,14 +41,30 @@ const WORDMARK =
   '<rect width="150" height="36" rx="8" fill="#ffffff"/>' +
   '<text x="12" y="25" font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif" font-size="20" font-weight="700" fill="#0f5f58">orgstack</text></svg>';
 
-export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Capability[]) {
+/** The MCP server as discovery describes it (the app builds it from src/mcp; the platform only publishes it). */
+export interface McpManifest {
+  url: string;
+  transport: 'streamable-http';
+  stateless: true;
+  protocolVersions: string[];
+  auth: { oauth: { protectedResourceMetadata: string; authorizationServerMetadata: string; scopes: string[] }; apiKeys: string };
+  tools: { name: string; description: string; readOnly: boolean }[];
+  firstCalls: string[];
+}
+
+function mcpParagraph(mcp: McpManifest | null): string {
+  if (!mcp) return '';
+  return `\n\n**MCP.** An MCP server (Streamable HTTP, stateless) at \`${mcp.url}\` exposes these operations as tools to AI clients: ${mcp.tools.map((t) => `\`${t.name}\``).join(', ')}. Authorization: OAuth 2.1 (discovery from the 401's \`WWW-Authenticate\`, metadata at \`${mcp.auth.oauth.protectedResourceMetadata}\`), or any API key above as \`Authorization: Bearer\`. First calls: ${mcp.firstCalls.map((c) => `\`${c}\``).join(' → ')}.`;
+}
+
+export async function registerDiscovery(app: FastifyInstance, rt: Runtime, operations: Capability[], mcp: McpManifest | null = null) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'orgstack API',
         version: VERSION,
-        description: API_DESCRIPTION,
+        description: API_DESCRIPTION + mcpParagraph(mcp),
         license: { name: 'Proprietary', identifier: 'LicenseRef-orgstack' },
         contact: { name: 'orgstack', url: rt.config.publicUrl },
       },
@@ -97,7 +113,7 @@ export async function registerDiscovery(app: FastifyInstance, rt: Runtime, opera
     transformSpecificationClone: true,
   });
 
-  app.get('/.well-known/agent.json', { schema: { hide: true } }, async () => agentManifest(rt, operations));
+  app.get('/.well-known/agent.json', { schema: { hide: true } }, async () => agentManifest(rt, operations, mcp));
 }
 
 type OpenApiDoc = ReturnType<typeof jsonSchemaTransformObject>;
@@ -152,7 +168,7 @@ function dropUnusedSchemas(doc: OpenApiDoc): OpenApiDoc {
   return doc;
 }
 
-export function agentManifest(rt: Runtime, operations: Capability[]) {
+export function agentManifest(rt: Runtime, operations: Capability[], mcp: McpManifest | null = null) {
   const base = rt.config.publicUrl;
   return {
     name: 'orgstack',
@@ -188,7 +204,7 @@ export function agentManifest(rt: Runtime, operations: Capability[]) {
       permission: o.permission,
       summary: o.summary,
     })),
-    mcp: null,
+    mcp,
     contact: { url: base },
   };
 }

@@ -71,6 +71,8 @@ async function authenticatedRoutes(): Promise<Set<string>> {
     if (method === 'HEAD' || url.includes('*')) continue;
     // The dashboard's cookie sign-in surface (routes/auth.ts) is not part of the Bearer API's document.
     if (url.startsWith('/api/v1/auth/')) continue;
+    // The MCP door speaks JSON-RPC, not REST: the document's info and agent.json describe it (test/mcp/discovery.test.ts).
+    if (url === '/mcp') continue;
     const concrete = url.replace(/:(\w+)/g, '0193b5d2-7c1a-7a3e-9f4e-2b1c3d4e5f60');
     const res = await app.inject({ method: method as 'GET', url: concrete });
     if (res.statusCode === 401) found.add(sig(method, url.replace(/:(\w+)/g, '{$1}')));
