@@ -74,9 +74,24 @@ export async function mcpRoutes(app: FastifyInstance, rt: Runtime, tools: Map<st
       return rpcError(reply, e.status, code, e.status === 413 ? `The request body is larger than ${MCP_BODY_LIMIT / 1024} KiB` : e.message);
     });
 
+    // Browser-based clients (the MCP Inspector's direct mode) call cross-origin with a Bearer token
+    // and no cookies, so any allowed origin may read the answers; the Origin check still applies.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('access-control-expose-headers', CORS_EXPOSE);
+    });
+
     scope.addHook('onRequest', async (request, reply) => {
       const refused = guard(request);
       if (refused) return rpcError(reply, 403, -32600, refused);
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', 'POST')
+          .header('access-control-allow-headers', CORS_ALLOW)
+          .header('access-control-max-age', '600')
+          .send();
+      }
       // A stateless server has no stream to offer (GET) and no session to end (DELETE).
       if (request.method !== 'POST') return reply.code(405).header('allow', 'POST').send(rpcErrorBody('Method not allowed: this server is stateless; send each message as a POST'));
       const principal = await authenticateMcp(request, reply, rt, scopes);
@@ -97,9 +112,12 @@ export async function mcpRoutes(app: FastifyInstance, rt: Runtime, tools: Map<st
         : { route: typeof message.method === 'string' ? `mcp:${message.method.slice(0, 60)}` : 'mcp:(response)' };
       return sendResponse(reply, response);
     });
-    scope.route({ method: ['GET', 'DELETE'], url: MCP_PATH, schema: { hide: true }, handler: async () => undefined });
+    scope.route({ method: ['GET', 'DELETE', 'OPTIONS'], url: MCP_PATH, schema: { hide: true }, handler: async () => undefined });
   });
 }
+
+const CORS_ALLOW = 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID';
+const CORS_EXPOSE = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After';
 
 const rpcErrorBody = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 

@@ -155,6 +155,23 @@ describe('refusals before any tool runs', () => {
     }
   });
 
+  test('a browser client from an allowed origin gets its preflight and may read the answers (Bearer, no cookies)', async () => {
+    const preflight = await fetch(t.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-protocol-version' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization.*Mcp-Protocol-Version/);
+    const res = await post(t, rpc('tools/list'), { origin: 'http://localhost:6274' });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/);
+    assert.equal(res.headers.get('access-control-allow-credentials'), null);
+    const foreign = await fetch(t.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    assert.equal(foreign.status, 403);
+  });
+
   test('a foreign Host is 403', async () => {
     // fetch sets Host itself; node:http lets the test send another.
     const http = await import('node:http');
