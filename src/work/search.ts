@@ -51,6 +51,32 @@ export interface SearchRequest {
   scope: SearchScope;
   statuses: readonly string[] | null;
   limit: number;
+  /** Where the previous page ended (its `next_cursor`); absent for the first page. */
+  after?: SearchCursor;
+}
+
+/**
+ * A page boundary: which pass found the results (a later page must not fall back to another) and
+ * how many came before. Sent to clients as an opaque string.
+ */
+export interface SearchCursor {
+  pass: Pass;
+  offset: number;
+}
+
+const PASSES: readonly Pass[] = ['words', 'text', 'fuzzy', 'recent'];
+
+export const encodeCursor = (c: SearchCursor) => Buffer.from(JSON.stringify([c.pass, c.offset])).toString('base64url');
+
+/** The cursor a string stands for, or null when it is not one this server made. */
+export function decodeCursor(value: string): SearchCursor | null {
+  try {
+    const [pass, offset] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as [Pass, number];
+    if (!PASSES.includes(pass) || !Number.isInteger(offset) || offset < 1 || offset > 100_000) return null;
+    return { pass, offset };
+  } catch {
+    return null;
+  }
 }
 
 /** Characters of context around a match in a snippet built without the full-text parser. */
@@ -72,6 +98,7 @@ interface Params {
   include: Record<SearchType, boolean>;
   statuses: string | null;
   limit: number;
+  offset: number;
 }
 
 /** One branch of the union: a table's rows that the pass matches, with the common columns. */
@@ -123,7 +150,7 @@ function statement(p: Params, pass: Pass): SQL {
       select h.*, ${score} as score, count(*) over () as total
       from hits h
       order by ${order}
-      limit ${p.limit}
+      limit ${p.limit} offset ${p.offset}
     )
     select type, id, title, status, initiative_id, to_json(updated_at) #>> '{}' as updated_at, score, total,
       case when ${sql.raw(pass === 'recent' ? 'false' : 'true')} and ${p.chinese} = '' and search_tsv @@ q.tsq
@@ -183,7 +210,7 @@ function bodySnippet(r: Row): string {
   return r.text_length > r.window_text.length ? `${body}…` : body;
 }
 
-export async function runSearch(db: Db, tenantId: string, req: SearchRequest): Promise<{ results: SearchHit[]; total: number }> {
+export async function runSearch(db: Db, tenantId: string, req: SearchRequest): Promise<{ results: SearchHit[]; total: number; next_cursor: string | null }> {
   const q = req.query.trim().replace(/\s+/g, ' ');
   const allowed = SCOPE_TYPES[req.scope].filter((type) => req.types.includes(type));
   const include = Object.fromEntries(SEARCH_TYPES.map((type) => [type, allowed.includes(type)])) as Record<SearchType, boolean>;
@@ -196,25 +223,39 @@ export async function runSearch(db: Db, tenantId: string, req: SearchRequest): P
     include,
     statuses: req.statuses?.length ? pgArray(req.statuses) : null,
     limit: req.limit,
+    offset: req.after?.offset ?? 0,
   };
-  if (!allowed.length) return { results: [], total: 0 };
-  let pass: Pass = q ? 'words' : 'recent';
-  let rows = await queryRows<Row>(db, statement(p, pass));
-  if (rows.length === 0 && q.length >= 3) {
-    pass = 'text';
-    rows = await queryRows<Row>(db, statement(p, pass));
-  }
-  if (rows.length === 0 && q.length >= 3) {
-    // Nothing contains the words: look for the closest spellings. The `<%` operator (served by
-    // the trigram index) compares with pg_trgm.word_similarity_threshold, lowered for this
-    // transaction only from its default 0.6, which misses a single swapped letter in a short word.
-    pass = 'fuzzy';
-    rows = await db.transaction(async (tx) => {
+  if (!allowed.length) return { results: [], total: 0, next_cursor: null };
+  // Nothing contains the words: look for the closest spellings. The `<%` operator (served by
+  // the trigram index) compares with pg_trgm.word_similarity_threshold, lowered for this
+  // transaction only from its default 0.6, which misses a single swapped letter in a short word.
+  const fuzzy = () =>
+    db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true)`);
       return queryRows<Row>(tx, statement(p, 'fuzzy'));
     });
+  let pass: Pass;
+  let rows: Row[];
+  if (req.after) {
+    // A later page continues the pass that found the first one.
+    pass = req.after.pass;
+    rows = pass === 'fuzzy' ? await fuzzy() : await queryRows<Row>(db, statement(p, pass));
+  } else {
+    pass = q ? 'words' : 'recent';
+    rows = await queryRows<Row>(db, statement(p, pass));
+    if (rows.length === 0 && q.length >= 3) {
+      pass = 'text';
+      rows = await queryRows<Row>(db, statement(p, pass));
+    }
+    if (rows.length === 0 && q.length >= 3) {
+      pass = 'fuzzy';
+      rows = await fuzzy();
+    }
   }
+  const total = rows.length ? Number(rows[0].total) : 0;
+  const seen = p.offset + rows.length;
   return {
+    next_cursor: rows.length > 0 && seen < total ? encodeCursor({ pass, offset: seen }) : null,
     results: rows.map((r) => ({
       type: r.type,
       id: r.id,
@@ -225,6 +266,6 @@ export async function runSearch(db: Db, tenantId: string, req: SearchRequest): P
       initiative_id: r.initiative_id,
       updated_at: new Date(r.updated_at).toISOString(),
     })),
-    total: rows.length ? Number(rows[0].total) : 0,
+    total,
   };
 }

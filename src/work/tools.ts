@@ -7,7 +7,7 @@ import { AppError, badRequest, type FieldErrors } from '../platform/errors.ts';
 import { readLeniently, type FieldWarning } from '../platform/lenient-fields.ts';
 import { authorizeTenant, type ServiceContext } from '../platform/principal.ts';
 import { recommend, type Recommendation } from './recommend.ts';
-import { runSearch, SEARCH_SCOPES, SEARCH_TYPES, type SearchHit, type SearchType } from './search.ts';
+import { decodeCursor, runSearch, SEARCH_SCOPES, SEARCH_TYPES, type SearchHit, type SearchType } from './search.ts';
 
 export const TOOL_IDS = ['orgx_search', 'orgx_recommend'] as const;
 
@@ -30,6 +30,7 @@ export const searchArgsSchema = z
     status: listOf(z.string().max(40)).optional().describe('Only items in these statuses (one, a list, or comma-separated), e.g. pending'),
     scope: z.enum(SEARCH_SCOPES).optional().describe('all (default), artifacts, decisions, or initiatives (initiatives and their tasks)'),
     limit: z.coerce.number().int().min(1).max(50).optional().describe('1–50, default 10'),
+    cursor: z.string().max(200).optional().describe('The next page: `next_cursor` of the previous answer, with the same other arguments'),
   })
   .meta({ id: 'OrgxSearchArgs' });
 
@@ -37,7 +38,7 @@ export const recommendArgsSchema = z
   .object({ limit: z.coerce.number().int().min(1).max(50).optional().describe('1–50, default 20') })
   .meta({ id: 'OrgxRecommendArgs' });
 
-export type ToolData = { results: SearchHit[]; total: number } | { recommendations: Recommendation[] };
+export type ToolData = { results: SearchHit[]; total: number; next_cursor: string | null } | { recommendations: Recommendation[] };
 
 /**
  * The tool's arguments read like a request body (platform/lenient-fields.ts): other casings are
@@ -65,7 +66,10 @@ export async function executeTool(ctx: ServiceContext, workspaceId: string, tool
   const warnings: FieldWarning[] = [];
   if (toolId === 'orgx_search') {
     const a = parseArgs(searchArgsSchema, args, warnings);
+    const after = a.cursor ? decodeCursor(a.cursor) : undefined;
+    if (after === null) throw badRequest({ 'args.cursor': ['Not a cursor of this search: pass next_cursor from the previous answer'] });
     const data = await runSearch(ctx.rt.db, t, {
+      after,
       query: a.query ?? '',
       types: (a.type?.length ? a.type : SEARCH_TYPES) as SearchType[],
       scope: a.scope ?? 'all',

@@ -87,7 +87,7 @@ describe('tools/list', () => {
     assert.deepEqual(write.properties.type.enum, ['initiative', 'workstream', 'milestone', 'task', 'decision', 'agent']);
     assert.equal(write.properties.title.anyOf ? true : write.properties.title.type === 'string', true);
     const search = byName.orgx_search.inputSchema as any;
-    assert.deepEqual(Object.keys(search.properties).sort(), ['limit', 'query', 'scope', 'status', 'type', 'workspace_id']);
+    assert.deepEqual(Object.keys(search.properties).sort(), ['cursor', 'limit', 'query', 'scope', 'status', 'type', 'workspace_id']);
     assert.deepEqual((byName.orgx_decide.inputSchema as any).properties.action.enum, ['create', 'list_pending', 'approve', 'reject']);
     assert.match(byName.orgx_decide.description ?? '', /action=approve: .*needs `decisions:write`/);
   });
@@ -184,6 +184,24 @@ describe('Work tools', () => {
     assert.equal(artifact.name, 'Spec');
     assert.equal(await countOf(artifacts), before + 1);
     assert.equal((await callOk(user, 'orgx_inspect', { type: 'artifact', id: artifact.id })).artifact.id, artifact.id);
+  });
+
+  test('orgx_search pages with cursor: every item once, then next_cursor null; a foreign cursor is an invalid argument', async () => {
+    for (let i = 0; i < 5; i++) await callOk(user, 'orgx_write', { action: 'create', type: 'initiative', title: `Pager ${i} zebra` });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await callOk(user, 'orgx_search', { query: 'zebra', type: 'initiative', limit: 2, ...(cursor ? { cursor } : {}) })).data;
+      assert.equal(page.total, 5);
+      seen.push(...page.results.map((r: any) => r.id));
+      cursor = page.next_cursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    assert.equal(pages, 3);
+    assert.equal(new Set(seen).size, 5);
+    const bad = await callError(user, 'orgx_search', { query: 'zebra', cursor: 'not-a-cursor' }, 'invalid_arguments');
+    assert.ok(bad.field_errors.cursor, JSON.stringify(bad));
   });
 
   test('orgx_bootstrap and workspace list/set (stateless: set returns the id to pass on)', async () => {

@@ -106,7 +106,7 @@ describe('POST /api/client/tools/execute', () => {
 describe('orgx_search', () => {
   test('the exact shape: { results: [{ type, id, title, snippet, status, score, initiative_id, updated_at }], total }', async () => {
     const data = await search(A.w, { query: 'landing page' });
-    assert.deepEqual(Object.keys(data).sort(), ['results', 'total']);
+    assert.deepEqual(Object.keys(data).sort(), ['next_cursor', 'results', 'total']);
     const [hit] = data.results;
     assert.deepEqual(Object.keys(hit).sort(), HIT_KEYS);
     assert.deepEqual(hit, {

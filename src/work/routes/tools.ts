@@ -59,13 +59,16 @@ export const executeToolOperation = defineWorkspaceOperation({
   description: [
     'The OrgX contract endpoint: `{ ok, data, tool_id, execution_time_ms }`. An unknown `tool_id` is a 403.',
     '',
-    `- \`orgx_search\` → \`{ results: [SearchHit], total }\`: ranked search over this workspace's initiatives, tasks, decisions and artifacts: English full text first; when the words match nothing, the text as typed (substring: Chinese, partial words); when that matches nothing either, trigram similarity (typos). Snippets mark matches **like this**. Args: ${Object.keys(searchArgsSchema.shape).join(', ')}. Without \`query\`, the most recently updated items.`,
+    `- \`orgx_search\` → \`{ results: [SearchHit], total, next_cursor }\`: ranked search over this workspace's initiatives, tasks, decisions and artifacts: English full text first; when the words match nothing, the text as typed (substring: Chinese, partial words); when that matches nothing either, trigram similarity (typos). Snippets mark matches **like this**. Args: ${Object.keys(searchArgsSchema.shape).join(', ')}. Without \`query\`, the most recently updated items.`,
     `- \`orgx_recommend\` → \`{ recommendations: [Recommendation] }\`: pending decisions (by urgency and age), blocked tasks, runs with no update for ${STALE_RUN_MINUTES} min, initiatives at risk (marked so, blocked, or within ${AT_RISK_DAYS} days of their target date with work left), ready tasks — ordered by urgency, each with a reason and the call to make next — one this credential may make (approving needs a person and \`decisions:write\`; without a permission the suggestion falls back to reading the item, and an item the credential can make no call about is left out). Args: ${Object.keys(recommendArgsSchema.shape).join(', ')}.`,
   ].join('\n'),
   input: { query: workspaceQuery, body: bodySchema },
   output: z.object({
     ok: z.literal(true),
-    data: z.union([z.object({ results: z.array(hitSchema), total: z.number().int() }), z.object({ recommendations: z.array(recommendationSchema) })]),
+    data: z.union([
+      z.object({ results: z.array(hitSchema), total: z.number().int(), next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last') }),
+      z.object({ recommendations: z.array(recommendationSchema) }),
+    ]),
     tool_id: z.enum(TOOL_IDS),
     execution_time_ms: z.number().int(),
     warnings: warningsSchema.optional(),
