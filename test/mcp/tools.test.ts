@@ -218,6 +218,25 @@ describe('Work tools', () => {
   });
 });
 
+describe('a platform key', () => {
+  test('names the workspace on each Work call (workspace_required otherwise) and the tenant on Reviews calls', async () => {
+    const platform = await connect(t, await t.platformKey());
+    const missing = await callError(platform, 'orgx_search', { query: 'anything' }, 'workspace_required');
+    assert.equal(missing.status, 400);
+    assert.match(missing.next, /workspace_id/);
+    const set = await callOk(platform, 'workspace', { action: 'set', workspace_id: tenantId });
+    assert.equal(set.data.workspace.id, tenantId);
+    const found = await callOk(platform, 'orgx_search', { query: 'anything', workspace_id: tenantId });
+    assert.equal(typeof found.data.total, 'number');
+    const tenants = await callOk(platform, 'reviews_tenants', { action: 'list', limit: 200 });
+    assert.ok(tenants.tenants.some((x: any) => x.id === other.tenantId));
+    const noTenant = await callError(platform, 'reviews_shops', { action: 'list' }, 'invalid_arguments');
+    assert.ok(noTenant.field_errors.tenantId, JSON.stringify(noTenant));
+    assert.ok((await callOk(platform, 'reviews_shops', { action: 'list', tenantId: other.tenantId })).shops.length >= 1);
+    await platform.close();
+  });
+});
+
 describe('Reviews tools', () => {
   test('tenants, shops, employees (with the review link), templates, analytics, feedback', async () => {
     const tenants = await callOk(user, 'reviews_tenants', { action: 'list' });
