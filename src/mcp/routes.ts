@@ -121,14 +121,18 @@ const CORS_EXPOSE = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, X-R
 
 const rpcErrorBody = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 
-/** The web Request the SDK reads: method, URL and headers (the body is handed over parsed). */
+/** The headers the SDK's transports read; the rest (authorization included) stay out of it. */
+const SDK_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name', 'last-event-id'];
+
+/** The web Request the SDK reads: method, URL and its headers (the body is handed over parsed). */
 function webRequestOf(request: FastifyRequest): Request {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const name of SDK_HEADERS) {
+    const value = request.headers[name];
     if (typeof value === 'string') headers.set(name, value);
     else if (Array.isArray(value)) headers.set(name, value.join(', '));
   }
-  return new Request(`http://localhost${request.url}`, { method: request.method, headers });
+  return new Request(`http://localhost${MCP_PATH}`, { method: request.method, headers });
 }
 
 async function sendResponse(reply: FastifyReply, response: Response) {
