@@ -58,11 +58,19 @@ export function createMcpDoor(tools: Map<string, BuiltTool>): McpDoor {
       const server = factory({ era: 'legacy', authInfo, requestInfo: request });
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       await server.connect(transport);
-      try {
-        return await transport.handleRequest(request, { parsedBody, authInfo });
-      } finally {
+      const close = () => {
         void transport.close().catch(() => {});
         void server.close().catch(() => {});
+      };
+      try {
+        const response = await transport.handleRequest(request, { parsedBody, authInfo });
+        // A JSON answer is complete: the exchange holds no timer or stream, and the pair is simply
+        // dropped (closing it builds a ConnectionClosed error per request for nobody to read).
+        if (!(response.headers.get('content-type') ?? '').startsWith('application/json')) close();
+        return response;
+      } catch (err) {
+        close();
+        throw err;
       }
     },
   };
