@@ -1,6 +1,9 @@
-// The shape of tool results. Success: a one-line summary and the answer's JSON as text (for
-// clients that show only text) plus the same answer as `structuredContent` (matching the tool's
-// outputSchema). Failure: an `isError` result whose structuredContent is
+// The shape of tool results. Success: the answer as `structuredContent` (matching the tool's
+// outputSchema: the REST answer) and a short text — a summary line, and for lists one line per
+// item (type, id, title) — for clients that show only text. The full JSON is not repeated as text:
+// it doubled every answer and its encoding, and clients that read results (Claude Code, ChatGPT,
+// VS Code) take structuredContent.
+// Failure: an `isError` result whose structuredContent is
 //   { error: { code, message, status, field_errors?, required_scope?, next } }
 // and whose text says the same in words; `next` is the call that would help.
 import type { AppError, FieldErrors } from '../platform/errors.ts';
@@ -22,18 +25,46 @@ export interface ToolOutcome {
 
 export function successResult(tool: BuiltTool, plan: CallPlan, answer: Record<string, unknown>): ToolOutcome {
   const when = Object.entries(plan.variant.when).map(([k, v]) => `${k}=${v}`).join(' ');
-  const summary = `${tool.spec.name}${when ? ' ' + when : ''}: ${plan.op.summary}${countOf(answer)}`;
+  const summary = `${tool.spec.name}${when ? ' ' + when : ''}: ${when ? plan.op.summary : tool.spec.title}${countOf(answer)}`;
   return {
-    result: { content: [{ type: 'text', text: summary }, { type: 'text', text: JSON.stringify(answer) }], structuredContent: answer },
+    result: { content: [{ type: 'text', text: summary + itemLines(answer) }], structuredContent: answer },
     status: plan.op.status ?? 200,
   };
+}
+
+const MAX_LINES = 20;
+
+/** One line per listed item (`- task 0193…: Landing copy [todo]`), or the one entity's. */
+function itemLines(answer: Record<string, unknown>): string {
+  const data = answer.data as Record<string, unknown> | unknown[] | undefined;
+  const list = listOf(answer);
+  const one = data && !Array.isArray(data) ? ((data.workspace as object | undefined) ?? data) : Object.values(answer).find((v) => v && typeof v === 'object' && !Array.isArray(v) && 'id' in v);
+  const items = list ?? [one].filter(Boolean);
+  const lines: string[] = [];
+  for (const item of items.slice(0, MAX_LINES) as Record<string, unknown>[]) {
+    if (!item || typeof item !== 'object' || (!('id' in item) && !('entity_id' in item))) continue;
+    const kind = item.type ?? item.entity_type ?? item.kind ?? '';
+    const id = item.id ?? item.entity_id;
+    const name = item.title ?? item.name ?? item.message ?? '';
+    const status = item.status ? ` [${String(item.status)}]` : '';
+    lines.push(`- ${kind ? `${String(kind)} ` : ''}${String(id)}${name ? `: ${String(name)}` : ''}${status}`);
+  }
+  const more = list && list.length > MAX_LINES ? `\n… ${list.length - MAX_LINES} more` : '';
+  return lines.length ? `\n${lines.join('\n')}${more}\n(the full answer is in structuredContent)` : '';
+}
+
+function listOf(answer: Record<string, unknown>): unknown[] | undefined {
+  const data = (answer.data ?? answer) as Record<string, unknown>;
+  return [data.results, data.recommendations, answer.data, answer.initiatives, answer.tenants, answer.employees, answer.shops, answer.templates, answer.feedback].find(Array.isArray) as
+    | unknown[]
+    | undefined;
 }
 
 /** "— 10 of 230" for lists. */
 function countOf(answer: Record<string, unknown>): string {
   const data = (answer.data ?? answer) as Record<string, unknown>;
   const total = typeof data.total === 'number' ? data.total : typeof answer.total === 'number' ? answer.total : null;
-  const list = [data.results, data.recommendations, answer.data, answer.initiatives, answer.tenants, answer.employees].find(Array.isArray) as unknown[] | undefined;
+  const list = listOf(answer);
   if (list && total !== null) return ` — ${list.length} of ${total}`;
   if (list) return ` — ${list.length}`;
   return '';

@@ -31,8 +31,10 @@ export async function connect(t: McpTestApp, key: string, opts: { pin?: string }
 export async function callOk(client: Client, name: string, args: Record<string, unknown> = {}): Promise<any> {
   const result: any = await client.callTool({ name, arguments: args });
   assert.ok(!result.isError, `${name} ${JSON.stringify(args)} failed: ${JSON.stringify(result.content)}`);
+  assert.equal(result.content.length, 1);
   assert.equal(result.content[0].type, 'text');
-  assert.deepEqual(JSON.parse(result.content[1].text), JSON.parse(JSON.stringify(result.structuredContent)));
+  assert.match(result.content[0].text, new RegExp(`^${name}\\b`));
+  assert.equal(typeof result.structuredContent, 'object');
   return result.structuredContent;
 }
 

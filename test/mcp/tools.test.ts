@@ -108,6 +108,10 @@ describe('the first calls', () => {
     assert.equal(item.kind, 'decision_pending');
     assert.equal(typeof item.suggested_call.tool, 'string');
 
+    // Clients that show only text get a summary and one line per item.
+    const raw: any = await user.callTool({ name: 'orgx_search', arguments: { type: 'decision', status: 'pending' } });
+    assert.match(raw.content[0].text, /^orgx_search: Search work — \d+ of \d+\n/);
+    assert.ok(raw.content[0].text.includes(`- decision ${pending.id}: Pick the launch date [pending]`), raw.content[0].text);
     const found = await callOk(user, 'orgx_search', { type: 'decision', status: 'pending' });
     assert.ok(found.data.results.some((r: any) => r.id === pending.id && r.type === 'decision' && r.status === 'pending'));
     assert.equal(found.tool_id, 'orgx_search');
