@@ -122,17 +122,19 @@ const CORS_EXPOSE = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, X-R
 const rpcErrorBody = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 
 /** The headers the SDK's transports read; the rest (authorization included) stay out of it. */
+/** The URL the SDK sees; it reads nothing from it. */
+const MCP_URL = `http://localhost${MCP_PATH}`;
 const SDK_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name', 'last-event-id'];
 
 /** The web Request the SDK reads: method, URL and its headers (the body is handed over parsed). */
 function webRequestOf(request: FastifyRequest): Request {
-  const headers = new Headers();
+  const headers: [string, string][] = [];
   for (const name of SDK_HEADERS) {
     const value = request.headers[name];
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) headers.set(name, value.join(', '));
+    if (typeof value === 'string') headers.push([name, value]);
+    else if (Array.isArray(value)) headers.push([name, value.join(', ')]);
   }
-  return new Request(`http://localhost${MCP_PATH}`, { method: request.method, headers });
+  return new Request(MCP_URL, { method: request.method, headers });
 }
 
 async function sendResponse(reply: FastifyReply, response: Response) {
@@ -144,5 +146,6 @@ async function sendResponse(reply: FastifyReply, response: Response) {
   if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
   }
-  return reply.send(await response.text());
+  // The bytes as the SDK encoded them: no decoding to a string and encoding back.
+  return reply.send(Buffer.from(await response.arrayBuffer()));
 }
