@@ -27,6 +27,7 @@ import { platformOperations, platformRoutes } from './platform/routes/index.ts';
 import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
+import { mountOAuth } from './oauth/routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -86,6 +87,8 @@ export async function buildApp(config: Config, database: Database, modules: read
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
   for (const m of modules) m.routes?.(app, rt);
+  // The OAuth authorization server for MCP clients (src/oauth): discovery, its endpoints, its pages.
+  await mountOAuth(app, rt);
   faviconRoutes(app);
   webAppRoutes(app);
 
