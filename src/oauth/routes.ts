@@ -83,8 +83,9 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
     scope.post(OAUTH_ROUTES.token, hidden, async (request, reply) => {
       const params = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
       const grantType = params.get('grant_type');
-      if ((grantType === 'authorization_code' || grantType === 'refresh_token') && !params.get('resource')) {
-        return oauthError(reply, 400, 'invalid_target', `the "resource" parameter is required: ${server.resource}`);
+      // Checked before oidc-provider sees the request, which would spend the code first.
+      if ((grantType === 'authorization_code' || grantType === 'refresh_token') && params.getAll('resource').join(' ') !== server.resource) {
+        return oauthError(reply, 400, 'invalid_target', `the "resource" parameter is required and must be ${server.resource}`);
       }
       return toProvider()(request, reply);
     });

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { TestApp } from './app.ts';
+
+/** What these helpers need of an app: any node (a second app on the same database too). */
+export type OAuthNode = Pick<TestApp, 'app' | 'rt'>;
 import { PASSWORD } from './sessions.ts';
 
 export const LOOPBACK_REDIRECT = 'http://127.0.0.1:53682/callback';
@@ -51,7 +54,7 @@ export interface RegisteredClient {
   redirectUri: string;
 }
 
-export async function registerClient(t: TestApp, opts: { redirectUris?: string[]; name?: string } = {}): Promise<RegisteredClient> {
+export async function registerClient(t: OAuthNode, opts: { redirectUris?: string[]; name?: string } = {}): Promise<RegisteredClient> {
   const redirectUris = opts.redirectUris ?? [LOOPBACK_REDIRECT];
   const res = await t.app.inject({
     method: 'POST',
@@ -71,7 +74,7 @@ export interface AuthorizeOptions {
   state?: string;
 }
 
-export function authorizeUrl(t: TestApp, client: RegisteredClient, o: AuthorizeOptions): string {
+export function authorizeUrl(t: OAuthNode, client: RegisteredClient, o: AuthorizeOptions): string {
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: client.clientId,
@@ -93,7 +96,7 @@ export interface Flow {
 }
 
 /** Starts an authorization: the 303 to our interaction page, with its cookies in the jar. */
-export async function startAuthorization(t: TestApp, client: RegisteredClient, o: AuthorizeOptions, jar = new CookieJar()): Promise<Flow> {
+export async function startAuthorization(t: OAuthNode, client: RegisteredClient, o: AuthorizeOptions, jar = new CookieJar()): Promise<Flow> {
   const res = await t.app.inject({ method: 'GET', url: authorizeUrl(t, client, o), headers: { cookie: jar.header() } });
   assert.equal(res.statusCode, 303, res.body);
   jar.take(res);
@@ -102,20 +105,20 @@ export async function startAuthorization(t: TestApp, client: RegisteredClient, o
   return { jar, interaction: location.pathname };
 }
 
-export async function get(t: TestApp, jar: CookieJar, url: string) {
+export async function get(t: OAuthNode, jar: CookieJar, url: string) {
   const res = await t.app.inject({ method: 'GET', url, headers: { cookie: jar.header() } });
   jar.take(res);
   return res;
 }
 
-export async function postForm(t: TestApp, jar: CookieJar, url: string, fields: Record<string, string>) {
+export async function postForm(t: OAuthNode, jar: CookieJar, url: string, fields: Record<string, string>) {
   const res = await t.app.inject({ method: 'POST', url, headers: { cookie: jar.header(), 'content-type': FORM }, payload: form(fields) });
   jar.take(res);
   return res;
 }
 
 /** Sign-in page → sign-in form post → consent page; returns the consent page. */
-export async function signInAtConsent(t: TestApp, flow: Flow, login: string, password = PASSWORD): Promise<LightMyRequestResponse> {
+export async function signInAtConsent(t: OAuthNode, flow: Flow, login: string, password = PASSWORD): Promise<LightMyRequestResponse> {
   const page = await get(t, flow.jar, flow.interaction);
   assert.equal(page.statusCode, 200, page.body);
   const csrf = inputValue(page.body, 'csrf');
@@ -126,7 +129,7 @@ export async function signInAtConsent(t: TestApp, flow: Flow, login: string, pas
 }
 
 /** Approves (or denies) on the consent page, follows the resume, returns the client's redirect URL. */
-export async function decide(t: TestApp, flow: Flow, consentPage: string, decision: 'approve' | 'deny', account?: string): Promise<URL> {
+export async function decide(t: OAuthNode, flow: Flow, consentPage: string, decision: 'approve' | 'deny', account?: string): Promise<URL> {
   const csrf = inputValue(consentPage, 'csrf')!;
   const res = await postForm(t, flow.jar, `${flow.interaction}/consent`, { csrf, account: account ?? inputValue(consentPage, 'account')!, decision });
   assert.equal(res.statusCode, 303, res.body);
@@ -135,7 +138,7 @@ export async function decide(t: TestApp, flow: Flow, consentPage: string, decisi
   return new URL(String(resume.headers.location), t.rt.config.publicUrl);
 }
 
-export async function tokenRequest(t: TestApp, fields: Record<string, string>) {
+export async function tokenRequest(t: OAuthNode, fields: Record<string, string>) {
   return t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': FORM }, payload: form(fields) });
 }
 
@@ -153,7 +156,7 @@ export interface McpTokens {
  * register a public client, authorize with PKCE for `<PUBLIC_URL>/mcp`, sign in, approve,
  * exchange the code. Add 'offline_access' to `scopes` for a refresh token.
  */
-export async function obtainMcpToken(t: TestApp, login: string, scopes: string[], opts: { client?: RegisteredClient } = {}): Promise<McpTokens> {
+export async function obtainMcpToken(t: OAuthNode, login: string, scopes: string[], opts: { client?: RegisteredClient } = {}): Promise<McpTokens> {
   const client = opts.client ?? (await registerClient(t));
   const { verifier, challenge } = pkce();
   const flow = await startAuthorization(t, client, { scopes, challenge });
