@@ -28,6 +28,7 @@ import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
 import { mountOAuth } from './oauth/routes.ts';
+import { connectedAppOperations } from './oauth/connected-apps-routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -83,7 +84,7 @@ export async function buildApp(config: Config, database: Database, modules: read
 
   healthRoutes(app, rt);
   landingPageRoutes(app, rt);
-  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  const v1 = [...platformOperations, ...connectedAppOperations, ...modules.flatMap((m) => m.v1 ?? [])];
   await mountApi(app, rt, v1Api, { operations: v1, routes: platformRoutes }, operations);
   await mountApi(app, rt, clientApi, { operations: modules.flatMap((m) => m.client ?? []) }, operations);
   for (const m of modules) m.routes?.(app, rt);
