@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { auth as sdkAuth, type OAuthClientProvider, type StoredOAuthClientInformation, type StoredOAuthTokens } from '@modelcontextprotocol/client';
 import type { TestApp } from './app.ts';
 
 /** What these helpers need of an app: any node (a second app on the same database too). */
@@ -175,4 +176,66 @@ export async function obtainMcpToken(t: OAuthNode, login: string, scopes: string
   assert.equal(res.statusCode, 200, res.body);
   const body = res.json();
   return { accessToken: body.access_token, refreshToken: body.refresh_token, scope: body.scope, expiresIn: body.expires_in, client };
+}
+
+/**
+ * The official MCP SDK's OAuth client side, kept in memory: what an AI client stores between
+ * the redirect and the callback. `authorizationUrl` is where it would send the person's browser.
+ */
+export class MemoryOAuthProvider implements OAuthClientProvider {
+  client: StoredOAuthClientInformation | undefined;
+  saved: StoredOAuthTokens | undefined;
+  verifier = '';
+  authorizationUrl: URL | undefined;
+  constructor(
+    readonly redirect = LOOPBACK_REDIRECT,
+    readonly name = 'SDK test client',
+  ) {}
+  get redirectUrl() {
+    return this.redirect;
+  }
+  get clientMetadata() {
+    return { client_name: this.name, redirect_uris: [this.redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() {
+    return this.client;
+  }
+  saveClientInformation(info: StoredOAuthClientInformation) {
+    this.client = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: StoredOAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+/**
+ * What an AI client does with the SDK, against a listening server at `serverUrl` (its `/mcp`):
+ * `auth()` discovers, registers and builds the authorization URL; the person signs in and
+ * approves (form posts here); `auth()` again with the code gets the tokens into `provider`.
+ */
+export async function sdkAuthorize(t: OAuthNode, serverUrl: string, login: string, scopes: string[], provider = new MemoryOAuthProvider()): Promise<MemoryOAuthProvider> {
+  const first = await sdkAuth(provider, { serverUrl, scope: scopes.join(' ') });
+  assert.equal(first, 'REDIRECT');
+  const url = provider.authorizationUrl!;
+  const jar = new CookieJar();
+  const start = await get(t, jar, url.pathname + url.search);
+  assert.equal(start.statusCode, 303, start.body);
+  const flow: Flow = { jar, interaction: new URL(String(start.headers.location), serverUrl).pathname };
+  const consent = await signInAtConsent(t, flow, login);
+  const back = await decide(t, flow, consent.body, 'approve');
+  const done = await sdkAuth(provider, { serverUrl, authorizationCode: back.searchParams.get('code')!, iss: back.searchParams.get('iss') ?? undefined });
+  assert.equal(done, 'AUTHORIZED');
+  return provider;
 }
