@@ -5,6 +5,7 @@
 // `resource` on every token request (RFC 8707, as MCP requires) and the redirect-URI rule at
 // registration. Also the two metadata documents clients discover everything from.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MinuteCounter } from '../platform/minute-counter.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { interactionRoutes } from './interaction.ts';
 import { createOAuthServer, INTERACTION_PATH, OAUTH_ROUTES, type OAuthServer } from './provider.ts';
@@ -13,6 +14,7 @@ import { SCOPES } from './scopes.ts';
 
 /** oidc-provider's own limit for a request body. */
 const BODY_LIMIT = 56 * 1024;
+
 const hidden = { schema: { hide: true } };
 
 /** RFC 9728 protected-resource metadata of `<PUBLIC_URL>/mcp`. */
@@ -35,6 +37,9 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
   const server = createOAuthServer(rt);
   const callback = server.provider.callback();
   const publicUrl = new URL(rt.config.publicUrl);
+  // Registration is open to anyone, as MCP clients need; OAUTH_REGISTRATIONS_PER_MINUTE per
+  // address (and node) only keeps one address from filling the clients table.
+  const registrations = new MinuteCounter(rt.config.oauthRegistrationsPerMinute);
 
   /** Hands the request to oidc-provider, as if addressed to PUBLIC_URL, at `path` when given. */
   const toProvider = (path?: string) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -90,6 +95,12 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
       return toProvider()(request, reply);
     });
     scope.post(OAUTH_ROUTES.registration, hidden, async (request, reply) => {
+      const retryAfter = registrations.retryAfter(request.ip);
+      if (retryAfter) {
+        reply.header('retry-after', String(retryAfter));
+        return oauthError(reply, 429, 'rate_limited', `at most ${rt.config.oauthRegistrationsPerMinute} registrations a minute from one address; try again in ${retryAfter} s`);
+      }
+      registrations.add(request.ip);
       let metadata: unknown;
       try {
         metadata = JSON.parse(typeof request.body === 'string' ? request.body : '');

@@ -60,6 +60,8 @@ export async function registerClient(t: OAuthNode, opts: { redirectUris?: string
   const res = await t.app.inject({
     method: 'POST',
     url: '/register',
+    // Each from its own address: registrations are limited per address and minute.
+    remoteAddress: `198.51.100.${1 + Math.floor(Math.random() * 250)}`,
     payload: { client_name: opts.name ?? 'Test MCP client', redirect_uris: redirectUris, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
   });
   assert.equal(res.statusCode, 201, res.body);

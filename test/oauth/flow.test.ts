@@ -328,6 +328,17 @@ describe('bad input changes nothing', () => {
     assert.equal((await t.call('POST', '/register', { body: { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'client_secret_basic' } })).statusCode, 400);
   });
 
+  test('registrations are limited per address and minute', async () => {
+    const body = { redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: 'none' };
+    const from = (ip: string) => t.app.inject({ method: 'POST', url: '/register', payload: body, remoteAddress: ip });
+    for (let i = 0; i < t.rt.config.oauthRegistrationsPerMinute; i++) assert.equal((await from('203.0.113.9')).statusCode, 201);
+    const over = await from('203.0.113.9');
+    assert.equal(over.statusCode, 429);
+    assert.equal(over.json().error, 'rate_limited');
+    assert.ok(Number(over.headers['retry-after']) >= 1);
+    assert.equal((await from('203.0.113.10')).statusCode, 201, 'another address is not affected');
+  });
+
   test('the sign-in and consent forms refuse a missing or wrong CSRF token', async () => {
     const { user } = await admin();
     const client = await registerClient(t);
@@ -393,5 +404,36 @@ describe('a token is worth its scopes and the current role', () => {
     await t.rt.db.execute(sql`delete from users where id = ${user.id}`);
     await t.rt.credentials.invalidateAll();
     assert.equal(await principalOfAccessToken(t.rt, tokens.accessToken), null);
+  });
+});
+
+describe('no input makes a 500', () => {
+  test('garbage to every OAuth endpoint gets a 4xx', async () => {
+    const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+    const cases: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; payload?: string }[] = [
+      { method: 'GET', url: '/oauth/authorize' },
+      { method: 'GET', url: '/oauth/authorize?client_id=%00&response_type=code' },
+      { method: 'GET', url: '/oauth/authorize?client_id=https://nonexistent.invalid/c.json&response_type=code&redirect_uri=https://x.example/cb' },
+      { method: 'GET', url: '/oauth/authorize/unknown-uid' },
+      { method: 'GET', url: '/oauth/interaction/unknown-uid' },
+      { method: 'POST', url: '/oauth/interaction/unknown-uid/consent', headers: FORM, payload: 'decision=approve' },
+      { method: 'POST', url: '/oauth/interaction/unknown-uid/sign-in', headers: { 'content-type': 'application/json' }, payload: '{"login":1}' },
+      { method: 'POST', url: '/oauth/token' },
+      { method: 'POST', url: '/oauth/token', headers: FORM, payload: 'grant_type=authorization_code&code=x&resource=http%3A%2F%2Forgstack.test%2Fmcp' },
+      { method: 'POST', url: '/oauth/token', headers: FORM, payload: 'grant_type=password&username=a&password=b' },
+      { method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/json' }, payload: '{"grant_type":"refresh_token"}' },
+      { method: 'POST', url: '/oauth/token', headers: { 'content-type': 'text/plain' }, payload: 'x' },
+      { method: 'POST', url: '/oauth/token', headers: FORM, payload: `a=${'x'.repeat(60 * 1024)}` },
+      { method: 'POST', url: '/oauth/revoke', headers: FORM, payload: 'token=nope' },
+      { method: 'POST', url: '/register', headers: { 'content-type': 'application/json' }, payload: '[1,2]' },
+      { method: 'POST', url: '/register', headers: { 'content-type': 'application/json' }, payload: '{"redirect_uris":"https://x.example"}' },
+      { method: 'POST', url: '/register', headers: { 'content-type': 'application/json' }, payload: '{"redirect_uris":[]}' },
+      { method: 'POST', url: '/register', headers: { 'content-type': 'application/json' }, payload: '{not json' },
+      { method: 'POST', url: '/register', headers: FORM, payload: 'redirect_uris=https://x.example/cb' },
+    ];
+    for (const c of cases) {
+      const res = await t.app.inject({ method: c.method, url: c.url, headers: c.headers, payload: c.payload });
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${c.method} ${c.url} ${c.payload ?? ''}`.slice(0, 200) + ` → ${res.statusCode} ${res.body.slice(0, 200)}`);
+    }
   });
 });
