@@ -97,7 +97,11 @@ function consentPage(reply: FastifyReply, server: OAuthServer, details: Details,
     csrf: csrfOf(server, details.uid),
     client,
     accounts: accounts.map((a): AccountChoice => ({ value: accountValue(server, details.uid, a.id), username: a.username, tenantName: a.tenantName })),
-    scopes: requestedScopes(details).map((scope) => ({ scope, words: SCOPE_WORDS[scope] ?? scope, beyondRole: !held.has(scope) })),
+    // Only what can be granted is listed; a scope this server does not know is left out of the
+    // grant (the token response's `scope` tells the client what it got).
+    scopes: requestedScopes(details)
+      .filter((scope) => SCOPES.includes(scope))
+      .map((scope) => ({ scope, words: SCOPE_WORDS[scope], beyondRole: !held.has(scope) })),
   });
   return sendPage(reply, 200, html, redirect ? [redirect.origin] : []);
 }

@@ -10,7 +10,7 @@ import type { Runtime } from '../platform/runtime.ts';
 import { interactionRoutes } from './interaction.ts';
 import { createOAuthServer, INTERACTION_PATH, OAUTH_ROUTES, type OAuthServer } from './provider.ts';
 import { allowedRedirectUri, isLoopbackRedirect } from './redirect-uris.ts';
-import { SCOPES } from './scopes.ts';
+import { PERMISSION_SCOPES, SCOPES } from './scopes.ts';
 
 /** oidc-provider's own limit for a request body. */
 const BODY_LIMIT = 56 * 1024;
@@ -65,7 +65,7 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
   app.get(OAUTH_ROUTES.authorization, hidden, async (request, reply) => {
     const raw = request.raw;
     const at = raw.url?.indexOf('?') ?? -1;
-    if (at >= 0) raw.url = raw.url!.slice(0, at + 1) + consentPrompted(raw.url!.slice(at + 1));
+    if (at >= 0) raw.url = raw.url!.slice(0, at + 1) + normalizedAuthorization(raw.url!.slice(at + 1));
     return toProvider()(request, reply);
   });
   app.get(`${OAUTH_ROUTES.authorization}/:uid`, hidden, toProvider());
@@ -81,7 +81,7 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
     );
 
     scope.post(OAUTH_ROUTES.authorization, hidden, async (request, reply) => {
-      if (typeof request.body === 'string') request.body = consentPrompted(request.body);
+      if (typeof request.body === 'string') request.body = normalizedAuthorization(request.body);
       return toProvider()(request, reply);
     });
     scope.post(OAUTH_ROUTES.revocation, hidden, toProvider());
@@ -136,17 +136,22 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
 }
 
 /**
- * oidc-provider follows OpenID Connect, which drops `offline_access` unless the request has
- * `prompt=consent`. This server asks for consent on every authorization anyway, so a request for
- * offline_access (as MCP clients send it, usually without a prompt) is marked as what it gets.
+ * An authorization request as this server reads it, before oidc-provider sees it:
+ * - no `scope` at all (some MCP clients send none) asks for every permission scope, which the
+ *   consent page then lists — the person sees and approves exactly that;
+ * - oidc-provider follows OpenID Connect, which drops `offline_access` unless the request has
+ *   `prompt=consent`; this server asks for consent on every authorization anyway, so a request for
+ *   offline_access (as MCP clients send it, usually without a prompt) is marked as what it gets.
  */
-function consentPrompted(query: string): string {
+function normalizedAuthorization(query: string): string {
   const params = new URLSearchParams(query);
-  if (!params.get('scope')?.split(' ').includes('offline_access')) return query;
+  if (!params.get('scope')?.trim()) params.set('scope', PERMISSION_SCOPES.join(' '));
+  const scopes = params.get('scope')!.split(' ');
   const prompt = new Set((params.get('prompt') ?? '').split(' ').filter(Boolean));
-  if (prompt.has('consent') || prompt.has('none')) return query;
-  prompt.add('consent');
-  params.set('prompt', [...prompt].join(' '));
+  if (scopes.includes('offline_access') && !prompt.has('consent') && !prompt.has('none')) {
+    prompt.add('consent');
+    params.set('prompt', [...prompt].join(' '));
+  }
   return params.toString();
 }
 

@@ -198,6 +198,28 @@ describe('the whole flow', () => {
     assert.equal((await grantsOf(user.id)).length, 0);
   });
 
+  test('no scope asks for every permission scope, shown on the consent page; unknown scopes are not granted', async () => {
+    const { user } = await admin();
+    const client = await registerClient(t);
+    const { verifier, challenge } = pkce();
+    const none = await startAuthorization(t, client, { scopes: [], challenge });
+    const page = await signInAtConsent(t, none, user.username);
+    assert.match(page.body, /Resolve customer feedback/);
+    assert.match(page.body, /Create and change agents/);
+    const back = await decide(t, none, page.body, 'approve');
+    const res = await tokenRequest(t, { grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: client.redirectUri, client_id: client.clientId, code_verifier: verifier, resource: RESOURCE });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.ok(res.json().scope.split(' ').includes('feedback:write'));
+    assert.equal((await principalOfAccessToken(t.rt, res.json().access_token))!.permissions.has('agents:write'), true);
+
+    const odd = await startAuthorization(t, client, { scopes: ['decisions:read', 'webhooks:write', 'made:up'] });
+    const oddPage = await signInAtConsent(t, odd, user.username);
+    assert.match(oddPage.body, /decisions:read/);
+    assert.doesNotMatch(oddPage.body, /made:up|webhooks:write/);
+    const tokens = await obtainMcpToken(t, user.username, ['decisions:read', 'webhooks:write', 'made:up']);
+    assert.equal(tokens.scope, 'decisions:read');
+  });
+
   test('no refresh token without offline_access', async () => {
     const { user } = await admin();
     const tokens = await obtainMcpToken(t, user.username, ['decisions:read']);
