@@ -3,7 +3,10 @@
 // interaction paths. Bodies of those routes are read by Fastify as plain text (bounded) and given
 // to oidc-provider as such, which lets the edge check what oidc-provider would otherwise assume:
 // `resource` on every token request (RFC 8707, as MCP requires) and the redirect-URI rule at
-// registration. Also the two metadata documents clients discover everything from.
+// registration — and then replayed to oidc-provider as the request's stream (replayed()).
+// Also the two metadata documents clients discover everything from.
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MinuteCounter } from '../platform/minute-counter.ts';
 import type { Runtime } from '../platform/runtime.ts';
@@ -43,14 +46,13 @@ export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAu
 
   /** Hands the request to oidc-provider, as if addressed to PUBLIC_URL, at `path` when given. */
   const toProvider = (path?: string) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const raw = request.raw as typeof request.raw & { body?: unknown };
+    const raw = request.raw;
     raw.headers.host = publicUrl.host;
     raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
     delete raw.headers['x-forwarded-host'];
     if (path) raw.url = path + (raw.url?.includes('?') ? raw.url.slice(raw.url.indexOf('?')) : '');
-    if (typeof request.body === 'string') raw.body = request.body;
     reply.hijack();
-    await callback(raw, reply.raw);
+    await callback(typeof request.body === 'string' ? replayed(raw, request.body) : raw, reply.raw);
   };
 
   // Discovery. RFC 8414's document is oidc-provider's own metadata, served at its path.
@@ -153,6 +155,27 @@ function normalizedAuthorization(query: string): string {
     params.set('prompt', [...prompt].join(' '));
   }
   return params.toString();
+}
+
+/**
+ * The request again, with `body` as its (unread) stream: Fastify has read the original one, and
+ * oidc-provider reads the body itself from the request it is given.
+ */
+function replayed(raw: IncomingMessage, body: string): IncomingMessage {
+  const bytes = Buffer.from(body);
+  const req = Readable.from([bytes], { objectMode: false }) as Readable & Record<string, unknown>;
+  Object.assign(req, {
+    headers: { ...raw.headers, 'content-length': String(bytes.length) },
+    rawHeaders: raw.rawHeaders,
+    method: raw.method,
+    url: raw.url,
+    socket: raw.socket,
+    connection: raw.socket,
+    httpVersion: raw.httpVersion,
+    httpVersionMajor: raw.httpVersionMajor,
+    httpVersionMinor: raw.httpVersionMinor,
+  });
+  return req as unknown as IncomingMessage;
 }
 
 /** The interaction forms: urlencoded text → fields (the first value of each). */
