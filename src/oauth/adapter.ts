@@ -154,10 +154,20 @@ export function databaseAdapter(db: Db, revoked: () => Promise<void>) {
 
 const PURGE_BATCH = 500;
 
-/** Deletes up to 500 expired artifacts and grants; called at every consent, so no timer is needed. */
+/** Deletes up to 500 expired artifacts, grants and abandoned clients; called at every consent, so no timer is needed. */
 export async function purgeExpiredOAuth(db: Db): Promise<void> {
   await db.execute(
     sql`delete from oauth_artifacts where (model, id_hash) in (select model, id_hash from oauth_artifacts where expires_at < now() limit ${PURGE_BATCH})`,
   );
   await db.execute(sql`delete from oauth_grants where id in (select id from oauth_grants where expires_at < now() limit ${PURGE_BATCH})`);
+  // Registered clients (and their registration tokens) never expire by themselves; one registered
+  // over 30 days ago that holds no grant is abandoned (a client that comes back registers again).
+  await db.execute(
+    sql`delete from oauth_artifacts where (model, id_hash) in (
+          select a.model, a.id_hash from oauth_artifacts a
+          where a.model in ('Client', 'RegistrationAccessToken')
+            and coalesce((a.payload->>'client_id_issued_at')::bigint, (a.payload->>'iat')::bigint) < extract(epoch from now() - interval '30 days')
+            and not exists (select 1 from oauth_grants g where g.client_id = coalesce(a.payload->>'client_id', a.payload->>'clientId'))
+          limit ${PURGE_BATCH})`,
+  );
 }

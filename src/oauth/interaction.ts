@@ -164,6 +164,9 @@ export function interactionRoutes(rt: Runtime, server: OAuthServer) {
         throw err;
       }
       setSessionCookie(request, reply, rt.config, signed.session.token, signed.session.expiresAt);
+      if (signed.user.mustChangePassword) {
+        return signInPage(reply, server, details.uid, client, 403, 'Your password is temporary: open the dashboard, choose a new one, then connect the app again.', login);
+      }
       const ids = [signed.user.id, ...(await siblingAccounts(rt, signed.user.id, password))];
       const accounts = await activeAccounts(rt, ids);
       if (accounts.length === 0) {

@@ -392,6 +392,29 @@ describe('bad input changes nothing', () => {
     assert.equal(flow.jar.get('orgstack_session'), undefined);
   });
 
+  test('a temporary password must be changed in the dashboard first', async () => {
+    const { user } = await admin();
+    await t.rt.db.execute(sql`update users set must_change_password = true where id = ${user.id}`);
+    const client = await registerClient(t);
+    const flow = await startAuthorization(t, client, { scopes: ['decisions:read'] });
+    const page = await get(t, flow.jar, flow.interaction);
+    const res = await postForm(t, flow.jar, `${flow.interaction}/sign-in`, { csrf: inputValue(page.body, 'csrf')!, login: user.username, password: 'correct horse battery staple' });
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /password is temporary/);
+    assert.equal(inputValue(res.body, 'account'), undefined, 'no consent form');
+  });
+
+  test('abandoned client registrations are purged at the next consent; clients with a grant stay', async () => {
+    const abandoned = await registerClient(t);
+    const kept = await registerClient(t);
+    const { user } = await admin();
+    await obtainMcpToken(t, user.username, ['decisions:read'], { client: kept });
+    await t.rt.db.execute(sql`update oauth_artifacts set payload = jsonb_set(payload, '{client_id_issued_at}', '1000') where model = 'Client' and payload->>'client_id' in (${abandoned.clientId}, ${kept.clientId})`);
+    await obtainMcpToken(t, user.username, ['decisions:read']);
+    const left = await queryRows<{ id: string }>(t.rt.db, sql`select payload->>'client_id' as id from oauth_artifacts where model = 'Client' and payload->>'client_id' in (${abandoned.clientId}, ${kept.clientId})`);
+    assert.deepEqual(left.map((r) => r.id), [kept.clientId]);
+  });
+
   test('an interaction page without its cookie (another browser) is refused', async () => {
     const client = await registerClient(t);
     const flow = await startAuthorization(t, client, { scopes: ['decisions:read'] });
