@@ -92,7 +92,9 @@ export function createOAuthServer(rt: Runtime): OAuthServer {
       introspection: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
       registrationManagement: { enabled: false },
-      revocation: { enabled: true },
+      // RFC 7009 for public clients: a client revokes its own tokens; another's token is left
+      // alone with the 200 the RFC prescribes (nothing tells it whether the token exists).
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       clientIdMetadataDocument: {
         enabled: true,
         ack: 'draft-02',

@@ -350,6 +350,15 @@ describe('bad input changes nothing', () => {
     assert.equal((await t.call('POST', '/register', { body: { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'client_secret_basic' } })).statusCode, 400);
   });
 
+  test("a client cannot revoke another client's token", async () => {
+    const { user } = await admin();
+    const tokens = await obtainMcpToken(t, user.username, ['decisions:read']);
+    const stranger = await registerClient(t);
+    const res = await t.app.inject({ method: 'POST', url: '/oauth/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: tokens.accessToken, client_id: stranger.clientId }).toString() });
+    assert.equal(res.statusCode, 200);
+    assert.ok(await principalOfAccessToken(t.rt, tokens.accessToken), 'still valid');
+  });
+
   test('registrations are limited per address and minute', async () => {
     const body = { redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: 'none' };
     const from = (ip: string) => t.app.inject({ method: 'POST', url: '/register', payload: body, remoteAddress: ip });
