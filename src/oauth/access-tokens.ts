@@ -27,22 +27,23 @@ interface Entry {
   until: number;
 }
 
-interface TokenCache {
-  entries: BoundedMap<string, Entry>;
-  lastUsedWritten: BoundedMap<string, number>;
+declare module '../platform/runtime.ts' {
+  interface Runtime {
+    /**
+     * The principal of each OAuth access token seen, and when each grant's lastUsedAt was last
+     * written. Per node, dropped on every node with `credentials` (its NOTIFY: revocation, reuse
+     * detection, a role change), with KEY_CACHE_TTL_MS (at most 4 s here) as the backstop.
+     */
+    oauthTokens: AccessTokenCache;
+  }
 }
 
-const caches = new WeakMap<Runtime, TokenCache>();
-
-function cacheOf(rt: Runtime): TokenCache {
-  let cache = caches.get(rt);
-  if (!cache) {
-    const created: TokenCache = { entries: new BoundedMap(MAX_ENTRIES), lastUsedWritten: new BoundedMap(MAX_ENTRIES) };
-    rt.credentials.onForget(() => created.entries.clear());
-    caches.set(rt, created);
-    cache = created;
+export class AccessTokenCache {
+  readonly entries = new BoundedMap<string, Entry>(MAX_ENTRIES);
+  readonly lastUsedWritten = new BoundedMap<string, number>(MAX_ENTRIES);
+  constructor(rt: Runtime) {
+    rt.credentials.onForget(() => this.entries.clear());
   }
-  return cache;
 }
 
 async function load(rt: Runtime, hash: string, now: number): Promise<Entry> {
@@ -90,7 +91,7 @@ async function load(rt: Runtime, hash: string, now: number): Promise<Entry> {
 }
 
 /** Stamps the grant's last use, at most once a minute per grant and node, off the request's path. */
-function noteUse(rt: Runtime, cache: TokenCache, grantId: string, now: number) {
+function noteUse(rt: Runtime, cache: AccessTokenCache, grantId: string, now: number) {
   const last = cache.lastUsedWritten.get(grantId);
   if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
   cache.lastUsedWritten.set(grantId, now);
@@ -103,7 +104,7 @@ function noteUse(rt: Runtime, cache: TokenCache, grantId: string, now: number) {
 
 export async function principalOfAccessToken(rt: Runtime, token: string): Promise<Principal | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const cache = cacheOf(rt);
+  const cache = rt.oauthTokens;
   const hash = artifactKey(token);
   const now = Date.now();
   let entry = cache.entries.get(hash);

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MinuteCounter } from '../platform/minute-counter.ts';
 import type { Runtime } from '../platform/runtime.ts';
+import { AccessTokenCache } from './access-tokens.ts';
 import { interactionRoutes } from './interaction.ts';
 import { createOAuthServer, INTERACTION_PATH, OAUTH_ROUTES, type OAuthServer } from './provider.ts';
 import { allowedRedirectUri, isLoopbackRedirect } from './redirect-uris.ts';
@@ -37,6 +38,7 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
 }
 
 export async function mountOAuth(app: FastifyInstance, rt: Runtime): Promise<OAuthServer> {
+  rt.oauthTokens = new AccessTokenCache(rt);
   const server = createOAuthServer(rt);
   const callback = server.provider.callback();
   const publicUrl = new URL(rt.config.publicUrl);
