@@ -28,6 +28,8 @@ import { faviconRoutes } from './platform/favicon.ts';
 import { webAppRoutes } from './platform/web-app.ts';
 import { MODULES } from './modules.ts';
 import { mcpManifest, mcpRoutes, mcpTools } from './mcp/routes.ts';
+import { mountOAuth } from './oauth/routes.ts';
+import { connectedAppOperations } from './oauth/connected-apps-routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -79,7 +81,7 @@ export async function buildApp(config: Config, database: Database, modules: read
   await app.register(authenticatePlugin, { rt });
   emptyBodies(app);
   await app.register(idempotencyPlugin, { rt });
-  const v1 = [...platformOperations, ...modules.flatMap((m) => m.v1 ?? [])];
+  const v1 = [...platformOperations, ...connectedAppOperations, ...modules.flatMap((m) => m.v1 ?? [])];
   const client = modules.flatMap((m) => m.client ?? []);
   // MCP tools are generated from the same operations (src/mcp), built once here.
   const tools = mcpTools([...v1, ...client]);
@@ -91,6 +93,8 @@ export async function buildApp(config: Config, database: Database, modules: read
   await mountApi(app, rt, clientApi, { operations: client }, operations);
   await mcpRoutes(app, rt, tools);
   for (const m of modules) m.routes?.(app, rt);
+  // The OAuth authorization server for MCP clients (src/oauth): discovery, its endpoints, its pages.
+  await mountOAuth(app, rt);
   faviconRoutes(app);
   webAppRoutes(app);
 

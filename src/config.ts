@@ -16,6 +16,7 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PUBLIC_SUBMISSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  OAUTH_REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   WORK_DISPATCHES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   WORK_QUALITY_THRESHOLD: z.coerce.number().min(1).max(5).default(3),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(5000).default(200),
@@ -57,6 +58,8 @@ export interface Config {
   authFailuresPerMinute: number;
   /** Ratings and feedback posts per client IP and minute on the public review page. */
   publicSubmissionsPerMinute: number;
+  /** OAuth dynamic client registrations per client IP and minute (per node). */
+  oauthRegistrationsPerMinute: number;
   /** Agent dispatches per workspace and UTC hour (the Work API's dispatch bucket). */
   workDispatchesPerHour: number;
   /** The spawn quality gate: the mean score (1–5) of an agent's last 20 scored runs must reach this. */
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     publicSubmissionsPerMinute: e.PUBLIC_SUBMISSIONS_PER_MINUTE,
+    oauthRegistrationsPerMinute: e.OAUTH_REGISTRATIONS_PER_MINUTE,
     workDispatchesPerHour: e.WORK_DISPATCHES_PER_HOUR,
     workQualityThreshold: e.WORK_QUALITY_THRESHOLD,
     flushIntervalMs: e.FLUSH_INTERVAL_MS,

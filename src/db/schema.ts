@@ -3,3 +3,4 @@ export * from '../platform/tables.ts';
 export * from '../reviews/tables.ts';
 export * from '../work/tables.ts';
 export * from '../webhooks/tables.ts';
+export * from '../oauth/tables.ts';

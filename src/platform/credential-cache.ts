@@ -64,6 +64,14 @@ export class CredentialCache {
     this.generation++;
     this.entries.clear();
     this.loading.clear();
+    for (const listener of this.forgetListeners) listener();
+  }
+
+  private forgetListeners: Array<() => void> = [];
+
+  /** Other per-node caches of access (OAuth tokens, src/oauth) are dropped with this one. */
+  onForget(listener: () => void): void {
+    this.forgetListeners.push(listener);
   }
 
   /**

@@ -94,8 +94,9 @@ async function send<T>(base: string, method: string, path: string, body?: unknow
   }
   if (!res.ok) {
     const err = await errorOf(res);
-    // The sign-in surface answers 401 as part of its job; personal keys (/auth/keys) are ordinary calls.
-    const authCall = base === BASE && path.startsWith('/auth/') && !path.startsWith('/auth/keys');
+    // The sign-in surface answers 401 as part of its job; personal keys (/auth/keys) and connected
+    // apps (/auth/connected-apps) are ordinary calls.
+    const authCall = base === BASE && path.startsWith('/auth/') && !path.startsWith('/auth/keys') && !path.startsWith('/auth/connected-apps');
     if (!authCall && (err.status === 401 || err.code === 'password_change_required')) onAuthError(err);
     throw err;
   }

@@ -4,6 +4,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { api } from './api.ts';
 import { Shell, type NavItem } from './layout.tsx';
 import { ApiKeysPage } from './pages/api-keys.tsx';
+import { ConnectedAppsPage } from './pages/connected-apps.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { DecisionsPage } from './pages/decisions.tsx';
 import { EmployeesPage } from './pages/employees.tsx';
@@ -45,6 +46,7 @@ export const NAV: NavItem[] = [
   { to: '/dashboard/initiatives', label: 'Initiatives' },
   { to: '/dashboard/decisions', label: 'Decisions' },
   { to: '/dashboard/api-keys', label: 'API keys' },
+  { to: '/dashboard/connected-apps', label: 'Connected apps' },
   { to: '/dashboard/webhooks', label: 'Webhooks' },
   { to: '/dashboard/settings', label: 'Settings' },
   { to: '/dashboard/users', label: 'Users' },
@@ -76,6 +78,7 @@ export function Dashboard() {
             { path: '/dashboard/initiatives/:id', render: (p) => <InitiativePage key={p.id} id={p.id} /> },
             { path: '/dashboard/decisions', render: () => <DecisionsPage /> },
             { path: '/dashboard/api-keys', render: () => <ApiKeysPage /> },
+            { path: '/dashboard/connected-apps', render: () => <ConnectedAppsPage /> },
             { path: '/dashboard/webhooks', render: () => <WebhooksPage /> },
             { path: '/dashboard/settings', render: () => <SettingsPage /> },
             { path: '/dashboard/users', render: () => <UsersPage /> },
