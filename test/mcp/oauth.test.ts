@@ -4,7 +4,7 @@
 // grant stops the next call (401 invalid_token).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import { auth, Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { freePort, startTestApp, type TestApp } from '../helpers/app.ts';
 import { CookieJar, decide, get, MemoryOAuthProvider, obtainMcpToken, signInAtConsent, type Flow } from '../helpers/oauth.ts';
 import { callError, callOk } from './helpers.ts';
@@ -41,11 +41,25 @@ describe('OAuth on /mcp', () => {
     const signedIn = new Client({ name: 'oauth-e2e', version: '1' });
     await signedIn.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
 
+    const { tools } = await signedIn.listTools();
+    assert.equal(tools.length, 17);
     const ws = await callOk(signedIn, 'workspace', { action: 'get' });
     assert.equal(ws.data.workspace.id, tenant.id);
     await callOk(signedIn, 'orgx_recommend', {});
     await callOk(signedIn, 'orgx_search', { type: 'decision', status: 'pending' });
     await signedIn.close();
+
+    // The SDK refreshes with its stored refresh token (rotated); the new access token works and
+    // the old refresh token is spent.
+    const first = provider.saved!;
+    assert.ok(first.refresh_token, 'the SDK asks for offline_access and gets a refresh token');
+    assert.equal(await auth(provider, { serverUrl: url }), 'AUTHORIZED');
+    assert.notEqual(provider.saved!.access_token, first.access_token);
+    assert.notEqual(provider.saved!.refresh_token, first.refresh_token);
+    const refreshed = new Client({ name: 'oauth-e2e', version: '1' });
+    await refreshed.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    await callOk(refreshed, 'orgx_search', { type: 'initiative' });
+    await refreshed.close();
   });
 
   test('a token with fewer scopes: the tool names the scope to grant; revoked: 401 invalid_token', async () => {

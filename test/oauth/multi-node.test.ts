@@ -13,6 +13,17 @@ import { decide, pkce, registerClient, signInAtConsent, startAuthorization, toke
 const skip = onPostgres ? false : 'needs TEST_DATABASE_URL (PostgreSQL)';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The status `/mcp` on a node answers a tools/list with this token (200, or 401 once refused). */
+async function mcpStatus(node: { app: TestApp['app'] }, token: string): Promise<number> {
+  const res = await node.app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+  });
+  return res.statusCode;
+}
+
 let a: TestApp | undefined;
 let b: BuiltApp | undefined;
 let bDatabase: Database | undefined;
@@ -56,14 +67,17 @@ describe('OAuth on two nodes', () => {
     assert.equal(refreshed.statusCode, 200, refreshed.body);
     const next = refreshed.json();
     assert.ok(await principalOfAccessToken(nodeB.rt, next.access_token));
+    assert.equal(await mcpStatus(nodeA, next.access_token), 200);
+    assert.equal(await mcpStatus(nodeB, next.access_token), 200);
 
     // Reusing the old refresh token on B revokes the grant; A stops honouring within 5 s.
     const replay = await tokenRequest(nodeB, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: client.clientId, resource });
     assert.equal(replay.statusCode, 400);
     const started = Date.now();
-    while ((await principalOfAccessToken(nodeA.rt, next.access_token)) !== null) {
-      assert.ok(Date.now() - started < 5000, 'node A still honours a revoked grant after 5 s');
+    while ((await mcpStatus(nodeA, next.access_token)) !== 401) {
+      assert.ok(Date.now() - started < 5000, 'node A\'s /mcp still honours a revoked grant after 5 s');
       await sleep(100);
     }
+    assert.equal(await principalOfAccessToken(nodeA.rt, next.access_token), null);
   });
 });
