@@ -1,6 +1,5 @@
 // `/`: what this server is and where to go from here — the dashboard, the operators' console,
-// the API reference, the OpenAPI document, agent.json, the Work API and (once a module serves
-// it) MCP. Server-rendered, no JavaScript, in the dashboard's colours (web/src/styles.css); its
+// the API reference, the OpenAPI document, agent.json, the Work API and the MCP URL. Server-rendered, no JavaScript, in the dashboard's colours (web/src/styles.css); its
 // only inline style is allowed by hash, so the page keeps a strict Content-Security-Policy.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +25,6 @@ h1{font-size:1.75rem;line-height:1.2;margin:0 0 .5rem}h2{font-size:1.05rem;margi
 .go:hover{text-decoration:underline}
 .btn{display:inline-block;background:var(--primary);color:#fff;border-radius:8px;padding:.45rem .9rem;font-weight:600;text-decoration:none}
 .btn:hover{background:var(--primary-hover)}
-.pending{color:var(--muted);font-style:italic}
 footer{color:var(--muted);font-size:.875rem;margin-top:2rem;border-top:1px solid var(--line);padding-top:1rem}
 footer ul{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:0;padding:0;list-style:none}
 `;
@@ -43,25 +41,24 @@ interface Card {
   primary?: boolean;
 }
 
-function cards(base: string, mcp: boolean): Card[] {
+function cards(base: string): Card[] {
   return [
     { title: 'Dashboard', text: "For a business's owners and staff: reviews funnel, employees and their QR codes, feedback, the work board and decisions.", href: '/dashboard', label: 'Sign in to the dashboard', primary: true },
     { title: 'Operators’ console', text: 'For the people running this server: provision businesses, platform keys, usage and the audit log.', href: '/super', label: 'Open the console' },
     { title: 'API reference', text: 'Every operation of the Reviews API (/api/v1) and the Work API (/api/client), with schemas and examples.', href: '/docs', label: 'Read the API docs' },
     { title: 'OpenAPI 3.1', text: 'The machine-readable document, generated from the same schemas the server validates with.', href: '/api/v1/openapi', label: '/api/v1/openapi' },
     { title: 'For AI agents', text: 'A short manifest: base URLs, how to authenticate, permissions, rate limits and one entry per operation.', href: '/.well-known/agent.json', label: '/.well-known/agent.json' },
-    mcp
-      ? { title: 'MCP', text: 'The Model Context Protocol endpoint: the same operations as tools for agents.', href: '/mcp', label: `${base}/mcp` }
-      : { title: 'MCP', text: 'The Model Context Protocol endpoint (the same operations as tools) is not served by this version yet.', href: null, label: 'Coming soon' },
+    // Not a link: /mcp answers AI clients' POSTs, and a browser following a link would only get a 405.
+    { title: 'MCP', text: 'Add this URL to your AI client (Claude, ChatGPT, Cursor, VS Code): sign in with your dashboard account, or send an API key. Work and Reviews as tools.', href: null, label: `${base}/mcp` },
   ];
 }
 
-export function landingPageHtml(base: string, mcp: boolean): string {
-  const list = cards(base, mcp)
+export function landingPageHtml(base: string): string {
+  const list = cards(base)
     .map((c) => {
       const go = c.href
         ? `<a class="${c.primary ? 'btn' : 'go'}" href="${escapeHtml(c.href)}">${escapeHtml(c.label)}</a>`
-        : `<span class="go pending">${escapeHtml(c.label)}</span>`;
+        : `<code class="go">${escapeHtml(c.label)}</code>`;
       return `<li class="card"><h2>${escapeHtml(c.title)}</h2><p>${escapeHtml(c.text)}</p>${go}</li>`;
     })
     .join('\n');
@@ -96,9 +93,7 @@ ${list}
 }
 
 export function landingPageRoutes(app: FastifyInstance, rt: Runtime) {
-  // Built once, when the first visitor comes: by then every module has registered its routes.
-  let html: string | null = null;
-  const page = () => (html ??= landingPageHtml(rt.config.publicUrl, app.hasRoute({ method: 'POST', url: '/mcp' })));
+  const html = landingPageHtml(rt.config.publicUrl);
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .header('content-security-policy', LANDING_CSP)
@@ -107,6 +102,6 @@ export function landingPageRoutes(app: FastifyInstance, rt: Runtime) {
       .header('referrer-policy', 'same-origin')
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
-      .send(page()),
+      .send(html),
   );
 }

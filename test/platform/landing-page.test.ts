@@ -30,7 +30,7 @@ describe('GET /', () => {
     assert.match(html, /self-hostable, API-first platform/);
     for (const href of LINKS) assert.ok(html.includes(`href="${href}"`), `links ${href}`);
     assert.match(html, /http:\/\/orgstack\.test\/api\/client/, 'the Work API under PUBLIC_URL');
-    assert.match(html, /MCP<\/h2>.*Coming soon/s, 'MCP is announced, not linked, while no module serves it');
+    assert.match(html, /MCP<\/h2>.*<code class="go">http:\/\/orgstack\.test\/mcp<\/code>/s, 'the MCP URL to copy into an AI client (not a link: a browser would get a 405)');
     assert.doesNotMatch(html, /<script/i);
     assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline handlers');
   });
