@@ -4,7 +4,8 @@
 // access tokens for an hour, refresh tokens only with offline_access, rotated on every use. Its
 // storage is our database (adapter.ts), its keys derive from the server secret (keys.ts), and its
 // sign-in and consent pages are ours (interaction.ts).
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, default as OidcProvider } from 'oidc-provider';
+import { errors, Provider } from './oidc-provider.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../platform/tables.ts';
 import type { Runtime } from '../platform/runtime.ts';
@@ -34,7 +35,7 @@ export const OAUTH_ROUTES = {
 export const INTERACTION_PATH = '/oauth/interaction';
 
 export interface OAuthServer {
-  provider: Provider;
+  provider: OidcProvider;
   keys: OAuthKeys;
   resource: string;
 }
