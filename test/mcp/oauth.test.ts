@@ -69,6 +69,11 @@ describe('OAuth on /mcp', () => {
     const client = new Client({ name: 'oauth-e2e', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${tokens.accessToken}` } } }));
     await callOk(client, 'orgx_search', { query: 'x' });
+    // A documented decision: OAuth tokens are for /mcp only, never the REST APIs.
+    for (const url of [`/api/v1/tenants/${tenant.id}`, '/api/client/decisions']) {
+      const rest = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      assert.equal(rest.statusCode, 401, url);
+    }
     const error = await callError(client, 'orgx_write', { action: 'create', type: 'initiative', title: 'Nope' }, 'insufficient_scope');
     assert.equal(error.required_scope, 'initiatives:write');
     assert.match(error.next, /Reconnect this MCP server and approve the "initiatives:write" scope/);
