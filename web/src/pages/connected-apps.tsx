@@ -2,23 +2,13 @@
 // which app, in which business, with what permissions, when last used — and disconnecting one,
 // which ends its tokens on every node within seconds.
 import { useState } from 'react';
+import type { ConnectedApp } from '../../../src/oauth/connected-apps.ts';
 import { SCOPE_WORDS } from '../../../src/oauth/scopes.ts';
 import { api } from '../api.ts';
 import { PageHeader } from '../layout.tsx';
 import { useTitle } from '../router.tsx';
 import { useSignedIn } from '../session.tsx';
 import { Async, Button, ConfirmDialog, Empty, fmtAgo, fmtDate, useAsync } from '../ui.tsx';
-
-interface ConnectedApp {
-  id: string;
-  clientId: string;
-  clientName: string;
-  scopes: string[];
-  tenant: { id: string; name: string };
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string;
-}
 
 export function ConnectedAppsPage() {
   useTitle('Connected apps');
