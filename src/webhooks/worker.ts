@@ -9,8 +9,10 @@
 import { sql } from 'drizzle-orm';
 import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { attempt, record, recordDisabled, type Claimed } from './attempt.ts';
+import { attempt, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
+import { Connections } from './outbound.ts';
+import { Recorder } from './recorder.ts';
 
 /** Sent by the outbox trigger (migrations/0008_webhooks.sql) and after a fan-out made deliveries. */
 export const WEBHOOKS_CHANNEL = 'orgstack_webhooks';
@@ -25,13 +27,23 @@ export class WebhookWorker {
   private fanOutDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
+  /** Finished attempts, written in batches. */
+  private readonly recorder: Recorder;
+  /** Keep-alive connections per endpoint origin and checked address. */
+  private readonly connections: Connections;
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(private readonly rt: Runtime) {
+    this.recorder = new Recorder(rt);
+    this.connections = new Connections(rt.config.webhooks.endpointConcurrency);
+  }
 
   async start(): Promise<void> {
     await initCursor(this.rt.db);
     await this.rt.database.listen(WEBHOOKS_CHANNEL, () => this.wake());
-    this.poll = setInterval(() => this.wake(), POLL_MS);
+    this.poll = setInterval(() => {
+      this.connections.sweep();
+      this.wake();
+    }, POLL_MS);
     this.poll.unref();
     this.wake();
   }
@@ -56,6 +68,8 @@ export class WebhookWorker {
     this.stopped = true;
     clearInterval(this.poll);
     await Promise.allSettled([...this.running]);
+    await this.recorder.flushed();
+    this.connections.close();
   }
 
   private async cycle(): Promise<void> {
@@ -98,8 +112,8 @@ export class WebhookWorker {
     this.inflight.set(d.endpointId, (this.inflight.get(d.endpointId) ?? 0) + 1);
     const work = (async () => {
       if (!d.enabled) return recordDisabled(this.rt, d);
-      const outcome = await attempt(this.rt, d);
-      await record(this.rt, d, outcome);
+      // The slot is free once the answer is in; the delivery stays leased until it is recorded.
+      this.recorder.add(d, await attempt(this.rt, d, this.connections));
     })()
       .catch((err) => this.rt.log.error({ err, deliveryId: d.id }, 'webhook attempt could not be recorded; its lease will expire and it is tried again'))
       .finally(() => {
