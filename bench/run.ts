@@ -338,6 +338,8 @@ async function main() {
     // The load generator is one address; the per-IP limit of the public forms would stop it at once.
     PUBLIC_SUBMISSIONS_PER_MINUTE: String(1_000_000_000),
   };
+  // The webhook scenarios' receivers are http:// on loopback (the server then warns once).
+  if (selected.some((s) => s.name.includes('webhook'))) env.WEBHOOK_ALLOW_LOOPBACK = '1';
   if (dbUrl) env.DATABASE_URL = dbUrl;
   else delete env.DATABASE_URL;
   const profDir = path.join(root, 'bench', 'results', 'prof');

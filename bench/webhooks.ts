@@ -64,6 +64,8 @@ export async function startReceiver(): Promise<Receiver> {
   // Longer than the worker keeps an idle connection, as most servers are.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A run that fails half-way must still exit.
+  server.unref();
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   r.close = () =>
     new Promise<void>((resolve) => {

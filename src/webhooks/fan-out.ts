@@ -39,8 +39,11 @@ export async function fanOutBatch(db: Db): Promise<FanOutResult> {
     db,
     sql`with cur as (select txid, seq from webhook_cursor where id = 1 for update skip locked),
       batch as (
-        select e.seq, e.txid, e.id, e.type, e.tenant_id, e.created_at from events e, cur
-        where (e.txid, e.seq) > (cur.txid, cur.seq) and e.txid < pg_snapshot_xmin(pg_current_snapshot())
+        select e.seq, e.txid, e.id, e.type, e.tenant_id, e.created_at from events e
+        -- The cursor as scalar subqueries, so the row comparison is an index condition: joined
+        -- to cur, it was a filter, and every fan-out read the whole outbox up to the cursor
+        -- (≈ 50 ms at 150,000 events). Without the cursor's lock both are null: no rows.
+        where (e.txid, e.seq) > ((select txid from cur), (select seq from cur)) and e.txid < pg_snapshot_xmin(pg_current_snapshot())
         order by e.txid, e.seq limit ${BATCH}),
       ins as (
         insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type)

@@ -17,6 +17,12 @@ import { Recorder } from './recorder.ts';
 /** Sent by the outbox trigger (migrations/0008_webhooks.sql) and after a fan-out made deliveries. */
 export const WEBHOOKS_CHANNEL = 'orgstack_webhooks';
 const POLL_MS = 1000;
+/**
+ * A finished attempt frees one slot; claiming for each one alone made a claim (a statement
+ * that reads and ranks the due deliveries) per attempt. So a claim waits until this many slots
+ * are free, or CLAIM_WAIT_MS after the first, whichever comes first (new events claim at once).
+ */
+const CLAIM_WAIT_MS = 5;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
@@ -27,6 +33,10 @@ export class WebhookWorker {
   private fanOutDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
+  /** Slots freed since the last claim, and the timer that claims for them anyway. */
+  private freed = 0;
+  private lateClaim: NodeJS.Timeout | undefined;
+  private readonly claimBatch: number;
   /** Finished attempts, written in batches. */
   private readonly recorder: Recorder;
   /** Keep-alive connections per endpoint origin and checked address. */
@@ -35,6 +45,7 @@ export class WebhookWorker {
   constructor(private readonly rt: Runtime) {
     this.recorder = new Recorder(rt);
     this.connections = new Connections(rt.config.webhooks.endpointConcurrency);
+    this.claimBatch = Math.max(1, Math.min(8, Math.floor(rt.config.webhooks.endpointConcurrency / 4)));
   }
 
   async start(): Promise<void> {
@@ -55,6 +66,14 @@ export class WebhookWorker {
   wake(fanOut = true): void {
     if (this.stopped) return;
     if (fanOut) this.fanOutDue = true;
+    else if (++this.freed < this.claimBatch && this.total() > 0) {
+      this.lateClaim ??= setTimeout(() => {
+        this.lateClaim = undefined;
+        this.freed = this.claimBatch;
+        this.wake(false);
+      }, CLAIM_WAIT_MS);
+      return;
+    }
     if (this.cycling) {
       this.again = true;
       return;
@@ -67,6 +86,7 @@ export class WebhookWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
+    clearTimeout(this.lateClaim);
     await Promise.allSettled([...this.running]);
     await this.recorder.flushed();
     this.connections.close();
@@ -95,6 +115,9 @@ export class WebhookWorker {
     const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
     const room = concurrency - this.total();
     if (room <= 0 || this.stopped) return false;
+    this.freed = 0;
+    clearTimeout(this.lateClaim);
+    this.lateClaim = undefined;
     const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
     // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
     // fills the window the other endpoints' deliveries are claimed from.)
@@ -145,12 +168,15 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
         from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
               where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
                 and endpoint_id <> all(${pgArray(full)}::uuid[])
-              order by next_attempt_at limit ${room * 20}) d
+              order by next_attempt_at limit ${Math.max(64, room * 4)}) d
         left join busy b on b.endpoint_id = d.endpoint_id),
+      -- The rows to lock are picked first (at most room), then joined by primary key: joined
+      -- the other way round the planner hashed the whole table for them.
       pick as (
-        select d.tenant_id, d.id from webhook_deliveries d join due on due.tenant_id = d.tenant_id and due.id = d.id
-        where due.rank <= ${perEndpoint} and d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
-        order by due.next_attempt_at limit ${room}
+        select d.tenant_id, d.id from webhook_deliveries d
+        join (select tenant_id, id, next_attempt_at from due where rank <= ${perEndpoint} order by next_attempt_at limit ${room}) due
+          on due.tenant_id = d.tenant_id and due.id = d.id
+        where d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
         for update of d skip locked)
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
       from pick, events e, webhook_endpoints w
