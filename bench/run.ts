@@ -296,6 +296,18 @@ async function main() {
     const fresh = await createBenchDatabase(settings.adminUrl);
     if (!settings.keepDatabase) cleanups.push(fresh.drop);
     dbUrl = fresh.url;
+    // BENCH_AUTO_EXPLAIN_MS: every statement of the bench database slower than this has its plan
+    // logged in PostgreSQL's server log (auto_explain, for this database only).
+    const explainMs = process.env.BENCH_AUTO_EXPLAIN_MS;
+    if (explainMs && /^\d+$/.test(explainMs)) {
+      const admin = await openRaw({ kind: 'postgres', url: settings.adminUrl, poolSize: 1, prepare: false });
+      try {
+        await admin.query(`alter database ${fresh.name} set session_preload_libraries = 'auto_explain'`);
+        await admin.query(`alter database ${fresh.name} set auto_explain.log_min_duration = ${explainMs}`);
+      } finally {
+        await admin.close();
+      }
+    }
     console.log(`database: PostgreSQL, fresh database ${fresh.name} (pool ${settings.poolSize})`);
   } else {
     console.log(`database: embedded PGlite in ${pglitePath}`);

@@ -10,6 +10,7 @@ import { queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { nextDelay, type Claimed, type Outcome } from './attempt.ts';
 import { cancelPending } from './endpoints.ts';
+import { indexPlanned } from './index-planned.ts';
 
 /** An endpoint whose every attempt failed for this long is disabled. */
 const FAILING_DAYS = 5;
@@ -115,7 +116,8 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
       -- not rewritten on every batch.
       where e.failed or w.last_success_at is null or w.last_success_at < now() - interval '1 second' or w.failing_since is not null
       order by w.tenant_id, w.id
-      for update of w),
+      -- NO KEY: the fan-out's inserts hold KEY SHARE locks on endpoint rows (the foreign key).
+      for no key update of w),
     w as (
       update webhook_endpoints w set
         last_success_at = case when e.succeeded then now() else w.last_success_at end,
@@ -131,7 +133,7 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
   let disabled: { tenant_id: string; id: string }[] = [];
   for (let tries = 1; ; tries++) {
     try {
-      disabled = await queryRows<{ tenant_id: string; id: string }>(rt.db, statement);
+      disabled = await indexPlanned(rt.db, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement));
       break;
     } catch (err) {
       if (tries >= TRIES || !deadlocked(err)) throw err;

@@ -11,6 +11,7 @@ import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { attempt, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
+import { indexPlanned } from './index-planned.ts';
 import { Connections } from './outbound.ts';
 import { Recorder } from './recorder.ts';
 
@@ -157,8 +158,9 @@ export class WebhookWorker {
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
-  const rows = await queryRows<Record<string, unknown>>(
-    rt.db,
+  const rows = await indexPlanned(rt.db, (tx) =>
+    queryRows<Record<string, unknown>>(
+    tx,
     // Planned for its values on every call: how many deliveries are due swings from none to
     // thousands, and one generic plan for all of them does far worse at the high end.
     sql`${sql.raw(PLANNED_PER_CALL)}with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
@@ -184,6 +186,7 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
       returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
         (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
         case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
+    ),
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
