@@ -7,7 +7,7 @@
 // at commit, when the event's tenant has an enabled endpoint; PGlite delivers it in process), and
 // poll every second as a safety net and for retries coming due.
 import { sql } from 'drizzle-orm';
-import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
+import { pgArray, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { attempt, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
@@ -19,24 +19,29 @@ import { Recorder } from './recorder.ts';
 export const WEBHOOKS_CHANNEL = 'orgstack_webhooks';
 const POLL_MS = 1000;
 /**
- * A finished attempt frees one slot; claiming for each one alone made a claim (a statement
- * that reads and ranks the due deliveries) per attempt. So a claim waits until this many slots
- * are free, or CLAIM_WAIT_MS after the first, whichever comes first (new events claim at once).
+ * Rounds (fan out, claim) are coalesced: a commit wakes the worker at most EVENT_WAIT_MS later,
+ * so the events committed meanwhile share one fan-out and one claim instead of one each (on the
+ * embedded database every request's commit woke a round of two statements of its own). A
+ * finished attempt frees one slot: a claim waits until CLAIM_BATCH slots are free or
+ * CLAIM_WAIT_MS passed, whichever comes first.
  */
+const EVENT_WAIT_MS = 10;
 const CLAIM_WAIT_MS = 5;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
   private running = new Set<Promise<void>>();
   private cycling = false;
-  private again = false;
+  /** The shortest wait asked for while a round ran: the next round starts after it. */
+  private wanted: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   /** Whether the outbox may hold events not fanned out yet (a NOTIFY or the poll said so). */
   private fanOutDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
-  /** Slots freed since the last claim, and the timer that claims for them anyway. */
+  /** Slots freed since the last claim. */
   private freed = 0;
-  private lateClaim: NodeJS.Timeout | undefined;
   private readonly claimBatch: number;
   /** Finished attempts, written in batches. */
   private readonly recorder: Recorder;
@@ -57,57 +62,66 @@ export class WebhookWorker {
       this.wake();
     }, POLL_MS);
     this.poll.unref();
-    this.wake();
+    this.schedule(0);
   }
 
   /**
-   * Fan out and deliver now (or right after the current round). A finished attempt wakes with
+   * Fan out and deliver soon (events were committed, or the poll). A finished attempt wakes with
    * `fanOut` false: it only frees a slot, and skipping the fan-out halves that round's work.
    */
   wake(fanOut = true): void {
     if (this.stopped) return;
-    if (fanOut) this.fanOutDue = true;
-    else if (++this.freed < this.claimBatch && this.total() > 0) {
-      this.lateClaim ??= setTimeout(() => {
-        this.lateClaim = undefined;
-        this.freed = this.claimBatch;
-        this.wake(false);
-      }, CLAIM_WAIT_MS);
-      return;
-    }
+    if (fanOut) {
+      this.fanOutDue = true;
+      this.schedule(EVENT_WAIT_MS);
+    } else if (++this.freed >= this.claimBatch || this.total() === 0) this.schedule(0);
+    else this.schedule(CLAIM_WAIT_MS);
+  }
+
+  /** Starts a round within `ms` (after the current one, when one runs). */
+  private schedule(ms: number): void {
     if (this.cycling) {
-      this.again = true;
+      this.wanted = Math.min(this.wanted ?? ms, ms);
       return;
     }
-    this.cycling = true;
-    void this.cycle();
+    const due = performance.now() + ms;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.cycling = true;
+      void this.cycle();
+    }, ms);
   }
 
   /** Stops claiming and waits for the attempts in flight (each ends by its timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
-    clearTimeout(this.lateClaim);
+    clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
     await this.recorder.flushed();
     this.connections.close();
   }
 
+  /** One round: fan out if due, then claim and send what this node has room for. */
   private async cycle(): Promise<void> {
     try {
-      do {
-        this.again = false;
-        if (this.fanOutDue) {
-          this.fanOutDue = false;
-          const fanned = await fanOut(this.rt.db);
-          if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
-        }
-        if (await this.claimAndSend()) this.again = true;
-      } while (this.again && !this.stopped);
+      if (this.fanOutDue) {
+        this.fanOutDue = false;
+        const fanned = await fanOut(this.rt.db);
+        if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+      }
+      // Every free slot filled: more may be due at once.
+      if (await this.claimAndSend()) this.wanted = 0;
     } catch (err) {
       if (!this.stopped) this.rt.log.error({ err }, 'webhook delivery round failed; the poll will retry');
     } finally {
       this.cycling = false;
+      const next = this.wanted;
+      this.wanted = null;
+      if (next !== null && !this.stopped) this.schedule(next);
     }
   }
 
@@ -117,8 +131,6 @@ export class WebhookWorker {
     const room = concurrency - this.total();
     if (room <= 0 || this.stopped) return false;
     this.freed = 0;
-    clearTimeout(this.lateClaim);
-    this.lateClaim = undefined;
     const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
     // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
     // fills the window the other endpoints' deliveries are claimed from.)
@@ -161,9 +173,10 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
   const rows = await indexPlanned(rt.db, (tx) =>
     queryRows<Record<string, unknown>>(
     tx,
-    // Planned for its values on every call: how many deliveries are due swings from none to
-    // thousands, and one generic plan for all of them does far worse at the high end.
-    sql`${sql.raw(PLANNED_PER_CALL)}with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
+    // One generic plan: how many deliveries are due swings from none to thousands, but with
+    // index scans only (indexPlanned) the plan is the same for all of them, and planning it on
+    // every call cost more than the claim itself on the embedded database.
+    sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
       due as (
         select d.tenant_id, d.id, d.next_attempt_at,
           row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
