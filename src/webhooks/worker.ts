@@ -172,34 +172,34 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
   const rows = await indexPlanned(rt.db, (tx) =>
     queryRows<Record<string, unknown>>(
-    tx,
-    // One generic plan: how many deliveries are due swings from none to thousands, but with
-    // index scans only (indexPlanned) the plan is the same for all of them, and planning it on
-    // every call cost more than the claim itself on the embedded database.
-    sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
-      due as (
-        select d.tenant_id, d.id, d.next_attempt_at,
-          row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
-        from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
-              where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
-                and endpoint_id <> all(${pgArray(full)}::uuid[])
-              order by next_attempt_at limit ${Math.max(64, room * 4)}) d
-        left join busy b on b.endpoint_id = d.endpoint_id),
-      -- The rows to lock are picked first (at most room), then joined by primary key: joined
-      -- the other way round the planner hashed the whole table for them.
-      pick as (
-        select d.tenant_id, d.id from webhook_deliveries d
-        join (select tenant_id, id, next_attempt_at from due where rank <= ${perEndpoint} order by next_attempt_at limit ${room}) due
-          on due.tenant_id = d.tenant_id and due.id = d.id
-        where d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
-        for update of d skip locked)
-      update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
-      from pick, events e, webhook_endpoints w
-      where d.tenant_id = pick.tenant_id and d.id = pick.id and e.id = d.event_id and w.tenant_id = d.tenant_id and w.id = d.endpoint_id
-      returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
-        (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
-        case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
-    ),
+      tx,
+      // One generic plan: how many deliveries are due swings from none to thousands, but with
+      // index scans only (indexPlanned) the plan is the same for all of them, and planning it on
+      // every call cost more than the claim itself on the embedded database.
+      sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
+        due as (
+          select d.tenant_id, d.id, d.next_attempt_at,
+            row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
+          from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
+                where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
+                  and endpoint_id <> all(${pgArray(full)}::uuid[])
+                order by next_attempt_at limit ${Math.max(64, room * 4)}) d
+          left join busy b on b.endpoint_id = d.endpoint_id),
+        -- The rows to lock are picked first (at most room), then joined by primary key: joined
+        -- the other way round the planner hashed the whole table for them.
+        pick as (
+          select d.tenant_id, d.id from webhook_deliveries d
+          join (select tenant_id, id, next_attempt_at from due where rank <= ${perEndpoint} order by next_attempt_at limit ${room}) due
+            on due.tenant_id = d.tenant_id and due.id = d.id
+          where d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
+          for update of d skip locked)
+        update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
+        from pick, events e, webhook_endpoints w
+        where d.tenant_id = pick.tenant_id and d.id = pick.id and e.id = d.event_id and w.tenant_id = d.tenant_id and w.id = d.endpoint_id
+        returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
+          (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
+          case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
+      ),
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
