@@ -199,7 +199,7 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
         returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
           (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
           case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
-      ),
+    ),
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
