@@ -38,6 +38,11 @@ export class WebhookWorker {
   private timerDue = 0;
   /** Whether the outbox may hold events not fanned out yet (a NOTIFY or the poll said so). */
   private fanOutDue = true;
+  /**
+   * Whether a claim may find something a fan-out of this node did not just make: a slot came
+   * free, the poll (retries coming due), or another node made deliveries.
+   */
+  private claimDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
   /** Slots freed since the last claim. */
@@ -56,7 +61,13 @@ export class WebhookWorker {
 
   async start(): Promise<void> {
     await initCursor(this.rt.db);
-    await this.rt.database.listen(WEBHOOKS_CHANNEL, () => this.wake());
+    // '' from the outbox trigger (events committed), 'deliveries' from a node's fan-out.
+    await this.rt.database.listen(WEBHOOKS_CHANNEL, (payload) => {
+      if (this.stopped) return;
+      if (payload === 'deliveries') this.claimDue = true;
+      this.fanOutDue = true;
+      this.schedule(EVENT_WAIT_MS);
+    });
     this.poll = setInterval(() => {
       this.connections.sweep();
       this.wake();
@@ -65,16 +76,19 @@ export class WebhookWorker {
     this.schedule(0);
   }
 
-  /**
-   * Fan out and deliver soon (events were committed, or the poll). A finished attempt wakes with
-   * `fanOut` false: it only frees a slot, and skipping the fan-out halves that round's work.
-   */
-  wake(fanOut = true): void {
+  /** Fan out, claim and deliver soon: the poll, or a service that queued deliveries itself (retry, replay, test). */
+  wake(): void {
     if (this.stopped) return;
-    if (fanOut) {
-      this.fanOutDue = true;
-      this.schedule(EVENT_WAIT_MS);
-    } else if (++this.freed >= this.claimBatch || this.total() === 0) this.schedule(0);
+    this.fanOutDue = true;
+    this.claimDue = true;
+    this.schedule(EVENT_WAIT_MS);
+  }
+
+  /** A finished attempt freed its slot: claim, without fanning out (that halves the round's work). */
+  private slotFreed(): void {
+    if (this.stopped) return;
+    this.claimDue = true;
+    if (++this.freed >= this.claimBatch || this.total() === 0) this.schedule(0);
     else this.schedule(CLAIM_WAIT_MS);
   }
 
@@ -108,13 +122,22 @@ export class WebhookWorker {
   /** One round: fan out if due, then claim and send what this node has room for. */
   private async cycle(): Promise<void> {
     try {
+      let claim = this.claimDue;
+      this.claimDue = false;
       if (this.fanOutDue) {
         this.fanOutDue = false;
         const fanned = await fanOut(this.rt.db);
-        if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        // Other nodes claim too (the embedded database has no other node).
+        if (fanned.deliveries > 0 && this.rt.database.kind === 'postgres') await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        // Deliveries only for endpoints already at their limit here wait for a free slot: a
+        // claim now would read past their whole backlog to find nothing.
+        if (!fanned.held || fanned.endpoints.some((id) => !this.atLimit(id))) claim = true;
       }
       // Every free slot filled: more may be due at once.
-      if (await this.claimAndSend()) this.wanted = 0;
+      if (claim && (await this.claimAndSend())) {
+        this.claimDue = true;
+        this.wanted = 0;
+      }
     } catch (err) {
       if (!this.stopped) this.rt.log.error({ err }, 'webhook delivery round failed; the poll will retry');
     } finally {
@@ -138,6 +161,10 @@ export class WebhookWorker {
     return claimed.length === room;
   }
 
+  private atLimit(endpointId: string): boolean {
+    return (this.inflight.get(endpointId) ?? 0) >= this.rt.config.webhooks.endpointConcurrency;
+  }
+
   private total(): number {
     let n = 0;
     for (const v of this.inflight.values()) n += v;
@@ -157,7 +184,7 @@ export class WebhookWorker {
         if (left > 0) this.inflight.set(d.endpointId, left);
         else this.inflight.delete(d.endpointId);
         this.running.delete(work);
-        this.wake(false);
+        this.slotFreed();
       });
     this.running.add(work);
   }
