@@ -17,6 +17,10 @@ declare module 'autocannon' {
     duration?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Stop after this many requests (instead of after `duration`). */
+    amount?: number;
+    /** Requests per second across all connections, at most. */
+    overallRate?: number;
   }
 
   export interface RequestSpec {

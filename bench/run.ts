@@ -15,6 +15,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { backgroundLoad, cpuBetween, sampleCpu, type CpuUse } from './cpu.ts';
 import { createBenchDatabase, fmtInt, freePort, openRaw, pct, runCeiling, sleep, startServer, table, type CeilingResult, type ServerProcess } from './lib.ts';
 import { scenarios as allScenarios, seed, type Fixture, type Scenario, type Targets } from './scenarios.ts';
+import type { BenchContext } from './webhooks.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -120,6 +121,9 @@ interface ScenarioResult {
   /** Requests of the warmup run before the measured one (they reach the audit log too). */
   warmup: { sent: number; completed: number; non2xx: number; errors: number } | null;
   cpu: CpuUse;
+  /** What a scenario's own `run` or `after` reports beyond the columns (webhooks). */
+  details?: string[];
+  data?: unknown;
 }
 
 /** The connections a scenario runs with: its own setting, else BENCH_CONNECTIONS. */
@@ -158,7 +162,37 @@ async function cannon(s: Scenario, f: Fixture, base: string, seconds: number, co
   });
 }
 
-async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess): Promise<ScenarioResult> {
+async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess, ctx: BenchContext): Promise<ScenarioResult> {
+  if (s.run) {
+    const c = await s.run(ctx);
+    return {
+      name: s.name,
+      description: s.description,
+      method: s.method,
+      path: s.path(f),
+      auditedRoute: null,
+      keyId: null,
+      connections: 0,
+      durationS: 0,
+      reqPerSec: c.reqPerSec,
+      p50Ms: c.p50Ms,
+      p90Ms: NaN,
+      p99Ms: c.p99Ms,
+      maxMs: c.maxMs,
+      completed: c.completed,
+      sent: 0,
+      bytesPerResponse: 0,
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      statusCodes: {},
+      warmup: null,
+      cpu: c.cpu,
+      details: c.details,
+      data: c.data,
+    };
+  }
+  await s.before?.(ctx);
   const counter = { n: 0 };
   let warmup: ScenarioResult['warmup'] = null;
   if (settings.warmupS > 0) {
@@ -168,6 +202,7 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
   const before = sampleCpu(server.child.pid);
   const r = await cannon(s, f, base, settings.durationS, counter);
   const cpu = cpuBetween(before, sampleCpu(server.child.pid));
+  const extra = await s.after?.(ctx, r.requests.total + (warmup?.completed ?? 0));
   return {
     name: s.name,
     description: s.description,
@@ -191,6 +226,8 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count])),
     warmup,
     cpu,
+    details: extra?.details,
+    data: extra?.data,
   };
 }
 
@@ -208,10 +245,16 @@ interface Check {
   pass: boolean;
 }
 
-function checkTargets(s: Scenario, r: ScenarioResult, ratio: number | null): Check[] {
-  const t: Targets | undefined = s.targets?.[dbKind];
-  if (!t) return [];
+function checkTargets(s: Scenario, r: ScenarioResult, ratio: number | null, results: ScenarioResult[]): Check[] {
   const checks: Check[] = [];
+  const other = s.compareWith && results.find((x) => x.name === s.compareWith!.scenario);
+  const minShare = s.compareWith?.minRatio[dbKind];
+  if (other && minShare !== undefined) {
+    const share = other.reqPerSec > 0 ? r.reqPerSec / other.reqPerSec : 0;
+    checks.push({ scenario: s.name, what: `req/s ÷ ${other.name}`, target: `≥ ${pct(minShare)}`, actual: pct(share), pass: share >= minShare });
+  }
+  const t: Targets | undefined = s.targets?.[dbKind];
+  if (!t) return checks;
   if (t.minRps !== undefined) {
     checks.push({ scenario: s.name, what: 'req/s', target: `≥ ${fmtInt(t.minRps)}`, actual: fmtInt(r.reqPerSec), pass: r.reqPerSec >= t.minRps });
   }
@@ -253,6 +296,18 @@ async function main() {
     const fresh = await createBenchDatabase(settings.adminUrl);
     if (!settings.keepDatabase) cleanups.push(fresh.drop);
     dbUrl = fresh.url;
+    // BENCH_AUTO_EXPLAIN_MS: every statement of the bench database slower than this has its plan
+    // logged in PostgreSQL's server log (auto_explain, for this database only).
+    const explainMs = process.env.BENCH_AUTO_EXPLAIN_MS;
+    if (explainMs && /^\d+$/.test(explainMs)) {
+      const admin = await openRaw({ kind: 'postgres', url: settings.adminUrl, poolSize: 1, prepare: false });
+      try {
+        await admin.query(`alter database ${fresh.name} set session_preload_libraries = 'auto_explain'`);
+        await admin.query(`alter database ${fresh.name} set auto_explain.log_min_duration = ${explainMs}`);
+      } finally {
+        await admin.close();
+      }
+    }
     console.log(`database: PostgreSQL, fresh database ${fresh.name} (pool ${settings.poolSize})`);
   } else {
     console.log(`database: embedded PGlite in ${pglitePath}`);
@@ -295,6 +350,8 @@ async function main() {
     // The load generator is one address; the per-IP limit of the public forms would stop it at once.
     PUBLIC_SUBMISSIONS_PER_MINUTE: String(1_000_000_000),
   };
+  // The webhook scenarios' receivers are http:// on loopback (the server then warns once).
+  if (selected.some((s) => s.name.includes('webhook'))) env.WEBHOOK_ALLOW_LOOPBACK = '1';
   if (dbUrl) env.DATABASE_URL = dbUrl;
   else delete env.DATABASE_URL;
   const profDir = path.join(root, 'bench', 'results', 'prof');
@@ -310,12 +367,14 @@ async function main() {
   console.log(`server: pid ${server.child.pid} at ${base}, ready in ${startupMs} ms\n`);
 
   const results: ScenarioResult[] = [];
+  const ctx: BenchContext = { base, fixture, dbUrl, serverPid: server.child.pid };
   for (const [i, s] of selected.entries()) {
     if (i > 0 && settings.pauseMs > 0) await sleep(settings.pauseMs); // let the flushes settle
     process.stdout.write(`running ${s.name} … `);
-    const r = await runScenario(s, fixture, base, server);
+    const r = await runScenario(s, fixture, base, server, ctx);
     results.push(r);
-    console.log(`${fmtInt(r.reqPerSec)} req/s, p99 ${r.p99Ms} ms`);
+    console.log(`${fmtInt(r.reqPerSec)} ${s.run ? 'per s' : 'req/s'}, p99 ${r.p99Ms} ms`);
+    for (const line of r.details ?? []) console.log(`          ${line}`);
   }
 
   // Requests autocannon abandoned at the end of the last run may still be running (a
@@ -368,7 +427,7 @@ async function main() {
   const primaryResult = results.find((r) => r.name === primary?.name) ?? null;
   const ratio = primaryResult ? ratioOf(primaryResult) : null;
 
-  const checks = selected.flatMap((s) => checkTargets(s, results.find((r) => r.name === s.name)!, s.primary ? ratio : null));
+  const checks = selected.flatMap((s) => checkTargets(s, results.find((r) => r.name === s.name)!, s.primary ? ratio : null, results));
   const targetCell = (name: string) => {
     const c = checks.filter((x) => x.scenario === name);
     return c.length ? (c.every((x) => x.pass) ? 'PASS' : 'FAIL') : '';
@@ -382,10 +441,10 @@ async function main() {
       ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
       results.map((r) => [
         r.name,
-        String(r.connections),
+        r.connections ? String(r.connections) : '-',
         fmtInt(r.reqPerSec),
-        String(r.p50Ms),
-        String(r.p99Ms),
+        Number.isFinite(r.p50Ms) ? String(Math.round(r.p50Ms)) : '-',
+        Number.isFinite(r.p99Ms) ? String(Math.round(r.p99Ms)) : '-',
         String(r.errors),
         String(r.non2xx),
         cores(r.cpu.server),
@@ -407,6 +466,13 @@ async function main() {
         ? `${s.name}: ${fmtInt(mine.reqPerSec)} req/s vs REST ${twin.name} ${fmtInt(twin.reqPerSec)} req/s = ${pct(twin.reqPerSec ? mine.reqPerSec / twin.reqPerSec : 0)}`
         : `${s.name}: ${fmtInt(mine.reqPerSec)} req/s (run ${s.twin} too for the REST comparison)`,
     );
+  }
+  if (results.some((r) => r.name === 'webhook-delivery')) {
+    console.log('(webhook-delivery: req/s is deliveries/s of the backlog, p50/p99 the commit→delivery latency at 500 events/s)');
+  }
+  for (const r of results.filter((x) => x.details?.length)) {
+    console.log(`\n${r.name}:`);
+    for (const line of r.details!) console.log(`  ${line}`);
   }
   if (results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu)) {
     console.log(`* other work used more than ${SKEWED_OTHER_CORES} cores during the run: those figures are low and noisy; rerun on an idle machine`);

@@ -11,6 +11,8 @@ import { mintKey } from '../src/platform/keys.ts';
 import { MODULES } from '../src/modules.ts';
 import { createTenant } from '../src/platform/tenants.ts';
 import { VisitSigner, VISIT_COOKIE } from '../src/reviews/pages/visit.ts';
+import type { CpuUse } from './cpu.ts';
+import { ThreeEndpoints, webhookDelivery, type BenchContext } from './webhooks.ts';
 
 /** Far above anything a run can send, so the rate limiter admits everything (it still counts). */
 export const BENCH_HOURLY_LIMIT = 1_000_000_000;
@@ -79,6 +81,11 @@ export interface Fixture {
   work: { tenantId: string; key: BenchKey; workstreamIds: string[] };
   /** Work API memory: a workspace of ~100,000 searchable items, its key, and two-word queries. */
   memory: { tenantId: string; key: BenchKey; items: number; queries: string[] };
+  /**
+   * Webhooks: a tenant whose one endpoint the webhook-delivery scenario registers, and one whose
+   * three endpoints create-employee-webhooks registers (each with a shop, where events are made).
+   */
+  webhooks: { delivery: { tenantId: string; key: BenchKey; shopId: string }; load: { tenantId: string; key: BenchKey; shopId: string } };
   /** A short random tag of this run, so names made during the run never collide with another's. */
   runTag: string;
   /** What seeding made and how long it took, for the log and the JSON. */
@@ -389,6 +396,15 @@ async function seedWorkMemory(db: Db, runTag: string): Promise<Fixture['memory']
   return { tenantId: t, key, items: initiatives.length + taskRows.length + WORK_DECISIONS + WORK_ARTIFACTS, queries };
 }
 
+/** A tenant with a default shop and a bench key, for the webhook scenarios (endpoints come later, through the API). */
+async function seedWebhookTenant(db: Db, runTag: string, tag: string) {
+  const tenant = await createTenant(db, MODULES, { slug: `bench-webhooks-${tag}-${runTag}`, name: `Bench Webhooks ${tag}`, vertical: 'clinic' });
+  const key = await benchKey(db, tenant.id, `bench webhooks ${tag}`);
+  const shopId = uuidv7();
+  await bulkInsert(db, 'shops', [['tenant_id', 'uuid'], ['id', 'uuid'], ['name', 'text'], ['is_default', 'boolean']], [[tenant.id, shopId, 'Bench Webhooks', true]]);
+  return { tenantId: tenant.id, key, shopId };
+}
+
 /** Seeds a migrated, otherwise empty database (the server is not running yet, and will use `secret`). */
 export async function seed(db: Db, secret: string): Promise<Fixture> {
   const runTag = Math.random().toString(36).slice(2, 8);
@@ -472,6 +488,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   );
   await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, anSessions);
   const reviewPage = await seedReviewPage(db, secret, runTag);
+  const webhooks = { delivery: await seedWebhookTenant(db, runTag, 'delivery'), load: await seedWebhookTenant(db, runTag, 'load') };
   const work = await seedWorkLive(db, runTag);
   const memory = await seedWorkMemory(db, runTag);
   // Fresh statistics, and the GIN indexes' pending lists merged (bulk inserts land there, and every
@@ -493,6 +510,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
     reviewPage,
     work,
     memory,
+    webhooks,
     runTag,
     seeded,
   };
@@ -536,7 +554,34 @@ export interface Scenario {
   /** The REST scenario this one is the MCP twin of: the report prints both req/s and the ratio. */
   twin?: string;
   targets?: { postgres?: Targets; pglite?: Targets };
+  /**
+   * Not an autocannon run: the scenario measures something else (webhook delivery) itself. Its
+   * `reqPerSec` column is then its own rate (deliveries/s) and p50/p99 its own latencies.
+   */
+  run?(ctx: BenchContext): Promise<CustomRun>;
+  /** Before the autocannon runs (warmup included), e.g. registering webhook endpoints. */
+  before?(ctx: BenchContext): Promise<void>;
+  /** After them, with the requests answered (warmup included): lines for the report and JSON. */
+  after?(ctx: BenchContext, answered: number): Promise<{ details: string[]; data: unknown }>;
+  /** Its req/s at least this share of another scenario's in the same run (both must run). */
+  compareWith?: { scenario: string; minRatio: { postgres?: number; pglite?: number } };
 }
+
+/** What a scenario with its own `run` reports. */
+export interface CustomRun {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  completed: number;
+  cpu: CpuUse;
+  details: string[];
+  data: unknown;
+}
+
+const webhookLoad = new ThreeEndpoints();
+const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} ms` : '—');
+const cores = (c: CpuUse) => `server ${c.server?.toFixed(2) ?? '-'}, pg ${c.postgres?.toFixed(2) ?? '-'}, bench ${c.loadGenerator.toFixed(2)}, other ${c.other?.toFixed(2) ?? '-'} cores`;
 
 export const scenarios: Scenario[] = [
   {
@@ -577,6 +622,55 @@ export const scenarios: Scenario[] = [
     body: (f) => ({ shopId: f.shopId, name: 'Mei Lin' }),
     auditedRoute: '/api/v1/tenants/:tenantId/employees',
     targets: { postgres: { minRps: 3000 } },
+  },
+  {
+    name: 'create-employee-webhooks',
+    description:
+      'create-employee in a tenant with three webhook endpoints (local receivers answering 204) subscribed to everything, registered before the run: every request makes three deliveries, which the same server makes meanwhile. Compared with create-employee in the same run; afterwards the backlog is drained and counted.',
+    method: 'POST',
+    path: (f) => `/api/v1/tenants/${f.webhooks.load.tenantId}/employees`,
+    credential: (f) => f.webhooks.load.key,
+    body: (f) => ({ shopId: f.webhooks.load.shopId, name: 'Mei Lin' }),
+    auditedRoute: '/api/v1/tenants/:tenantId/employees',
+    before: (ctx) => webhookLoad.register(ctx),
+    async after(ctx, answered) {
+      const d = await webhookLoad.drain(ctx, answered, 120_000);
+      return {
+        details: [`deliveries: ${d.delivered.toLocaleString('en-US')} of ${d.events.toLocaleString('en-US')} (3 per answered request) at the receivers, the last ${d.drainSeconds.toFixed(1)} s after the run ended`],
+        data: d,
+      };
+    },
+    compareWith: { scenario: 'create-employee', minRatio: { postgres: 0.9 } },
+  },
+  {
+    name: 'webhook-delivery',
+    description:
+      'Webhook delivery to one endpoint (a local receiver answering 204): deliveries/s from the first committed event of a backlog to the last acknowledged delivery, then events at 500/s and their commit→delivery latency (p50/p99 columns). PostgreSQL: events committed straight into the outbox by the bench; PGlite: made by create-employee requests.',
+    method: 'POST',
+    path: () => '(events → receiver)',
+    async run(ctx) {
+      const pg = ctx.dbUrl !== undefined;
+      const r = await webhookDelivery(ctx, {
+        burstEvents: Number(process.env.BENCH_WEBHOOK_EVENTS ?? (pg ? 20_000 : 5_000)),
+        pacedRate: 500,
+        pacedSeconds: Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10),
+      });
+      return {
+        reqPerSec: Math.round(r.burst.perSecond),
+        p50Ms: r.paced.p50Ms,
+        p99Ms: r.paced.p99Ms,
+        maxMs: r.paced.maxMs,
+        completed: r.burst.delivered,
+        cpu: r.burst.cpu,
+        details: [
+          `how: ${r.how}`,
+          `backlog: ${r.burst.delivered.toLocaleString('en-US')}/${r.burst.events.toLocaleString('en-US')} delivered in ${r.burst.seconds.toFixed(2)} s = ${Math.round(r.burst.perSecond).toLocaleString('en-US')} deliveries/s (${r.burst.duplicates} repeats); ${cores(r.burst.cpu)}`,
+          `paced: ${r.paced.delivered.toLocaleString('en-US')}/${r.paced.events.toLocaleString('en-US')} at ${r.paced.rate} events/s for ${r.paced.seconds} s: commit→delivery p50 ${ms(r.paced.p50Ms)}, p99 ${ms(r.paced.p99Ms)}, max ${ms(r.paced.maxMs)}; ${cores(r.paced.cpu)}`,
+        ],
+        data: r,
+      };
+    },
+    targets: { postgres: { minRps: 2000, maxP99Ms: 500 }, pglite: { minRps: 500, maxP99Ms: 500 } },
   },
   {
     name: 'list-feedback',

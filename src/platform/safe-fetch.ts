@@ -330,6 +330,11 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * One request to exactly the checked address (no second DNS answer), with an optional body;
  * resolves with the response head. Webhook attempts use it too.
+ *
+ * `agent`: keep-alive connection reuse, for callers that hold one agent per (origin, checked
+ * address) — every socket of such an agent was opened through this pinned lookup to that one
+ * address, so a reused socket reaches the same checked address (webhooks/outbound.ts). Without
+ * one, each request opens a fresh connection.
  */
 export function requestPinned(
   url: URL,
@@ -338,6 +343,7 @@ export function requestPinned(
   headers: Record<string, string>,
   signal: AbortSignal,
   body?: string,
+  agent?: http.Agent,
 ): Promise<IncomingMessage> {
   const host = bareHost(url);
   const secure = url.protocol === 'https:';
@@ -358,13 +364,16 @@ export function requestPinned(
         headers,
         lookup: pinned,
         ...(secure && !isIP(host) ? { servername: host } : {}),
-        // A fresh connection per hop: a pooled socket would skip the lookup (and so the pin).
-        agent: false,
+        // A fresh connection per hop unless the caller's agent is keyed by the checked address:
+        // a socket pooled by a shared agent would skip the lookup (and so the pin).
+        agent: agent ?? false,
         signal,
       },
       resolve,
     );
-    req.on('error', reject);
+    // Whether the failed request went out on a pooled keep-alive socket (which the peer may have
+    // closed while it sat idle): the caller may then try once more on a fresh connection.
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
 }

@@ -1,11 +1,9 @@
-// One delivery attempt: build the body, sign it, POST it through the SSRF guard, and record what
-// happened — the attempt row, the delivery's next step, and the endpoint's health.
+// One delivery attempt: build the body, sign it, and POST it through the SSRF guard (recorder.ts
+// writes what happened: the attempt row, the delivery's next step, and the endpoint's health).
 import { createRequire } from 'node:module';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { cancelPending } from './endpoints.ts';
-import { checkedTarget, parseEndpointUrl, postPinned, UrlRefused } from './outbound.ts';
+import { checkedTarget, parseEndpointUrl, postPinned, UrlRefused, type Connections } from './outbound.ts';
 import { signatureHeaders } from './signing.ts';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -14,8 +12,6 @@ export const USER_AGENT = `orgstack-webhooks/${VERSION}`;
 /** Responses are read up to 4 KB; the log keeps the first 1 KB. */
 const READ_BYTES = 4096;
 const LOG_BYTES = 1024;
-/** An endpoint whose every attempt failed for this long is disabled. */
-const FAILING_DAYS = 5;
 
 /** A claimed delivery with what its attempt needs (worker.ts claims it). */
 export interface Claimed {
@@ -46,7 +42,8 @@ export interface Outcome {
 export const payloadOf = (d: Claimed) =>
   JSON.stringify({ id: d.eventId, type: d.type, created: new Date(d.createdMs).toISOString(), workspace_id: d.tenantId, data: d.data });
 
-export async function attempt(rt: Runtime, d: Claimed): Promise<Outcome> {
+/** `connections`: keep-alive agents per (origin, checked address); without, a fresh connection. */
+export async function attempt(rt: Runtime, d: Claimed, connections?: Connections): Promise<Outcome> {
   const body = payloadOf(d);
   const box = rt.webhooks.secrets;
   let secrets: string[];
@@ -74,7 +71,7 @@ export async function attempt(rt: Runtime, d: Claimed): Promise<Outcome> {
       checkedTarget(url, { allowLoopback, allowPrivate: rt.outbound.allowPrivate, resolve: rt.outbound.resolve }),
       new Promise<never>((_, reject) => deadline.signal.addEventListener('abort', () => reject(new Error('timeout')), { once: true })),
     ]);
-    const res = await postPinned(url, target, headers, body, deadline.signal, READ_BYTES);
+    const res = await postPinned(url, target, headers, body, deadline.signal, READ_BYTES, connections?.agentFor(url, target));
     const ok = res.status >= 200 && res.status < 300;
     return {
       status: res.status,
@@ -110,40 +107,6 @@ export function nextDelay(schedule: readonly number[], made: number, retryAfterS
   if (retryAfterSeconds === null) return scheduled;
   const cap = Math.max(schedule[made], schedule[made + 1] ?? 0);
   return Math.max(scheduled, Math.min(retryAfterSeconds, cap));
-}
-
-/** Writes the attempt, the delivery's next step and the endpoint's health, in one statement. */
-export async function record(rt: Runtime, d: Claimed, o: Outcome): Promise<void> {
-  const ok = o.error === null;
-  const made = d.attempts + 1;
-  const gone = o.status === 410;
-  const delay = ok || gone ? null : nextDelay(rt.config.webhooks.retrySchedule, made, o.retryAfterSeconds);
-  const status = ok ? 'succeeded' : delay === null ? 'failed' : 'pending';
-  const endpoint = ok
-    ? sql`update webhook_endpoints set last_success_at = now(), failing_since = null
-        where tenant_id = ${d.tenantId} and id = ${d.endpointId}
-          and (last_success_at is null or last_success_at < now() - interval '1 second' or failing_since is not null)
-        returning enabled`
-    : sql`update webhook_endpoints set last_failure_at = now(), failing_since = coalesce(failing_since, now()),
-          enabled = enabled and not (${gone} or coalesce(failing_since, now()) < now() - make_interval(days => ${FAILING_DAYS})),
-          disabled_reason = case when not enabled then disabled_reason when ${gone} then 'gone'
-            when coalesce(failing_since, now()) < now() - make_interval(days => ${FAILING_DAYS}) then 'failing' end
-        where tenant_id = ${d.tenantId} and id = ${d.endpointId}
-        returning enabled`;
-  const [row] = await queryRows<{ enabled: boolean | null }>(
-    rt.db,
-    sql`with a as (
-        insert into webhook_attempts (tenant_id, delivery_id, status, error, duration_ms, response)
-        values (${d.tenantId}, ${d.id}, ${o.status}, ${o.error}, ${o.durationMs}, ${o.response})),
-      d as (
-        update webhook_deliveries set status = ${status}, attempts = ${made}, lease_until = null,
-          next_attempt_at = ${delay === null ? sql`next_attempt_at` : sql`now() + make_interval(secs => ${delay})`},
-          last_status = ${o.status}, last_error = ${o.error}, delivered_at = ${ok ? sql`now()` : sql`null`}, updated_at = now()
-        where tenant_id = ${d.tenantId} and id = ${d.id}),
-      w as (${endpoint})
-      select (select enabled from w) as enabled`,
-  );
-  if (!ok && row?.enabled === false) await cancelPending(rt.db, d.tenantId, d.endpointId);
 }
 
 /** A delivery whose endpoint was disabled after it was queued ends without an attempt. */

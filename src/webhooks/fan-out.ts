@@ -26,6 +26,8 @@ export interface FanOutResult {
   held: boolean;
   events: number;
   deliveries: number;
+  /** The endpoints it made deliveries for. */
+  endpoints: string[];
 }
 
 /**
@@ -35,12 +37,15 @@ export interface FanOutResult {
  * goes only to the endpoint it was sent to (endpoints.ts).
  */
 export async function fanOutBatch(db: Db): Promise<FanOutResult> {
-  const [row] = await queryRows<{ held: number; events: number; deliveries: number }>(
+  const [row] = await queryRows<{ held: number; events: number; deliveries: number; endpoints: string | null }>(
     db,
     sql`with cur as (select txid, seq from webhook_cursor where id = 1 for update skip locked),
       batch as (
-        select e.seq, e.txid, e.id, e.type, e.tenant_id, e.created_at from events e, cur
-        where (e.txid, e.seq) > (cur.txid, cur.seq) and e.txid < pg_snapshot_xmin(pg_current_snapshot())
+        select e.seq, e.txid, e.id, e.type, e.tenant_id, e.created_at from events e
+        -- The cursor as scalar subqueries, so the row comparison is an index condition: joined
+        -- to cur, it was a filter, and every fan-out read the whole outbox up to the cursor
+        -- (≈ 50 ms at 150,000 events). Without the cursor's lock both are null: no rows.
+        where (e.txid, e.seq) > ((select txid from cur), (select seq from cur)) and e.txid < pg_snapshot_xmin(pg_current_snapshot())
         order by e.txid, e.seq limit ${BATCH}),
       ins as (
         insert into webhook_deliveries (tenant_id, endpoint_id, event_id, event_type)
@@ -48,23 +53,25 @@ export async function fanOutBatch(db: Db): Promise<FanOutResult> {
         where w.enabled and b.type <> 'webhook.test' and b.created_at >= w.receiving_since and ${subscribes(sql`b.type`)}
         order by b.txid, b.seq
         on conflict (endpoint_id, event_id) do nothing
-        returning 1),
+        returning endpoint_id),
       last as (select txid, seq from batch order by txid desc, seq desc limit 1),
       moved as (update webhook_cursor c set txid = last.txid, seq = last.seq, updated_at = now() from last where c.id = 1 returning 1)
       select (select count(*) from cur)::int as held, (select count(*) from batch)::int as events,
-        (select count(*) from ins)::int as deliveries, (select count(*) from moved)::int as moved`,
+        (select count(*) from ins)::int as deliveries, (select string_agg(distinct endpoint_id::text, ',') from ins) as endpoints,
+        (select count(*) from moved)::int as moved`,
   );
-  return { held: Number(row.held) > 0, events: Number(row.events), deliveries: Number(row.deliveries) };
+  return { held: Number(row.held) > 0, events: Number(row.events), deliveries: Number(row.deliveries), endpoints: row.endpoints ? row.endpoints.split(',') : [] };
 }
 
 /** Batches until the outbox is read up to the horizon. */
 export async function fanOut(db: Db): Promise<FanOutResult> {
-  const total: FanOutResult = { held: true, events: 0, deliveries: 0 };
+  const total: FanOutResult = { held: true, events: 0, deliveries: 0, endpoints: [] };
   for (;;) {
     const r = await fanOutBatch(db);
     if (!r.held) return { ...total, held: total.events > 0 };
     total.events += r.events;
     total.deliveries += r.deliveries;
+    total.endpoints.push(...r.endpoints);
     if (r.events < BATCH) return total;
   }
 }

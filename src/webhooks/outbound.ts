@@ -2,7 +2,8 @@
 // an attempt makes. Address classes and the resolver come from src/platform/safe-fetch.ts; the
 // POST connects to exactly the address that was checked (a pinned lookup, so DNS gets no second
 // answer), follows no redirect, and reads at most a few kilobytes of the answer.
-import type { IncomingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
 import { isIP } from 'node:net';
 import { bareHost, classifyAddress, requestPinned, systemResolver, type ResolvedAddress, type Resolver } from '../platform/safe-fetch.ts';
 
@@ -75,9 +76,67 @@ export interface PostResult {
   body: Buffer;
 }
 
-/** POSTs `body` to `url` on the checked address; rejects on timeout (reason 'timeout') or network failure. */
-export async function postPinned(url: URL, target: ResolvedAddress, headers: Record<string, string>, body: string, signal: AbortSignal, maxBytes: number): Promise<PostResult> {
-  const res = await requestPinned(url, target, 'POST', { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal, body);
+/** How long an idle keep-alive connection is kept: below the 5 s most servers keep theirs. */
+const IDLE_SOCKET_MS = 4000;
+/** An agent unused this long is closed and forgotten. */
+const IDLE_AGENT_MS = 60_000;
+
+/**
+ * Keep-alive connections for webhook attempts: one agent per (origin, checked address), so a
+ * pooled socket only ever reaches the address that was checked for this attempt. Each attempt
+ * still resolves and checks the URL (checkedTarget); if DNS now answers another (allowed)
+ * address, that attempt uses another agent and a new connection, opened through the pinned
+ * lookup. Redirects are never followed (one request per attempt); TLS checks the host name.
+ */
+export class Connections {
+  private agents = new Map<string, { agent: http.Agent; used: number }>();
+
+  /** @param maxSockets connections per agent: the per-endpoint concurrency limit */
+  constructor(private readonly maxSockets: number) {}
+
+  agentFor(url: URL, target: ResolvedAddress): http.Agent {
+    const key = `${url.protocol}//${url.host}|${target.address}`;
+    let entry = this.agents.get(key);
+    if (!entry) {
+      const options = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
+      entry = { agent: url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options), used: 0 };
+      this.agents.set(key, entry);
+    }
+    entry.used = Date.now();
+    return entry.agent;
+  }
+
+  /** Closes the agents nobody used for a while (called from the worker's poll). */
+  sweep(now = Date.now()): void {
+    for (const [key, entry] of this.agents) {
+      if (now - entry.used > IDLE_AGENT_MS) {
+        entry.agent.destroy();
+        this.agents.delete(key);
+      }
+    }
+  }
+
+  close(): void {
+    for (const entry of this.agents.values()) entry.agent.destroy();
+    this.agents.clear();
+  }
+}
+
+/**
+ * POSTs `body` to `url` on the checked address; rejects on timeout (reason 'timeout') or network
+ * failure. With `agent`, the connection is kept for the next attempt when the answer was read to
+ * its end within `maxBytes`; a request that failed on a pooled connection the peer had closed is
+ * sent once more on a fresh one.
+ */
+export async function postPinned(url: URL, target: ResolvedAddress, headers: Record<string, string>, body: string, signal: AbortSignal, maxBytes: number, agent?: http.Agent): Promise<PostResult> {
+  const sent = { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+  let res: http.IncomingMessage;
+  try {
+    res = await requestPinned(url, target, 'POST', sent, signal, body, agent);
+  } catch (err) {
+    if (!agent || signal.aborted || !(err as { reusedSocket?: boolean }).reusedSocket) throw err;
+    res = await requestPinned(url, target, 'POST', sent, signal, body);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -89,7 +148,8 @@ export async function postPinned(url: URL, target: ResolvedAddress, headers: Rec
   } catch (err) {
     if (size === 0) throw err;
   } finally {
-    res.destroy();
+    // A body read to its end leaves the socket to the agent; anything else closes it.
+    if (!res.complete) res.destroy();
   }
   return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBytes) };
 }

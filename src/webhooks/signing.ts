@@ -27,7 +27,22 @@ export class SecretBox {
     return [SEALED, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
   }
 
+  /**
+   * Opened secrets by their sealed text: every attempt signs, and an endpoint's sealed secret
+   * changes only on rotation (bounded; the key that opens them is in this process anyway).
+   */
+  private opened = new Map<string, string>();
+
   open(sealed: string): string {
+    const known = this.opened.get(sealed);
+    if (known !== undefined) return known;
+    const plain = this.unseal(sealed);
+    if (this.opened.size >= 1000) this.opened.clear();
+    this.opened.set(sealed, plain);
+    return plain;
+  }
+
+  private unseal(sealed: string): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== SEALED) throw new Error('Unknown sealed secret format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));

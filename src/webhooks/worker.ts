@@ -7,72 +7,144 @@
 // at commit, when the event's tenant has an enabled endpoint; PGlite delivers it in process), and
 // poll every second as a safety net and for retries coming due.
 import { sql } from 'drizzle-orm';
-import { pgArray, PLANNED_PER_CALL, queryRows } from '../db/index.ts';
+import { pgArray, queryRows } from '../db/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import { attempt, record, recordDisabled, type Claimed } from './attempt.ts';
+import { attempt, recordDisabled, type Claimed } from './attempt.ts';
 import { fanOut, initCursor } from './fan-out.ts';
+import { indexPlanned } from './index-planned.ts';
+import { Connections } from './outbound.ts';
+import { Recorder } from './recorder.ts';
 
 /** Sent by the outbox trigger (migrations/0008_webhooks.sql) and after a fan-out made deliveries. */
 export const WEBHOOKS_CHANNEL = 'orgstack_webhooks';
 const POLL_MS = 1000;
+/**
+ * Rounds (fan out, claim) are coalesced: a commit wakes the worker at most EVENT_WAIT_MS later,
+ * so the events committed meanwhile share one fan-out and one claim instead of one each (on the
+ * embedded database every request's commit woke a round of two statements of its own). A
+ * finished attempt frees one slot: a claim waits until CLAIM_BATCH slots are free or
+ * CLAIM_WAIT_MS passed, whichever comes first.
+ */
+const EVENT_WAIT_MS = 10;
+const CLAIM_WAIT_MS = 5;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
   private running = new Set<Promise<void>>();
   private cycling = false;
-  private again = false;
+  /** The shortest wait asked for while a round ran: the next round starts after it. */
+  private wanted: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   /** Whether the outbox may hold events not fanned out yet (a NOTIFY or the poll said so). */
   private fanOutDue = true;
+  /**
+   * Whether a claim may find something a fan-out of this node did not just make: a slot came
+   * free, the poll (retries coming due), or another node made deliveries.
+   */
+  private claimDue = true;
   private stopped = false;
   private poll: NodeJS.Timeout | undefined;
+  /** Slots freed since the last claim. */
+  private freed = 0;
+  private readonly claimBatch: number;
+  /** Finished attempts, written in batches. */
+  private readonly recorder: Recorder;
+  /** Keep-alive connections per endpoint origin and checked address. */
+  private readonly connections: Connections;
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(private readonly rt: Runtime) {
+    this.recorder = new Recorder(rt);
+    this.connections = new Connections(rt.config.webhooks.endpointConcurrency);
+    this.claimBatch = Math.max(1, Math.min(8, Math.floor(rt.config.webhooks.endpointConcurrency / 4)));
+  }
 
   async start(): Promise<void> {
     await initCursor(this.rt.db);
-    await this.rt.database.listen(WEBHOOKS_CHANNEL, () => this.wake());
-    this.poll = setInterval(() => this.wake(), POLL_MS);
+    // '' from the outbox trigger (events committed), 'deliveries' from a node's fan-out.
+    await this.rt.database.listen(WEBHOOKS_CHANNEL, (payload) => {
+      if (this.stopped) return;
+      if (payload === 'deliveries') this.claimDue = true;
+      this.fanOutDue = true;
+      this.schedule(EVENT_WAIT_MS);
+    });
+    this.poll = setInterval(() => {
+      this.connections.sweep();
+      this.wake();
+    }, POLL_MS);
     this.poll.unref();
-    this.wake();
+    this.schedule(0);
   }
 
-  /**
-   * Fan out and deliver now (or right after the current round). A finished attempt wakes with
-   * `fanOut` false: it only frees a slot, and skipping the fan-out halves that round's work.
-   */
-  wake(fanOut = true): void {
+  /** Fan out, claim and deliver soon: the poll, or a service that queued deliveries itself (retry, replay, test). */
+  wake(): void {
     if (this.stopped) return;
-    if (fanOut) this.fanOutDue = true;
+    this.fanOutDue = true;
+    this.claimDue = true;
+    this.schedule(EVENT_WAIT_MS);
+  }
+
+  /** A finished attempt freed its slot: claim, without fanning out (that halves the round's work). */
+  private slotFreed(): void {
+    if (this.stopped) return;
+    this.claimDue = true;
+    if (++this.freed >= this.claimBatch || this.total() === 0) this.schedule(0);
+    else this.schedule(CLAIM_WAIT_MS);
+  }
+
+  /** Starts a round within `ms` (after the current one, when one runs). */
+  private schedule(ms: number): void {
     if (this.cycling) {
-      this.again = true;
+      this.wanted = Math.min(this.wanted ?? ms, ms);
       return;
     }
-    this.cycling = true;
-    void this.cycle();
+    const due = performance.now() + ms;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.cycling = true;
+      void this.cycle();
+    }, ms);
   }
 
   /** Stops claiming and waits for the attempts in flight (each ends by its timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poll);
+    clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
+    await this.recorder.flushed();
+    this.connections.close();
   }
 
+  /** One round: fan out if due, then claim and send what this node has room for. */
   private async cycle(): Promise<void> {
     try {
-      do {
-        this.again = false;
-        if (this.fanOutDue) {
-          this.fanOutDue = false;
-          const fanned = await fanOut(this.rt.db);
-          if (fanned.deliveries > 0) await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
-        }
-        if (await this.claimAndSend()) this.again = true;
-      } while (this.again && !this.stopped);
+      let claim = this.claimDue;
+      this.claimDue = false;
+      if (this.fanOutDue) {
+        this.fanOutDue = false;
+        const fanned = await fanOut(this.rt.db);
+        // Other nodes claim too (the embedded database has no other node).
+        if (fanned.deliveries > 0 && this.rt.database.kind === 'postgres') await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
+        // Deliveries only for endpoints already at their limit here wait for a free slot: a
+        // claim now would read past their whole backlog to find nothing.
+        if (!fanned.held || fanned.endpoints.some((id) => !this.atLimit(id))) claim = true;
+      }
+      // Every free slot filled: more may be due at once.
+      if (claim && (await this.claimAndSend())) {
+        this.claimDue = true;
+        this.wanted = 0;
+      }
     } catch (err) {
       if (!this.stopped) this.rt.log.error({ err }, 'webhook delivery round failed; the poll will retry');
     } finally {
       this.cycling = false;
+      const next = this.wanted;
+      this.wanted = null;
+      if (next !== null && !this.stopped) this.schedule(next);
     }
   }
 
@@ -81,11 +153,16 @@ export class WebhookWorker {
     const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
     const room = concurrency - this.total();
     if (room <= 0 || this.stopped) return false;
+    this.freed = 0;
     const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
     // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
     // fills the window the other endpoints' deliveries are claimed from.)
     for (const d of claimed) this.send(d);
     return claimed.length === room;
+  }
+
+  private atLimit(endpointId: string): boolean {
+    return (this.inflight.get(endpointId) ?? 0) >= this.rt.config.webhooks.endpointConcurrency;
   }
 
   private total(): number {
@@ -98,8 +175,8 @@ export class WebhookWorker {
     this.inflight.set(d.endpointId, (this.inflight.get(d.endpointId) ?? 0) + 1);
     const work = (async () => {
       if (!d.enabled) return recordDisabled(this.rt, d);
-      const outcome = await attempt(this.rt, d);
-      await record(this.rt, d, outcome);
+      // The slot is free once the answer is in; the delivery stays leased until it is recorded.
+      this.recorder.add(d, await attempt(this.rt, d, this.connections));
     })()
       .catch((err) => this.rt.log.error({ err, deliveryId: d.id }, 'webhook attempt could not be recorded; its lease will expire and it is tried again'))
       .finally(() => {
@@ -107,7 +184,7 @@ export class WebhookWorker {
         if (left > 0) this.inflight.set(d.endpointId, left);
         else this.inflight.delete(d.endpointId);
         this.running.delete(work);
-        this.wake(false);
+        this.slotFreed();
       });
     this.running.add(work);
   }
@@ -120,30 +197,36 @@ export class WebhookWorker {
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
-  const rows = await queryRows<Record<string, unknown>>(
-    rt.db,
-    // Planned for its values on every call: how many deliveries are due swings from none to
-    // thousands, and one generic plan for all of them does far worse at the high end.
-    sql`${sql.raw(PLANNED_PER_CALL)}with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
-      due as (
-        select d.tenant_id, d.id, d.next_attempt_at,
-          row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
-        from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
-              where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
-                and endpoint_id <> all(${pgArray(full)}::uuid[])
-              order by next_attempt_at limit ${room * 20}) d
-        left join busy b on b.endpoint_id = d.endpoint_id),
-      pick as (
-        select d.tenant_id, d.id from webhook_deliveries d join due on due.tenant_id = d.tenant_id and due.id = d.id
-        where due.rank <= ${perEndpoint} and d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
-        order by due.next_attempt_at limit ${room}
-        for update of d skip locked)
-      update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
-      from pick, events e, webhook_endpoints w
-      where d.tenant_id = pick.tenant_id and d.id = pick.id and e.id = d.event_id and w.tenant_id = d.tenant_id and w.id = d.endpoint_id
-      returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
-        (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
-        case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
+  const rows = await indexPlanned(rt.db, (tx) =>
+    queryRows<Record<string, unknown>>(
+      tx,
+      // One generic plan: how many deliveries are due swings from none to thousands, but with
+      // index scans only (indexPlanned) the plan is the same for all of them, and planning it on
+      // every call cost more than the claim itself on the embedded database.
+      sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
+        due as (
+          select d.tenant_id, d.id, d.next_attempt_at,
+            row_number() over (partition by d.endpoint_id order by d.next_attempt_at, d.id) + coalesce(b.n, 0) as rank
+          from (select tenant_id, id, endpoint_id, next_attempt_at from webhook_deliveries
+                where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until <= now())
+                  and endpoint_id <> all(${pgArray(full)}::uuid[])
+                order by next_attempt_at limit ${Math.max(64, room * 4)}) d
+          left join busy b on b.endpoint_id = d.endpoint_id),
+        -- The rows to lock are picked first (at most room), then joined by primary key: joined
+        -- the other way round the planner hashed the whole table for them.
+        pick as (
+          select d.tenant_id, d.id from webhook_deliveries d
+          join (select tenant_id, id, next_attempt_at from due where rank <= ${perEndpoint} order by next_attempt_at limit ${room}) due
+            on due.tenant_id = d.tenant_id and due.id = d.id
+          where d.status = 'pending' and (d.lease_until is null or d.lease_until <= now())
+          for update of d skip locked)
+        update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds})
+        from pick, events e, webhook_endpoints w
+        where d.tenant_id = pick.tenant_id and d.id = pick.id and e.id = d.event_id and w.tenant_id = d.tenant_id and w.id = d.endpoint_id
+        returning d.tenant_id, d.id, d.endpoint_id, d.attempts, e.id as event_id, e.type,
+          (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
+          case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
+    ),
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
