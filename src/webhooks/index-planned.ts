@@ -6,12 +6,25 @@
 // (the due index, read in order, stops after them), and believing the table small it joined a
 // batch's records by a sequential scan of it instead of primary-key look-ups. With these settings,
 // local to the statement's transaction, both plans stay index look-ups whatever the statistics say.
+//
+// The embedded database (PGlite) has no autovacuum, so no autoanalyze either: the tables are never
+// analyzed, and the generic plan a prepared statement settles on after its fifth call — made while
+// the tables were nearly empty, and never invalidated since — stays. That plan believed one row
+// everywhere: the claim joined its picked rows to `webhook_deliveries` through the endpoint index
+// on `tenant_id` alone (reading every delivery the tenant ever had, per claimed row) and rescanned
+// the ranked window once per pending row, so each claim cost ≈ 20–40 ms and grew with the table.
+// There, each call is planned with the table's current size instead (custom plans: ≈ 1–3 ms of
+// planning); PostgreSQL keeps its statistics current, so it keeps the one generic plan.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 
-export function indexPlanned<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
+export function indexPlanned<T>(db: Db, run: (tx: Db) => Promise<T>, opts: { customPlans?: boolean } = {}): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
+    await (opts.customPlans
+      ? tx.execute(
+          sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
+        )
+      : tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`));
     return run(tx as unknown as Db);
   });
 }

@@ -133,7 +133,7 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
   let disabled: { tenant_id: string; id: string }[] = [];
   for (let tries = 1; ; tries++) {
     try {
-      disabled = await indexPlanned(rt.db, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement));
+      disabled = await indexPlanned(rt.db, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement), { customPlans: rt.database.kind === 'pglite' });
       break;
     } catch (err) {
       if (tries >= TRIES || !deadlocked(err)) throw err;

@@ -200,9 +200,9 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
   const rows = await indexPlanned(rt.db, (tx) =>
     queryRows<Record<string, unknown>>(
       tx,
-      // One generic plan: how many deliveries are due swings from none to thousands, but with
-      // index scans only (indexPlanned) the plan is the same for all of them, and planning it on
-      // every call cost more than the claim itself on the embedded database.
+      // One generic plan on PostgreSQL: how many deliveries are due swings from none to
+      // thousands, but with index scans only (indexPlanned) the plan is the same for all of them.
+      // On the embedded database, planned per call (see index-planned.ts).
       sql`with busy as (select key::uuid as endpoint_id, value::int as n from jsonb_each_text(${JSON.stringify(busy)}::jsonb)),
         due as (
           select d.tenant_id, d.id, d.next_attempt_at,
@@ -227,6 +227,7 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
           (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
           case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
     ),
+    { customPlans: rt.database.kind === 'pglite' },
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
