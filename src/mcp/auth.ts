@@ -6,30 +6,24 @@
 // metadata (RFC 9728), where OAuth discovery starts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOfAccessToken } from '../oauth/access-tokens.ts';
+import { bearerToken } from '../platform/authenticate.ts';
 import { keyKindOf } from '../platform/key-format.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 
 export const resourceMetadataUrl = (publicUrl: string) => `${publicUrl}/.well-known/oauth-protected-resource/mcp`;
 
-function bearerToken(request: FastifyRequest): string | null | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : null; // null: a header that is not a Bearer token
-}
-
 /**
  * Authenticates and admits the caller (hourly limit), or answers 401 and returns null. The
  * per-address failure limit and the rate limiter throw their own AppErrors (429).
  */
 export async function authenticateMcp(request: FastifyRequest, reply: FastifyReply, rt: Runtime, scopes: string): Promise<Principal | null> {
-  const token = bearerToken(request);
-  if (token === undefined) {
+  if (!request.headers.authorization) {
     challenge(reply, rt, scopes, null, 'Send Authorization: Bearer <token>: sign in with OAuth, or use an API key');
     return null;
   }
   rt.authFailures.check(request.ip);
+  const token = bearerToken(request); // null: a header that is not a Bearer token
   const principal = token === null ? null : keyKindOf(token) ? await rt.credentials.authenticate(token) : await principalOfAccessToken(rt, token);
   if (!principal) {
     // A presented credential that fails is a guess, counted against the address as on REST.

@@ -20,11 +20,8 @@ import type { Db } from '../db/index.ts';
 
 export function indexPlanned<T>(db: Db, run: (tx: Db) => Promise<T>, opts: { customPlans?: boolean } = {}): Promise<T> {
   return db.transaction(async (tx) => {
-    await (opts.customPlans
-      ? tx.execute(
-          sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
-        )
-      : tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`));
+    const customPlans = opts.customPlans ? sql`, set_config('plan_cache_mode', 'force_custom_plan', true)` : sql``;
+    await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)${customPlans}`);
     return run(tx as unknown as Db);
   });
 }
