@@ -27,6 +27,15 @@ import {
 } from 'drizzle-orm/pg-core';
 import { tenantRef, ts } from '../platform/tables.ts';
 
+/**
+ * The search indexes' pending list, in kB (PostgreSQL's default is 4 MB). A GIN index takes new
+ * rows into an unsorted pending list that every search scans in full until a vacuum merges it; a
+ * burst of task writes left ~16,000 entries there and tripled the database time of each search
+ * until autovacuum came by (the drift measured in bench/README.md). A small list is merged by
+ * the inserting statement itself once it fills, so searches stay fast and inserts stay batched.
+ */
+const GIN_PENDING_KB = 128;
+
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** How much of a body is searchable: enough for any summary, bounded for huge previews. */
@@ -104,8 +113,8 @@ export const initiatives = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('initiatives_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('initiatives_status_idx').on(t.tenantId, t.status),
-    index('initiatives_search_tsv_idx').using('gin', t.searchTsv),
-    index('initiatives_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('initiatives_search_tsv_idx').using('gin', t.searchTsv).with({ gin_pending_list_limit: GIN_PENDING_KB }),
+    index('initiatives_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')).with({ gin_pending_list_limit: GIN_PENDING_KB }),
   ],
 );
 
@@ -222,8 +231,8 @@ export const tasks = pgTable(
     index('tasks_initiative_idx').on(t.tenantId, t.initiativeId, t.status),
     index('tasks_milestone_idx').on(t.tenantId, t.milestoneId),
     index('tasks_created_idx').on(t.tenantId, t.createdAt, t.id),
-    index('tasks_search_tsv_idx').using('gin', t.searchTsv),
-    index('tasks_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('tasks_search_tsv_idx').using('gin', t.searchTsv).with({ gin_pending_list_limit: GIN_PENDING_KB }),
+    index('tasks_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')).with({ gin_pending_list_limit: GIN_PENDING_KB }),
   ],
 );
 
@@ -375,8 +384,8 @@ export const decisions = pgTable(
     index('decisions_initiative_idx').on(t.tenantId, t.initiativeId),
     index('decisions_task_idx').on(t.tenantId, t.taskId),
     index('decisions_run_idx').on(t.tenantId, t.runId),
-    index('decisions_search_tsv_idx').using('gin', t.searchTsv),
-    index('decisions_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('decisions_search_tsv_idx').using('gin', t.searchTsv).with({ gin_pending_list_limit: GIN_PENDING_KB }),
+    index('decisions_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')).with({ gin_pending_list_limit: GIN_PENDING_KB }),
   ],
 );
 
@@ -434,7 +443,7 @@ export const artifacts = pgTable(
     foreignKey({ columns: [t.tenantId, t.initiativeId], foreignColumns: [initiatives.tenantId, initiatives.id] }).onDelete('cascade'),
     index('artifacts_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.createdAt),
     index('artifacts_initiative_idx').on(t.tenantId, t.initiativeId),
-    index('artifacts_search_tsv_idx').using('gin', t.searchTsv),
-    index('artifacts_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('artifacts_search_tsv_idx').using('gin', t.searchTsv).with({ gin_pending_list_limit: GIN_PENDING_KB }),
+    index('artifacts_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')).with({ gin_pending_list_limit: GIN_PENDING_KB }),
   ],
 );

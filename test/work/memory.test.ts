@@ -191,6 +191,16 @@ describe('orgx_search', () => {
     assert.equal((await search(A.w, { query: 'lli' })).results[0].id, A.billing.id); // three: a substring
   });
 
+  test('the search indexes keep a small pending list (a write burst must not slow every later search)', async () => {
+    const rows = await queryRows<{ name: string; opts: string[] | null }>(
+      t.rt.db,
+      sql`select c.relname as name, c.reloptions as opts from pg_class c
+           where c.relkind = 'i' and c.relname ~ '^(initiatives|tasks|decisions|artifacts)_search_(tsv|trgm)_idx$' order by 1`,
+    );
+    assert.equal(rows.length, 8);
+    for (const r of rows) assert.deepEqual(r.opts, ['gin_pending_list_limit=128'], r.name);
+  });
+
   test('isolation: another workspace with the same words never appears', async () => {
     const aIds = new Set(Object.values(A).flatMap((v: any) => (v && typeof v === 'object' && 'id' in v ? [v.id] : [])));
     const bIds = new Set(Object.values(B).flatMap((v: any) => (v && typeof v === 'object' && 'id' in v ? [v.id] : [])));
