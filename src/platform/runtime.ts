@@ -43,8 +43,9 @@ export interface Runtime {
    */
   signInThrottle: SignInThrottle;
   /**
-   * Requests per credential and hour. Counted per node in memory and added to the shared count in
-   * the database every FLUSH_INTERVAL_MS (the overshoot bound is in the README, "Rate limits").
+   * Requests per credential and hour. Each node admits from budget slices leased from the shared
+   * window (so all nodes together never exceed the limit) and adds its admitted count to the
+   * database every FLUSH_INTERVAL_MS (README, "Rate limits").
    */
   rateLimits: RateLimiter;
   /** Audit rows, buffered per node and written every flush interval (a crash loses at most that). */
@@ -103,6 +104,8 @@ export async function createRuntime(config: Config, database: Database, log: Fas
       clearInterval(flushTimer);
       clearInterval(purgeTimer);
       await Promise.allSettled(modules.map((m) => m.stop?.(rt)));
+      // No new leases after this, and the unused ones go back before the last flush.
+      await rateLimits.stop().catch((err) => log.error({ err }, 'handing back rate-limit leases failed'));
       await flush();
       mailer.close();
     },

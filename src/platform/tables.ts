@@ -135,13 +135,17 @@ export const apiKeys = pgTable(
   ],
 );
 
-/** One row per credential per UTC hour; nodes add their in-memory counts in batches. */
+/**
+ * One row per credential per UTC hour. `leased`: budget handed out to nodes (never above the
+ * limit); `count`: requests admitted, added by the nodes in batches (rate-limits.ts).
+ */
 export const rateLimitWindows = pgTable(
   'rate_limit_windows',
   {
     bucket: text('bucket').notNull(),
     windowStart: ts('window_start').notNull(),
     count: integer('count').notNull(),
+    leased: integer('leased').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
 );
