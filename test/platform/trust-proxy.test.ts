@@ -1,28 +1,37 @@
 // TRUST_PROXY decides which address is the client's (audit rows, per-IP limits). Each documented
 // form is checked through the audit row of a real request; cluster.test.ts does it through HAProxy.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { auditLog } from '../../src/platform/tables.ts';
-import { startTestApp } from '../helpers/app.ts';
+import { buildApp } from '../../src/app.ts';
+import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 
-/** The ip the audit row records for one request from `peer` carrying `forwarded`. */
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(async () => {
+  await t?.close();
+});
+
+/** The ip the audit row records for one request from `peer` carrying `forwarded`, on a node configured with `trustProxy`. */
 async function clientIp(trustProxy: string, peer: string, forwarded: string) {
-  const t = await startTestApp({ TRUST_PROXY: trustProxy });
+  const { app, rt } = await buildApp(testConfig({ TRUST_PROXY: trustProxy }), t.testDb.database);
   try {
     const { tenant, key } = await t.tenantWithKey({ permissions: ['tenants:read'] });
-    const res = await t.app.inject({
+    const res = await app.inject({
       method: 'GET',
       url: `/api/v1/tenants/${tenant.id}`,
       remoteAddress: peer,
       headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': forwarded },
     });
     assert.equal(res.statusCode, 200, res.body);
-    await t.rt.audit.flush();
-    const [row] = await t.rt.db.select({ ip: auditLog.ip }).from(auditLog).where(eq(auditLog.requestId, String(res.headers['x-request-id'])));
+    await rt.audit.flush();
+    const [row] = await rt.db.select({ ip: auditLog.ip }).from(auditLog).where(eq(auditLog.requestId, String(res.headers['x-request-id'])));
     return row?.ip;
   } finally {
-    await t.close();
+    await app.close();
   }
 }
 
