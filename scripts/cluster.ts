@@ -28,14 +28,20 @@ try {
 }
 
 console.log(`starting ${nodes} node(s) on ${databaseUrl.replace(/\/\/[^@]*@/, '//')} and HAProxy on port ${lbPort}…`);
-const cluster = await startCluster({ ports: Array.from({ length: nodes }, (_, i) => basePort + i), databaseUrl, lbPort, haproxy, secret, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+const ports = Array.from({ length: nodes }, (_, i) => basePort + i);
+const cluster = await startCluster({ ports, databaseUrl, lbPort, haproxy, secret, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } }).catch((err: Error) => {
+  console.error(`the cluster did not start: ${err.message}`);
+  process.exit(1);
+});
 const lines = [
   '',
   `orgstack cluster: ${nodes} node(s) behind HAProxy`,
   `  Load balancer  ${cluster.lbUrl}   (use this one)`,
   ...cluster.nodes.map((n) => `  ${n.name.padEnd(13)}  ${n.url}`),
   '',
-  secret ? '  ORGSTACK_SECRET from the environment, shared by every node.' : `  ORGSTACK_SECRET (generated, shared by every node; set it to keep sessions across restarts): ${cluster.secret}`,
+  secret
+    ? '  ORGSTACK_SECRET from the environment, shared by every node.'
+    : '  ORGSTACK_SECRET: generated for this run and shared by every node; set it to keep sessions across runs.',
 ];
 const firstRun = cluster.nodes.map((n) => /^ *First start:[^]*?(?=^\s*$)/m.exec(n.output())?.[0]).find(Boolean);
 if (firstRun) {
@@ -46,7 +52,9 @@ if (firstRun) {
 lines.push('  Ctrl-C stops HAProxy and drains every node.', '');
 console.log(lines.join('\n'));
 
-// From now on each node's output (warnings, errors) goes on, marked with the node's name.
+// From now on each node's output (warnings, errors) and HAProxy's (a node going DOWN or UP)
+// goes on, marked with its name.
+cluster.haproxy.child.stderr!.on('data', (d: Buffer) => process.stderr.write(String(d).replace(/^(?=.)/gm, '[haproxy] ')));
 for (const n of cluster.nodes) {
   n.child.stdout!.on('data', (d: Buffer) => process.stdout.write(String(d).replace(/^(?=.)/gm, `[${n.name}] `)));
   n.child.stderr!.on('data', (d: Buffer) => process.stderr.write(String(d).replace(/^(?=.)/gm, `[${n.name}] `)));
