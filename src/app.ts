@@ -38,6 +38,15 @@ export interface BuiltApp {
   operations: Capability[];
 }
 
+/**
+ * TRUST_PROXY for Fastify. A hop count becomes "trust the n nearest hops": Fastify 5 takes a bare
+ * number as trusting nothing (it cannot check the peer), so request.ip would stay the proxy's.
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
 export async function buildApp(config: Config, database: Database, modules: readonly Module[] = MODULES): Promise<BuiltApp> {
   const app = Fastify({
     logger: {
@@ -50,8 +59,7 @@ export async function buildApp(config: Config, database: Database, modules: read
     genReqId: () => requestId(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
-    trustProxy: config.trustProxy as boolean | string,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Over-long path parameters are routed and then refused as not found (request-url.ts), so
     // they get a request id, an audit row and the API's own body; the router never cuts them.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
