@@ -339,7 +339,7 @@ async function main() {
   }
   const sd = fixture.seeded;
   console.log(
-    `seeded: 7 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.workItems ?? 0)} work items, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
+    `seeded: 8 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.workItems ?? 0)} work items, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
   );
 
   const port = await freePort();
