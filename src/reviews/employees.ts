@@ -79,6 +79,12 @@ export const employeeCount = preparedQuery((db) =>
   db.select({ n: count() }).from(employees).where(eq(employees.tenantId, sql.placeholder('t'))).prepare('employee_count'),
 );
 
+const employeeById = preparedQuery((db) =>
+  selectEmployees(db)
+    .where(and(eq(employees.tenantId, sql.placeholder('t')), eq(employees.id, sql.placeholder('id'))))
+    .prepare('employee_by_id'),
+);
+
 /** Every employee across all shops, oldest first; all of them unless a limit is given. */
 export async function listEmployees(ctx: ServiceContext, tenantId: string, page: { limit?: number; offset: number }) {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
@@ -95,7 +101,7 @@ export async function listEmployees(ctx: ServiceContext, tenantId: string, page:
 export async function getEmployee(ctx: ServiceContext, tenantId: string, employeeId: string): Promise<EmployeeView> {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   if (!isUuid(employeeId)) throw notFound();
-  const [row] = await selectEmployees(ctx.rt.db).where(and(eq(employees.tenantId, t), eq(employees.id, employeeId.toLowerCase())));
+  const [row] = await employeeById(ctx.rt.db).execute({ t, id: employeeId.toLowerCase() });
   if (!row) throw notFound();
   return employeeView(row, ctx.rt.config.publicUrl);
 }

@@ -74,6 +74,14 @@ export const shopCount = preparedQuery((db) =>
     .prepare('shop_count'),
 );
 
+const shopById = preparedQuery((db) =>
+  db
+    .select()
+    .from(shops)
+    .where(and(eq(shops.tenantId, sql.placeholder('t')), eq(shops.id, sql.placeholder('id')), isNull(shops.deletedAt)))
+    .prepare('shop_by_id'),
+);
+
 export async function listShops(ctx: ServiceContext, tenantId: string, page: Page) {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   const db = ctx.rt.db;
@@ -85,7 +93,7 @@ export async function listShops(ctx: ServiceContext, tenantId: string, page: Pag
 export async function getShop(ctx: ServiceContext, tenantId: string, shopId: string): Promise<ShopView> {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   if (!isUuid(shopId)) throw notFound();
-  const [row] = await ctx.rt.db.select().from(shops).where(liveShop(t, shopId.toLowerCase()));
+  const [row] = await shopById(ctx.rt.db).execute({ t, id: shopId.toLowerCase() });
   if (!row) throw notFound();
   return shopView(row);
 }
