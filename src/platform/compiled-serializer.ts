@@ -44,7 +44,7 @@ export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = (r
 };
 
 /**
- * zod writes a nullable object as `anyOf: [X, {type: 'null'}]`; fast-json-stringify would pick the
+ * Adapts zod's JSON Schema to fast-json-stringify. zod writes a nullable object as `anyOf: [X, {type: 'null'}]`; fast-json-stringify would pick the
  * branch by validating each value against X with Ajv, on every call. `nullable: true` (which it
  * reads) says the same and costs one comparison.
  */

@@ -149,6 +149,8 @@ test('nulls are kept, undeclared fields dropped, and a missing required field is
   assert.ok(serialize);
   assert.equal(serialize({ at: '2026-11-01T09:35:00.000Z', name: null, extra: 1 }), '{"at":"2026-11-01T09:35:00.000Z","name":null}');
   assert.equal(serialize({ at: '2026-11-01T09:35:00.000Z', name: 'a"b' }), JSON.stringify({ at: '2026-11-01T09:35:00.000Z', name: 'a"b' }));
+  // A date-time field is escaped like any string.
+  assert.equal(serialize({ at: 'x"}', name: null }), '{"at":"x\\"}","name":null}');
   // A missing required field is an error (a 500 the route reports), as zod's encoding made it.
   assert.throws(() => serialize({ name: 'x' }));
 });
