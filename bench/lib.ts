@@ -174,7 +174,8 @@ export async function openRaw(
 }
 
 export interface CeilingResult {
-  query: string;
+  /** The statements of one operation, issued together (as the route issues them). */
+  queries: string[];
   concurrency: number;
   durationS: number;
   ops: number;
@@ -185,19 +186,30 @@ export interface CeilingResult {
   errors: number;
 }
 
-/** `concurrency` callers issue `text` back to back for `durationS` seconds (after a warmup). */
-export async function runCeiling(client: RawClient, text: string, params: unknown[], concurrency: number, durationS: number, warmupS: number): Promise<CeilingResult> {
+/**
+ * The raw-driver ceiling of a route: `concurrency` callers each run the route's `statements`
+ * (all at once, awaited together, as the route's Promise.all does) back to back for `durationS`
+ * seconds after a warmup. One operation = one request's worth of SQL.
+ */
+export async function runCeiling(
+  client: RawClient,
+  statements: readonly { sql: string; params: unknown[] }[],
+  concurrency: number,
+  durationS: number,
+  warmupS: number,
+): Promise<CeilingResult> {
   const hist = createHistogram();
   let ops = 0;
   let errors = 0;
   let firstError: unknown = null;
+  const once = statements.length === 1 ? () => client.query(statements[0]!.sql, statements[0]!.params) : () => Promise.all(statements.map((q) => client.query(q.sql, q.params)));
   const phase = async (seconds: number, record: boolean) => {
     const until = performance.now() + seconds * 1000;
     const caller = async () => {
       while (performance.now() < until) {
         const t0 = performance.now();
         try {
-          await client.query(text, params);
+          await once();
           if (record) {
             hist.record(Math.max(1, Math.round((performance.now() - t0) * 1e6)));
             ops++;
@@ -218,7 +230,7 @@ export async function runCeiling(client: RawClient, text: string, params: unknow
   if (firstError) console.error('ceiling: first query error:', firstError);
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   return {
-    query: text,
+    queries: statements.map((q) => q.sql),
     concurrency,
     durationS: Math.round(elapsed * 100) / 100,
     ops,

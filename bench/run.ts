@@ -1,7 +1,7 @@
 // `npm run bench [-- scenario,…]`: seeds a fresh database, starts the real server as a child
 // process, drives each scenario with autocannon, stops the server gracefully, checks that every
-// audited request left its audit row (and its rate-limit count), then measures the "ceiling" —
-// the same primary-key SELECT straight through the driver — and prints a table and writes JSON
+// audited request left its audit row (and its rate-limit count), then measures each scenario's
+// "ceiling" — the route's own statements straight through the driver — and prints a table and writes JSON
 // under bench/results/. See bench/README.md. Benchmarks are not tests: it exits 0 whatever the
 // figures (non-zero only when the harness itself fails).
 import fs from 'node:fs';
@@ -10,7 +10,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Result } from 'autocannon';
-import { openDatabase } from '../src/db/index.ts';
+import { drizzle as drizzleMockDriver } from 'drizzle-orm/postgres-js';
+import { openDatabase, type Db } from '../src/db/index.ts';
+import * as schema from '../src/db/schema.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { backgroundLoad, cpuBetween, sampleCpu, type CpuUse } from './cpu.ts';
 import { createBenchDatabase, fmtInt, freePort, openRaw, pct, runCeiling, sleep, startServer, table, type CeilingResult, type ServerProcess } from './lib.ts';
@@ -121,6 +123,10 @@ interface ScenarioResult {
   /** Requests of the warmup run before the measured one (they reach the audit log too). */
   warmup: { sent: number; completed: number; non2xx: number; errors: number } | null;
   cpu: CpuUse;
+  /** The raw-driver ceiling of the route's own SQL (scenarios with `ceiling`), measured after the server stopped. */
+  ceiling?: CeilingResult & { cpu: CpuUse };
+  /** req/s ÷ ceiling ops/s. */
+  ratio?: number;
   /** What a scenario's own `run` or `after` reports beyond the columns (webhooks). */
   details?: string[];
   data?: unknown;
@@ -333,7 +339,7 @@ async function main() {
   }
   const sd = fixture.seeded;
   console.log(
-    `seeded: 7 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.workItems ?? 0)} work items, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
+    `seeded: 8 tenants, ${fmtInt(sd.employees)} employees, ${fmtInt(sd.workItems ?? 0)} work items, ${fmtInt(sd.reviewSessions)} review sessions, ${fmtInt(sd.funnelDailyRows)} funnel_daily rows in ${fmtInt(sd.ms)} ms (migrations ${fmtInt(migrateMs)} ms)`,
   );
 
   const port = await freePort();
@@ -386,9 +392,9 @@ async function main() {
   serverRunning = false;
   if (shutdown.code !== 0) console.error(`warning: the server exited with code ${shutdown.code} (signal ${shutdown.signal})`);
 
-  // Count what the server left behind, then measure the ceiling on the same database, with the
-  // server stopped (PGlite has a single owner; on PostgreSQL it keeps the two off each other's CPU).
-  const primary = selected.find((s) => s.primary);
+  // Count what the server left behind, then measure each scenario's ceiling on the same database,
+  // with the server stopped (PGlite has a single owner; on PostgreSQL it keeps the two off each
+  // other's CPU).
   const raw = dbUrl
     ? await openRaw({ kind: 'postgres', url: dbUrl, poolSize: settings.poolSize, prepare: settings.ceilingPrepare })
     : await openRaw({ kind: 'pglite', dataDir: pglitePath, prepare: settings.ceilingPrepare });
@@ -398,8 +404,6 @@ async function main() {
   const keyIds = [...new Set(results.map((r) => r.keyId).filter((k): k is string => k !== null))];
   let auditRows: Map<string, number>;
   let rateCounts: Map<string, number>;
-  let ceiling: CeilingResult | null = null;
-  let ceilingCpu: CpuUse | null = null;
   try {
     const rows = await raw.query<{ principal_id: string | null; method: string; route: string; n: number }>(
       'select principal_id, method, route, count(*)::int as n from audit_log group by 1, 2, 3',
@@ -410,12 +414,19 @@ async function main() {
       const [rl] = await raw.query<{ n: number }>('select coalesce(sum(count), 0)::int as n from rate_limit_windows where bucket = $1', [id]);
       rateCounts.set(id, Number(rl.n));
     }
-    if (settings.ceiling && primary) {
-      process.stdout.write(`running ceiling (${raw.kind} driver, ${settings.connections} callers) … `);
-      const before = sampleCpu(undefined);
-      ceiling = await runCeiling(raw, 'select * from tenants where id = $1', [fixture.tenantId], settings.connections, settings.durationS, settings.warmupS);
-      ceilingCpu = cpuBetween(before, sampleCpu(undefined));
-      console.log(`${fmtInt(ceiling.opsPerSec)} ops/s`);
+    if (settings.ceiling) {
+      // The route's statements are rendered by Drizzle without a connection: the very text its
+      // prepared queries send.
+      const renderer = drizzleMockDriver.mock({ schema }) as unknown as Db;
+      for (const s of selected.filter((x) => x.ceiling)) {
+        const r = results.find((x) => x.name === s.name)!;
+        process.stdout.write(`running ceiling of ${s.name} (${raw.kind} driver, ${connectionsOf(s)} callers) … `);
+        const before = sampleCpu(undefined);
+        const c = await runCeiling(raw, s.ceiling!(fixture, renderer), connectionsOf(s), settings.durationS, settings.warmupS);
+        r.ceiling = { ...c, cpu: cpuBetween(before, sampleCpu(undefined)) };
+        r.ratio = c.opsPerSec > 0 ? r.reqPerSec / c.opsPerSec : 0;
+        console.log(`${fmtInt(c.opsPerSec)} ops/s`);
+      }
     }
   } finally {
     await raw.close();
@@ -423,11 +434,10 @@ async function main() {
 
   // ---- report ----
 
-  const ratioOf = (r: ScenarioResult) => (ceiling && ceiling.opsPerSec > 0 ? r.reqPerSec / ceiling.opsPerSec : null);
-  const primaryResult = results.find((r) => r.name === primary?.name) ?? null;
-  const ratio = primaryResult ? ratioOf(primaryResult) : null;
-
-  const checks = selected.flatMap((s) => checkTargets(s, results.find((r) => r.name === s.name)!, s.primary ? ratio : null, results));
+  const checks = selected.flatMap((s) => {
+    const r = results.find((x) => x.name === s.name)!;
+    return checkTargets(s, r, r.ratio ?? null, results);
+  });
   const targetCell = (name: string) => {
     const c = checks.filter((x) => x.scenario === name);
     return c.length ? (c.every((x) => x.pass) ? 'PASS' : 'FAIL') : '';
@@ -438,13 +448,15 @@ async function main() {
   console.log(`\norgstack bench — ${dbKind}, ${os.cpus().length} cores, Node ${process.version}, ${startedAt.toISOString()}\n`);
   console.log(
     table(
-      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
       results.map((r) => [
         r.name,
         r.connections ? String(r.connections) : '-',
         fmtInt(r.reqPerSec),
         Number.isFinite(r.p50Ms) ? String(Math.round(r.p50Ms)) : '-',
         Number.isFinite(r.p99Ms) ? String(Math.round(r.p99Ms)) : '-',
+        r.ceiling ? fmtInt(r.ceiling.opsPerSec) : '-',
+        r.ratio !== undefined ? pct(r.ratio) : '-',
         String(r.errors),
         String(r.non2xx),
         cores(r.cpu.server),
@@ -453,7 +465,7 @@ async function main() {
         cores(r.cpu.other) + (skewed(r.cpu) ? '*' : ''),
         targetCell(r.name),
       ]),
-      [false, true, true, true, true, true, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, true, true, true, true, true, true, false],
     ),
   );
   console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking)");
@@ -474,27 +486,21 @@ async function main() {
     console.log(`\n${r.name}:`);
     for (const line of r.details!) console.log(`  ${line}`);
   }
-  if (results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu)) {
+  if (results.some((r) => skewed(r.cpu) || skewed(r.ceiling?.cpu ?? null))) {
     console.log(`* other work used more than ${SKEWED_OTHER_CORES} cores during the run: those figures are low and noisy; rerun on an idle machine`);
   }
 
-  if (ceiling) {
-    const how = `${dbKind === 'postgres' ? `postgres.js, pool ${settings.poolSize}` : 'PGlite in process'}, ${settings.ceilingPrepare ? 'prepared' : 'unprepared'}`;
+  const how = `${dbKind === 'postgres' ? `postgres.js, pool ${settings.poolSize}` : 'PGlite in process'}, ${settings.ceilingPrepare ? 'prepared' : 'unprepared'}`;
+  for (const r of results.filter((x) => x.ceiling)) {
+    const c = r.ceiling!;
     console.log(
-      `\nceiling   ${ceiling.query} — ${how}, ${ceiling.concurrency} callers: ${fmtInt(ceiling.opsPerSec)} ops/s, p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms, errors ${ceiling.errors}`,
+      `\nceiling   ${r.name}: ${c.queries.length} statement(s) per operation — ${how}, ${c.concurrency} callers: ${fmtInt(c.opsPerSec)} ops/s, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, errors ${c.errors}; ` +
+        `cpu: driver process ${cores(c.cpu.loadGenerator)}${dbKind === 'postgres' ? `, pg ${cores(c.cpu.postgres)}` : ''}, other ${cores(c.cpu.other)}${skewed(c.cpu) ? '*' : ''} cores`,
     );
-    if (ceilingCpu) {
-      console.log(
-        `          cpu: driver process ${cores(ceilingCpu.loadGenerator)}` +
-          (dbKind === 'postgres' ? `, pg ${cores(ceilingCpu.postgres)}` : '') +
-          `, other ${cores(ceilingCpu.other)}${skewed(ceilingCpu) ? '*' : ''} cores`,
-      );
-    }
-    if (primaryResult && ratio !== null) {
-      console.log(`ratio     ${primaryResult.name} ${fmtInt(primaryResult.reqPerSec)} req/s ÷ ceiling ${fmtInt(ceiling.opsPerSec)} ops/s = ${pct(ratio)}`);
-    }
-  } else {
-    console.log(`\nceiling   not measured (${settings.ceiling ? 'the primary scenario did not run' : 'BENCH_CEILING=0'})`);
+    console.log(`ratio     ${r.name} ${fmtInt(r.reqPerSec)} req/s ÷ ceiling ${fmtInt(c.opsPerSec)} ops/s = ${pct(r.ratio!)}`);
+  }
+  if (!results.some((x) => x.ceiling)) {
+    console.log(`\nceiling   not measured (${settings.ceiling ? 'no selected scenario has one' : 'BENCH_CEILING=0'})`);
   }
 
   // Audit completeness: every response the client received must have its row; requests the
@@ -558,10 +564,10 @@ async function main() {
     seeded: { ...fixture.seeded, migrateMs: Math.round(migrateMs) },
     settings: { ...settings, adminUrl: settings.adminUrl ? settings.adminUrl.replace(/\/\/[^@/]*@/, '//…@') : null },
     server: { startupMs, shutdownMs: shutdown.ms, exitCode: shutdown.code, problems: server.problems.slice(0, 50) },
-    skewedByOtherLoad: results.some((r) => skewed(r.cpu)) || skewed(ceilingCpu),
+    skewedByOtherLoad: results.some((r) => skewed(r.cpu) || skewed(r.ceiling?.cpu ?? null)),
     scenarios: results,
-    ceiling: ceiling ? { ...ceiling, driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: settings.ceilingPrepare, cpu: ceilingCpu } : null,
-    ratio: primaryResult && ratio !== null ? { scenario: primaryResult.name, value: Math.round(ratio * 1000) / 1000 } : null,
+    ceilingDriver: { driver: dbKind === 'postgres' ? 'postgres.js' : 'pglite', poolSize: dbKind === 'postgres' ? settings.poolSize : 1, prepared: settings.ceilingPrepare },
+    ratios: Object.fromEntries(results.filter((r) => r.ratio !== undefined).map((r) => [r.name, Math.round(r.ratio! * 1000) / 1000])),
     audit: audits,
     rateLimit: rateLimits,
     targets: checks,

@@ -5,7 +5,12 @@
 // rate-limit count.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../src/db/index.ts';
+import { sentQuery, type Db } from '../src/db/index.ts';
+import { tenantById } from '../src/platform/tenants.ts';
+import { employeeCount, employeePage } from '../src/reviews/employees.ts';
+import { shopCount, shopPage } from '../src/reviews/shops.ts';
+import { decisionCount, decisionPage } from '../src/work/decisions.ts';
+import { taskById } from '../src/work/views.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
 import { mintKey } from '../src/platform/keys.ts';
 import { MODULES } from '../src/modules.ts';
@@ -52,6 +57,12 @@ const LIVE_INITIATIVES = 60;
 const LIVE_TASKS = 50;
 const LIVE_TASKS_DONE = 20;
 
+/** The list tenant: employees across its shops (list-employees reads 50 of them), and shops (list-shops). */
+const LIST_EMPLOYEES = 5050;
+const LIST_SHOPS = 60;
+/** The page size the list scenarios ask for. */
+const LIST_PAGE = 50;
+
 /** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
 const SEED_CHUNK = 5000;
 
@@ -77,8 +88,10 @@ export interface Fixture {
   platformKey: BenchKey;
   /** The public review page: an employee's code, a returning visitor's cookie, and open visits to rate in. */
   reviewPage: { code: string; returningCookie: string; visits: { cookie: string; csrf: string }[] };
-  /** Work API: a workspace of LIVE_INITIATIVES active initiatives with one workstream each, and its key. */
-  work: { tenantId: string; key: BenchKey; workstreamIds: string[] };
+  /** Work API: a workspace of LIVE_INITIATIVES active initiatives with one workstream each, its key, and one of its tasks (get-task). */
+  work: { tenantId: string; key: BenchKey; workstreamIds: string[]; taskId: string };
+  /** A tenant with LIST_SHOPS shops and LIST_EMPLOYEES employees, and its key (list-employees, list-shops). */
+  lists: { tenantId: string; key: BenchKey };
   /** Work API memory: a workspace of ~100,000 searchable items, its key, and two-word queries. */
   memory: { tenantId: string; key: BenchKey; items: number; queries: string[] };
   /**
@@ -286,15 +299,18 @@ async function seedWorkLive(db: Db, runTag: string): Promise<Fixture['work']> {
   );
   // Work already under way, so the planner's statistics know this workspace has tasks, and each
   // new task moves its initiative's progress (an initiative.updated event per create-task).
+  const taskRows = initiatives.flatMap((x, i) =>
+    Array.from({ length: LIVE_TASKS }, (_, n) => [tenant.id, uuidv7(), x.id, workstreamIds[i], `Task ${n + 1} of initiative ${x.n}`, n < LIVE_TASKS_DONE ? 'done' : 'todo', n + 1]),
+  );
   await bulkInsert(
     db,
     'tasks',
     [['tenant_id', 'uuid'], ['id', 'uuid'], ['initiative_id', 'uuid'], ['workstream_id', 'uuid'], ['title', 'text'], ['status', 'text'], ['sequence', 'int']],
-    initiatives.flatMap((x, i) =>
-      Array.from({ length: LIVE_TASKS }, (_, n) => [tenant.id, uuidv7(), x.id, workstreamIds[i], `Task ${n + 1} of initiative ${x.n}`, n < LIVE_TASKS_DONE ? 'done' : 'todo', n + 1]),
-    ),
+    taskRows,
   );
-  return { tenantId: tenant.id, key, workstreamIds };
+  // A task still to do, in the middle of the workspace (get-task).
+  const taskId = String(taskRows[Math.floor(taskRows.length / 2) + LIVE_TASKS_DONE][1]);
+  return { tenantId: tenant.id, key, workstreamIds, taskId };
 }
 
 /** Words of the memory corpus: common work words, then generated ones (a long tail, as real text has). */
@@ -487,6 +503,9 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
     rollups,
   );
   await bulkInsert(db, 'review_sessions', SESSION_COLUMNS, anSessions);
+  const listTenant = await createTenant(db, MODULES, { slug: `bench-lists-${runTag}`, name: 'Bench Lists Clinic', vertical: 'clinic' });
+  const listKey = await benchKey(db, listTenant.id, 'bench lists');
+  await seedStaff(db, listTenant.id, LIST_SHOPS, LIST_EMPLOYEES, `l${runTag}`);
   const reviewPage = await seedReviewPage(db, secret, runTag);
   const webhooks = { delivery: await seedWebhookTenant(db, runTag, 'delivery'), load: await seedWebhookTenant(db, runTag, 'load') };
   const work = await seedWorkLive(db, runTag);
@@ -497,7 +516,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
 
   seeded.reviewSessions = fbRows.length + anSessions.length;
   seeded.funnelDailyRows = rollups.length;
-  seeded.employees = fbStaff.employees.length + anStaff.employees.length;
+  seeded.employees = fbStaff.employees.length + anStaff.employees.length + LIST_EMPLOYEES;
   seeded.workItems = memory.items;
   seeded.ms = Math.round(performance.now() - t0);
   return {
@@ -509,6 +528,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
     platformKey,
     reviewPage,
     work,
+    lists: { tenantId: listTenant.id, key: listKey },
     memory,
     webhooks,
     runTag,
@@ -549,8 +569,13 @@ export interface Scenario {
   connections?: number;
   /** The Fastify route pattern when the route writes audit rows (authenticated surfaces). */
   auditedRoute?: string;
-  /** The scenario whose req/s is compared with the ceiling. Exactly one should be primary. */
-  primary?: boolean;
+  /**
+   * The statements one request of this route runs, as the route sends them (its prepared
+   * queries' own text, `sentQuery`): the harness runs them straight through the driver, issued
+   * together as the route issues them, at the scenario's concurrency, and divides the scenario's
+   * req/s by that rate (its ceiling). `db` only renders SQL (it has no connection).
+   */
+  ceiling?(f: Fixture, db: Db): CeilingStatement[];
   /** The REST scenario this one is the MCP twin of: the report prints both req/s and the ratio. */
   twin?: string;
   targets?: { postgres?: Targets; pglite?: Targets };
@@ -565,6 +590,12 @@ export interface Scenario {
   after?(ctx: BenchContext, answered: number): Promise<{ details: string[]; data: unknown }>;
   /** Its req/s at least this share of another scenario's in the same run (both must run). */
   compareWith?: { scenario: string; minRatio: { postgres?: number; pglite?: number } };
+}
+
+/** One statement of a ceiling: its text and the values bound. */
+export interface CeilingStatement {
+  sql: string;
+  params: unknown[];
 }
 
 /** What a scenario with its own `run` reports. */
@@ -592,7 +623,7 @@ export const scenarios: Scenario[] = [
     path: (f) => `/api/v1/tenants/${f.tenantId}`,
     credential: (f) => f.tenantKey,
     auditedRoute: '/api/v1/tenants/:tenantId',
-    primary: true,
+    ceiling: (f, db) => [sentQuery(tenantById(db), { id: f.tenantId })],
     targets: {
       postgres: { minRps: 8000, maxP99Ms: 25, minCeilingRatio: 0.6 },
       pglite: { minRps: 2500 },
@@ -605,6 +636,45 @@ export const scenarios: Scenario[] = [
     path: (f) => `/api/v1/tenants/${f.tenantId}/api-keys`,
     credential: (f) => f.tenantKey,
     auditedRoute: '/api/v1/tenants/:tenantId/api-keys',
+  },
+  {
+    name: 'list-employees',
+    description: `GET /api/v1/tenants/{id}/employees?limit=${LIST_PAGE} (${LIST_PAGE} of ${LIST_EMPLOYEES.toLocaleString('en-US')} employees): the page (joined with the shops) and the count, two prepared statements; ${LIST_PAGE} rows serialized.`,
+    method: 'GET',
+    path: (f) => `/api/v1/tenants/${f.lists.tenantId}/employees?limit=${LIST_PAGE}`,
+    credential: (f) => f.lists.key,
+    auditedRoute: '/api/v1/tenants/:tenantId/employees',
+    ceiling: (f, db) => [sentQuery(employeePage(db), { t: f.lists.tenantId, limit: LIST_PAGE, offset: 0 }), sentQuery(employeeCount(db), { t: f.lists.tenantId })],
+    targets: { postgres: { minCeilingRatio: 0.4 } },
+  },
+  {
+    name: 'list-shops',
+    description: `GET /api/v1/tenants/{id}/shops?limit=${LIST_PAGE} (${LIST_PAGE} of ${LIST_SHOPS} shops): the page and the count, two prepared statements.`,
+    method: 'GET',
+    path: (f) => `/api/v1/tenants/${f.lists.tenantId}/shops?limit=${LIST_PAGE}`,
+    credential: (f) => f.lists.key,
+    auditedRoute: '/api/v1/tenants/:tenantId/shops',
+    ceiling: (f, db) => [sentQuery(shopPage(db), { t: f.lists.tenantId, limit: LIST_PAGE, offset: 0 }), sentQuery(shopCount(db), { t: f.lists.tenantId })],
+    targets: { postgres: { minCeilingRatio: 0.4 } },
+  },
+  {
+    name: 'list-decisions',
+    description: `GET /api/client/decisions (Work API inbox, default page of 50) in a workspace of ${WORK_DECISIONS.toLocaleString('en-US')} decisions: the page (options and key names gathered in the same statement) and the count.`,
+    method: 'GET',
+    path: () => '/api/client/decisions',
+    credential: (f) => f.memory.key,
+    auditedRoute: '/api/client/decisions',
+    ceiling: (f, db) => [sentQuery(decisionPage(db), { t: f.memory.tenantId, limit: 50, offset: 0 }), sentQuery(decisionCount(db), { t: f.memory.tenantId })],
+    targets: { postgres: { minCeilingRatio: 0.4 } },
+  },
+  {
+    name: 'get-task',
+    description: 'GET /api/client/tasks/{id} (Work API): one prepared statement (the task, its dependencies and agents).',
+    method: 'GET',
+    path: (f) => `/api/client/tasks/${f.work.taskId}`,
+    credential: (f) => f.work.key,
+    auditedRoute: '/api/client/tasks/:taskId',
+    ceiling: (f, db) => [sentQuery(taskById(db), { t: f.work.tenantId, id: f.work.taskId })],
   },
   {
     name: 'healthz',

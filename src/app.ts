@@ -2,7 +2,8 @@
 // then discovery, then the two APIs — each a scoped plugin serving the platform's and every
 // module's operations — and the modules' public pages.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { compiledSerializerCompiler } from './platform/compiled-serializer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/index.ts';
 import { authenticatePlugin } from './platform/authenticate.ts';
@@ -73,7 +74,8 @@ export async function buildApp(config: Config, database: Database, modules: read
       }),
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Answers are written by serializers compiled from the zod response schemas (compiled-serializer.ts).
+  app.setSerializerCompiler(compiledSerializerCompiler);
   // JSON only: any other body type is a 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
   jsonBodies(app);

@@ -148,6 +148,15 @@ export function preparedQuery<T>(build: (db: Db) => T): (db: Db) => T {
 }
 
 /**
+ * The SQL text and the values a prepared query sends for `values` (its placeholders filled): what
+ * the bench's raw-driver ceiling runs, so the ceiling is measured on the route's very statement.
+ */
+export function sentQuery(prepared: { getQuery(): { sql: string; params: unknown[] } }, values: Record<string, unknown>): { sql: string; params: unknown[] } {
+  const { sql: text, params } = prepared.getQuery();
+  return { sql: text, params: fillPlaceholders(params, values) };
+}
+
+/**
  * A raw statement whose text is rendered once: `build` names its values with `sql.placeholder()`,
  * and each call binds them and sends the text straight to the driver. For the hottest writes,
  * where Drizzle rendering a long statement on every call would cost more CPU than the rest of the

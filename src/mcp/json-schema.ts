@@ -13,18 +13,23 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   return inline(root, defs, 0) as JsonSchema;
 }
 
-function inline(node: unknown, defs: Record<string, JsonSchema>, depth: number): unknown {
+function inline(node: unknown, defs: Record<string, JsonSchema>, depth: number, names = false): unknown {
   if (Array.isArray(node)) return node.map((n) => inline(n, defs, depth));
   if (!node || typeof node !== 'object') return node;
   const obj = node as JsonSchema;
   const out: JsonSchema = {};
+  // The keys of `properties` are field names, not keywords: a field may be called `example`.
+  if (names) {
+    for (const [key, value] of Object.entries(obj)) out[key] = inline(value, defs, depth);
+    return out;
+  }
   const ref = typeof obj.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(obj.$ref) : null;
   // A self-referencing schema (none today) stops being inlined after a few levels.
   if (ref && defs[ref[1]] && depth < 8) Object.assign(out, inline(defs[ref[1]], defs, depth + 1));
   for (const [key, value] of Object.entries(obj)) {
     if (key === '$ref' && ref && defs[ref[1]] && depth < 8) continue;
     if (key === 'example') continue;
-    out[key] = inline(value, defs, depth);
+    out[key] = inline(value, defs, depth, key === 'properties' || key === 'patternProperties');
   }
   return out;
 }

@@ -55,10 +55,10 @@ export const clientApi: Api<WorkspaceContext> = {
  * characters a date or version can contain, so a header can never carry anything else back.
  */
 function echoOrgxVersion(scope: FastifyInstance) {
-  scope.addHook('onSend', async (request, reply, payload) => {
+  scope.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.headers['orgx-version'];
     const value = (Array.isArray(raw) ? raw[0] : raw)?.replace(/[^0-9A-Za-z._:+-]/g, '').slice(0, 64);
     if (value) reply.header('orgx-version', value);
-    return payload;
+    done(null, payload);
   });
 }

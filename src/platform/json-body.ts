@@ -80,10 +80,13 @@ export function jsonBodies(app: FastifyInstance) {
  * of an empty POST and one of `{}` are the same request.
  */
 export function emptyBodies(app: FastifyInstance) {
-  app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined) return;
-    const meaning = request.routeOptions.config.emptyBody;
-    if (meaning === 'defaults') request.body = {};
-    else if (meaning === 'refused') throw badRequest({ body: ['The body is empty; send a JSON object'] });
+  // Callback form (nothing asynchronous: no promise per request); a throw reaches the error handler.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined) {
+      const meaning = request.routeOptions.config.emptyBody;
+      if (meaning === 'defaults') request.body = {};
+      else if (meaning === 'refused') return done(badRequest({ body: ['The body is empty; send a JSON object'] }));
+    }
+    done();
   });
 }

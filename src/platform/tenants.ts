@@ -48,7 +48,7 @@ export async function listTenants(ctx: ServiceContext, page: Page) {
   return { items: rows.map(tenantView), total: n };
 }
 
-const tenantById = preparedQuery((db) =>
+export const tenantById = preparedQuery((db) =>
   db.select().from(tenants).where(eq(tenants.id, sql.placeholder('id'))).limit(1).prepare('tenant_by_id'),
 );
 

@@ -1,7 +1,7 @@
 // Employees: the people customers review. Each has a short, unguessable public code; the review
 // link PUBLIC_URL/r/<code> is computed when read, so changing PUBLIC_URL moves every link.
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
-import { queryRows, uniqueViolation, type Db } from '../db/index.ts';
+import { preparedQuery, queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent, insertEventsSql } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -65,17 +65,34 @@ const selectEmployees = (db: Db) =>
 
 const unknownShop = () => badRequest({ shopId: ["Must be one of this tenant's shops"] });
 
+// The list's two statements, prepared once (no SQL built per call). No `limit` binds NULL,
+// which PostgreSQL reads as no limit at all.
+export const employeePage = preparedQuery((db) =>
+  selectEmployees(db)
+    .where(eq(employees.tenantId, sql.placeholder('t')))
+    .orderBy(asc(employees.createdAt), asc(employees.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('employee_page'),
+);
+export const employeeCount = preparedQuery((db) =>
+  db.select({ n: count() }).from(employees).where(eq(employees.tenantId, sql.placeholder('t'))).prepare('employee_count'),
+);
+
+const employeeById = preparedQuery((db) =>
+  selectEmployees(db)
+    .where(and(eq(employees.tenantId, sql.placeholder('t')), eq(employees.id, sql.placeholder('id'))))
+    .prepare('employee_by_id'),
+);
+
 /** Every employee across all shops, oldest first; all of them unless a limit is given. */
 export async function listEmployees(ctx: ServiceContext, tenantId: string, page: { limit?: number; offset: number }) {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   const db = ctx.rt.db;
-  const query = selectEmployees(db)
-    .where(eq(employees.tenantId, t))
-    .orderBy(asc(employees.createdAt), asc(employees.id))
-    .offset(page.offset)
-    .$dynamic();
-  const paged = page.limit === undefined ? query : query.limit(page.limit);
-  const [rows, [{ n }]] = await Promise.all([paged, db.select({ n: count() }).from(employees).where(eq(employees.tenantId, t))]);
+  const [rows, [{ n }]] = await Promise.all([
+    employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }),
+    employeeCount(db).execute({ t }),
+  ]);
   if (n === 0) await requireTenantExists(db, t);
   const publicUrl = ctx.rt.config.publicUrl;
   return { items: rows.map((r) => employeeView(r, publicUrl)), total: n };
@@ -84,7 +101,7 @@ export async function listEmployees(ctx: ServiceContext, tenantId: string, page:
 export async function getEmployee(ctx: ServiceContext, tenantId: string, employeeId: string): Promise<EmployeeView> {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   if (!isUuid(employeeId)) throw notFound();
-  const [row] = await selectEmployees(ctx.rt.db).where(and(eq(employees.tenantId, t), eq(employees.id, employeeId.toLowerCase())));
+  const [row] = await employeeById(ctx.rt.db).execute({ t, id: employeeId.toLowerCase() });
   if (!row) throw notFound();
   return employeeView(row, ctx.rt.config.publicUrl);
 }

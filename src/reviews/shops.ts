@@ -1,7 +1,8 @@
 // Shops: a tenant's locations, each with its own Google Maps / Xiaohongshu listing. Exactly one
 // live shop is the default; a tenant always keeps at least one. Deleting is a soft delete
 // (deleted_at) because employees' review history still points at the shop.
-import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { preparedQuery } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
@@ -54,13 +55,37 @@ function listingColumns(body: Pick<UpdateShopBody, 'googleMapsUrl' | 'googlePlac
 }
 
 /** Live shops, oldest first (the default shop, made at provisioning, usually leads). */
+// The list's two statements, prepared once (no SQL built per call).
+export const shopPage = preparedQuery((db) =>
+  db
+    .select()
+    .from(shops)
+    .where(and(eq(shops.tenantId, sql.placeholder('t')), isNull(shops.deletedAt)))
+    .orderBy(asc(shops.createdAt), asc(shops.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('shop_page'),
+);
+export const shopCount = preparedQuery((db) =>
+  db
+    .select({ n: count() })
+    .from(shops)
+    .where(and(eq(shops.tenantId, sql.placeholder('t')), isNull(shops.deletedAt)))
+    .prepare('shop_count'),
+);
+
+const shopById = preparedQuery((db) =>
+  db
+    .select()
+    .from(shops)
+    .where(and(eq(shops.tenantId, sql.placeholder('t')), eq(shops.id, sql.placeholder('id')), isNull(shops.deletedAt)))
+    .prepare('shop_by_id'),
+);
+
 export async function listShops(ctx: ServiceContext, tenantId: string, page: Page) {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(shops).where(liveShops(t)).orderBy(asc(shops.createdAt), asc(shops.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(shops).where(liveShops(t)),
-  ]);
+  const [rows, [{ n }]] = await Promise.all([shopPage(db).execute({ t, limit: page.limit, offset: page.offset }), shopCount(db).execute({ t })]);
   if (n === 0) await requireTenantExists(db, t);
   return { items: rows.map(shopView), total: n };
 }
@@ -68,7 +93,7 @@ export async function listShops(ctx: ServiceContext, tenantId: string, page: Pag
 export async function getShop(ctx: ServiceContext, tenantId: string, shopId: string): Promise<ShopView> {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   if (!isUuid(shopId)) throw notFound();
-  const [row] = await ctx.rt.db.select().from(shops).where(liveShop(t, shopId.toLowerCase()));
+  const [row] = await shopById(ctx.rt.db).execute({ t, id: shopId.toLowerCase() });
   if (!row) throw notFound();
   return shopView(row);
 }

@@ -3,7 +3,7 @@
 // option) and rejecting (with a reason) need a human principal, so an agent cannot approve its own
 // request. A resolved decision stays resolved: acting on it again is a 409.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
-import { pgArray, type Db } from '../db/index.ts';
+import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -64,18 +64,37 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
     q.run_id ? eq(decisions.runId, q.run_id.toLowerCase()) : undefined,
   );
   const db = ctx.rt.db;
-  const pendingFirst = sql`case when ${decisions.status} = 'pending' then 0 else 1 end`;
-  const dueWhilePending = sql`case when ${decisions.status} = 'pending' then ${decisions.dueAt} end`;
-  const [rows, [{ n }]] = await Promise.all([
-    selectDecisions(db)
-      .where(where)
-      .orderBy(pendingFirst, dueWhilePending, desc(decisions.createdAt), desc(decisions.id))
-      .limit(q.limit)
-      .offset(q.offset),
-    db.select({ n: count() }).from(decisions).where(where),
-  ]);
+  const unfiltered = !q.status?.length && !q.urgency?.length && !ids.some((v) => v !== undefined);
+  // The inbox as most callers read it (no filter) runs two statements prepared once; a filter
+  // combination builds its own.
+  const [rows, [{ n }]] = await Promise.all(
+    unfiltered
+      ? [decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), decisionCount(db).execute({ t })]
+      : [
+          selectDecisions(db).where(where).orderBy(...inboxOrder).limit(q.limit).offset(q.offset),
+          db.select({ n: count() }).from(decisions).where(where),
+        ],
+  );
   return { items: rows.map(decisionView), total: n };
 }
+
+const inboxOrder = [
+  sql`case when ${decisions.status} = 'pending' then 0 else 1 end`,
+  sql`case when ${decisions.status} = 'pending' then ${decisions.dueAt} end`,
+  desc(decisions.createdAt),
+  desc(decisions.id),
+];
+export const decisionPage = preparedQuery((db) =>
+  selectDecisions(db)
+    .where(eq(decisions.tenantId, sql.placeholder('t')))
+    .orderBy(...inboxOrder)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('decision_page'),
+);
+export const decisionCount = preparedQuery((db) =>
+  db.select({ n: count() }).from(decisions).where(eq(decisions.tenantId, sql.placeholder('t'))).prepare('decision_count'),
+);
 
 export async function getDecision(ctx: ServiceContext, workspaceId: string, id: string): Promise<DecisionView> {
   const t = authorizeTenant(ctx, workspaceId, 'decisions:read');

@@ -16,7 +16,7 @@ import { anyText } from './sql.ts';
 import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreams } from './tables.ts';
 import { applyTaskAction, lockTask, workstreamFacts } from './task-lifecycle.ts';
 import { actionTo, TASK_ACTIONS, type TaskStatus } from './transitions.ts';
-import { initiativeColumns, selectTasks, taskColumns, taskView, taskViewById, type TaskView } from './views.ts';
+import { initiativeColumns, selectTasks, taskById, taskColumns, taskView, taskViewById, type TaskView } from './views.ts';
 import { requireOpenInitiative } from './workstreams.ts';
 
 export interface TaskFilter extends Page {
@@ -54,9 +54,9 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
 export async function getTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<TaskView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
   if (!isUuid(id)) throw notFound();
-  const view = await taskViewById(ctx.rt.db, t, id.toLowerCase());
-  if (!view) throw notFound();
-  return view;
+  const [row] = await taskById(ctx.rt.db).execute({ t, id: id.toLowerCase() });
+  if (!row) throw notFound();
+  return taskView(row);
 }
 
 type MilestoneFacts = { id: string; initiativeId: string; workstreamId: string | null; status: string };

@@ -1,7 +1,7 @@
 // Rows of the hierarchy as the Work API shows them (snake_case, schemas.ts), and the selects
 // that read them with their dependency and assignee lists.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { preparedQuery, type Db } from '../db/index.ts';
 import { initiatives, milestones, taskAgents, taskDependencies, tasks, workstreamDependencies, workstreams } from './tables.ts';
 import type { InitiativeStatus, MilestoneStatus, TaskStatus, WorkstreamStatus } from './transitions.ts';
 
@@ -181,6 +181,13 @@ export function taskView({ t, dependsOn, agentIds }: { t: TaskRow; dependsOn: st
   };
 }
 export type TaskView = ReturnType<typeof taskView>;
+
+/** One task by id, prepared once: getTask's statement (inside a transaction, taskViewById builds its own). */
+export const taskById = preparedQuery((db) =>
+  selectTasks(db)
+    .where(and(eq(tasks.tenantId, sql.placeholder('t')), eq(tasks.id, sql.placeholder('id'))))
+    .prepare('task_by_id'),
+);
 
 export async function taskViewById(db: Db, tenantId: string, id: string): Promise<TaskView | null> {
   const [row] = await selectTasks(db).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
