@@ -4,7 +4,7 @@
 // things up here; nothing is derived from zod per request.
 import { ZodType, type z } from 'zod';
 import { ANY_CREDENTIAL, type AnyOperation } from '../platform/operations.ts';
-import { jsonSchemaOf, objectJsonSchemaOf, objectShapeOf, type JsonSchema } from './json-schema.ts';
+import { jsonSchemaOf, objectJsonSchemaOf, objectShapeOf, type JsonSchema } from '../platform/json-schema.ts';
 import type { InputPart, ToolSpec, Variant } from './tool-spec.ts';
 
 /** How one variant's call is made. */

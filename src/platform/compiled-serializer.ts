@@ -9,7 +9,7 @@ import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { jsonSchemaOf, type JsonSchema } from '../mcp/json-schema.ts';
+import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
 
 export type Serialize = (data: unknown) => string;
 

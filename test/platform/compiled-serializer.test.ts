@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { jsonSchemaOf, type JsonSchema } from '../../src/mcp/json-schema.ts';
+import { jsonSchemaOf, type JsonSchema } from '../../src/platform/json-schema.ts';
 import { clientApi, v1Api } from '../../src/platform/apis.ts';
 import { compileSerializer } from '../../src/platform/compiled-serializer.ts';
 import { withWarningsField } from '../../src/platform/lenient-fields.ts';

@@ -1,4 +1,5 @@
-// JSON Schemas for tool inputs and outputs, from the operations' own zod schemas. Tool schemas
+// JSON Schemas from the operations' own zod schemas, for MCP tool inputs and outputs and for the
+// compiled response serializers (compiled-serializer.ts). Tool schemas
 // travel in every tools/list answer and are read by models and clients that do not resolve
 // references well, so named schemas (`.meta({ id })`, which zod emits as `$ref`s into `$defs`)
 // are inlined, and keywords that are documentation for OpenAPI only (`example`) are dropped.
