@@ -150,27 +150,33 @@ export class PoolTimeoutError extends Error {
 interface PendingQuery {
   /** Set when the query is handed to a connection (running, or pipelined behind the running one). */
   state: unknown;
+  strings: string[];
+  args: unknown[];
+  options: { onexecute?: unknown; prepare?: boolean };
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
-  cancel(): unknown;
 }
 
 /**
  * Bounds the time a query waits for a connection. postgres.js queues a query while no connection
  * can take it (all held by slow queries, or being opened to an unreachable server) and never
- * gives up, so every request would hang. A query still in that queue after `ms` is taken out (it
- * never runs) and fails with PoolTimeoutError. A query already on a connection is left alone —
- * running, or the one pipelined behind it (max_pipeline): cancelling a pipelined query made
- * postgres.js fail another on that connection with a TypeError, and it may already be executing.
- * So at most one request per connection waits behind a slow query for as long as it runs.
+ * gives up, so every request would hang. A query not on a connection after `ms` fails with
+ * PoolTimeoutError, and what it will run when its turn comes is emptied to `select 1`: its
+ * effect never happens, and the pool's bookkeeping goes on as for any query. (postgres.js's own
+ * cancel() left a connection that was being opened for the query out of the pool for good, and on
+ * a pipelined query made it fail another query with a TypeError.) A query already on a connection
+ * is left alone — running, or the one pipelined behind it (max_pipeline): it waits for as long as
+ * the statement before it runs.
  */
 function boundedWait<Q>(query: Q, ms: number): Q {
   const q = query as unknown as PendingQuery;
   const { resolve, reject } = q;
   const timer = setTimeout(() => {
     if (q.state) return; // on a connection
-    q.reject(new PoolTimeoutError(ms));
-    void q.cancel();
+    q.strings = ['select 1'];
+    q.args = [];
+    q.options = { prepare: false }; // and no onexecute: an emptied BEGIN must not reserve a connection
+    reject(new PoolTimeoutError(ms));
   }, ms);
   q.resolve = (value) => (clearTimeout(timer), resolve(value));
   q.reject = (err) => (clearTimeout(timer), reject(err));
