@@ -100,11 +100,6 @@ async function openPostgres(url: string, poolSize: number, queueTimeoutMs: numbe
     // for a few seconds kept failing for twenty more after it came back; capped at 0.5–1 s, the
     // node serves again within about a second of the database's return.
     backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
-    // One query sent behind the running one per connection (postgres.js's default is 100): that
-    // keeps the connection busy between statements, and leaves every other query in the pool's
-    // queue, where DATABASE_QUEUE_TIMEOUT_MS bounds its wait (see boundedWait). With 100, a pool
-    // held by slow queries took every request in behind them and none ever timed out.
-    ...({ max_pipeline: 1 } as object),
     // Columns we declare as timestamptz come back as Date through Drizzle's own mapping.
   });
   // Drizzle asks postgres.js to prepare only queries given a name. Every statement we send has a
@@ -165,8 +160,12 @@ interface PendingQuery {
  * effect never happens, and the pool's bookkeeping goes on as for any query. (postgres.js's own
  * cancel() left a connection that was being opened for the query out of the pool for good, and on
  * a pipelined query made it fail another query with a TypeError.) A query already on a connection
- * is left alone — running, or the one pipelined behind it (max_pipeline): it waits for as long as
- * the statement before it runs.
+ * is left alone — running, or pipelined behind a running statement on a connection that is not
+ * in a transaction (postgres.js sends up to 100 ahead): those wait for as long as it runs. So the
+ * bound holds when the pool is held by transactions (their connections take nothing else), by
+ * connections being opened, or by 100 statements per connection. (A lower max_pipeline would
+ * bound more, but postgres.js then skips `begin`'s reservation of its connection when the BEGIN
+ * is pipelined, and the transaction's statements run on a shared connection: UNSAFE_TRANSACTION.)
  */
 function boundedWait<Q>(query: Q, ms: number): Q {
   const q = query as unknown as PendingQuery;

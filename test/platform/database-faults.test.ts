@@ -203,10 +203,10 @@ describe('when the database fails', () => {
     console.log(`backends terminated: ${answers.filter((a) => a.status === 503).length} of ${answers.length} answers were 503, recovered ${recoveredAt - calm} ms after the last termination`);
   });
 
-  test('a pool held by slow queries: waiting requests are 503 after the queue timeout, /healthz stays up', { skip }, async () => {
-    // Slow queries on the node's own pool: three running (pool of 3) and three queued behind
-    // them on those connections (postgres.js sends one query ahead per connection).
-    const slow = Array.from({ length: 6 }, () => nodeDb.db.execute(sql`select pg_sleep(3)`).catch((err: unknown) => err));
+  test('a pool held by slow transactions: waiting requests are 503 after the queue timeout, /healthz stays up', { skip }, async () => {
+    // Slow transactions hold the node's whole pool (3 connections); a connection in a transaction
+    // takes no other query, so the requests' queries wait in the pool's queue.
+    const slow = Array.from({ length: 3 }, () => nodeDb.db.transaction((tx) => tx.execute(sql`select pg_sleep(3)`)).catch((err: unknown) => err));
     await sleep(200);
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 12 }, () => call()));
