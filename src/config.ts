@@ -9,6 +9,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ORGSTACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -50,6 +51,8 @@ export interface Config {
   publicUrlExplicit: boolean;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How long a query may wait for a free PostgreSQL connection before the request is a 503. */
+  databaseQueueTimeoutMs: number;
   dataDir: string;
   logLevel: string;
   secret: string | undefined;
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrlExplicit: e.PUBLIC_URL !== undefined,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseQueueTimeoutMs: e.DATABASE_QUEUE_TIMEOUT_MS,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     secret: e.ORGSTACK_SECRET,

@@ -28,11 +28,13 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; queueTimeoutMs?: number }
   | { kind: 'pglite'; dataDir: string | null }; // null = in memory (tests)
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize ?? 10) : openPglite(target.dataDir);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.poolSize ?? 10, target.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS)
+    : openPglite(target.dataDir);
 }
 
 // Drizzle hands PGlite these pass-through parsers (dates stay strings; Drizzle maps them) with
@@ -84,10 +86,20 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+/** How long a query may wait for a pool connection (DATABASE_QUEUE_TIMEOUT_MS). */
+export const DEFAULT_QUEUE_TIMEOUT_MS = 5000;
+
+async function openPostgres(url: string, poolSize: number, queueTimeoutMs: number): Promise<Database> {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
+    // An unreachable server fails a connection attempt within the queue timeout (default 30 s).
+    connect_timeout: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
+    // The wait before reconnecting after a failed attempt, in seconds. postgres.js grows it to
+    // 10–20 s (the count of failures is shared by the pool), so a node whose database was away
+    // for a few seconds kept failing for twenty more after it came back; capped at 0.5–1 s, the
+    // node serves again within about a second of the database's return.
+    backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
     // Columns we declare as timestamptz come back as Date through Drizzle's own mapping.
   });
   // Drizzle asks postgres.js to prepare only queries given a name. Every statement we send has a
@@ -95,7 +107,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // safe and saves PostgreSQL a parse and plan, and the driver a round trip, on every call.
   const unsafe = client.unsafe.bind(client);
   client.unsafe = ((query: string, params?: unknown[], options?: object) =>
-    unsafe(query, params as never, { ...options, prepare: !query.startsWith(PLANNED_PER_CALL) })) as typeof client.unsafe;
+    boundedWait(unsafe(query, params as never, { ...options, prepare: !query.startsWith(PLANNED_PER_CALL) }), queueTimeoutMs)) as typeof client.unsafe;
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
@@ -117,6 +129,82 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * A query that waited longer than DATABASE_QUEUE_TIMEOUT_MS for a connection: every connection
+ * was busy (slow queries), or none could be opened. The request answers 503 (http-errors.ts).
+ */
+export class PoolTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`No database connection was free within ${ms} ms`);
+  }
+}
+
+/** The parts of a postgres.js query the bound below uses (not in its types). */
+interface PendingQuery {
+  /** Set when the query is handed to a connection (running, or pipelined behind the running one). */
+  state: unknown;
+  strings: string[];
+  args: unknown[];
+  options: { onexecute?: unknown; prepare?: boolean };
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Bounds the time a query waits for a connection. postgres.js queues a query while no connection
+ * can take it (all held by slow queries, or being opened to an unreachable server) and never
+ * gives up, so every request would hang. A query not on a connection after `ms` fails with
+ * PoolTimeoutError, and what it will run when its turn comes is emptied to `select 1`: its
+ * effect never happens, and the pool's bookkeeping goes on as for any query. (postgres.js's own
+ * cancel() left a connection that was being opened for the query out of the pool for good, and on
+ * a pipelined query made it fail another query with a TypeError.) A query already on a connection
+ * is left alone — running, or pipelined behind a running statement on a connection that is not
+ * in a transaction (postgres.js sends up to 100 ahead): those wait for as long as it runs. So the
+ * bound holds when the pool is held by transactions (their connections take nothing else), by
+ * connections being opened, or by 100 statements per connection. (A lower max_pipeline would
+ * bound more, but postgres.js then skips `begin`'s reservation of its connection when the BEGIN
+ * is pipelined, and the transaction's statements run on a shared connection: UNSAFE_TRANSACTION.)
+ */
+function boundedWait<Q>(query: Q, ms: number): Q {
+  const q = query as unknown as PendingQuery;
+  const { resolve, reject } = q;
+  const timer = setTimeout(() => {
+    if (q.state) return; // on a connection
+    q.strings = ['select 1'];
+    q.args = [];
+    q.options = { prepare: false }; // and no onexecute: an emptied BEGIN must not reserve a connection
+    reject(new PoolTimeoutError(ms));
+  }, ms);
+  q.resolve = (value) => (clearTimeout(timer), resolve(value));
+  q.reject = (err) => (clearTimeout(timer), reject(err));
+  return query;
+}
+
+/** Driver errors that mean the server is unreachable, restarting or refusing connections. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown: the backend was terminated (a restart, pg_terminate_backend)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+
+/**
+ * Whether a failed query failed because of the database rather than the request: 'busy' (no
+ * connection free in time, or the statement was cancelled), 'unavailable' (unreachable,
+ * restarting), or null. Drizzle wraps driver errors in `cause`.
+ */
+export function databaseFailure(err: unknown): 'busy' | 'unavailable' | null {
+  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof PoolTimeoutError) return 'busy';
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code === '57014') return 'busy'; // query_canceled
+    if (UNREACHABLE.has(code) || code.startsWith('08')) return 'unavailable'; // class 08: connection exception
+  }
+  return null;
 }
 
 /**

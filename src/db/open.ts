@@ -22,7 +22,9 @@ function runningServerPid(config: Config): number | null {
 export class DatabaseBusyError extends Error {}
 
 export async function openConfiguredDatabase(config: Config, role: 'server' | 'cli'): Promise<Database> {
-  if (config.databaseUrl) return openDatabase({ kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize });
+  if (config.databaseUrl) {
+    return openDatabase({ kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize, queueTimeoutMs: config.databaseQueueTimeoutMs });
+  }
   const pid = runningServerPid(config);
   if (pid) {
     throw new DatabaseBusyError(

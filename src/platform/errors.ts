@@ -14,6 +14,10 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal'
+  // the node is overloaded or its database is unreachable (503, with Retry-After)
+  | 'audit_backlog'
+  | 'database_unavailable'
+  | 'database_busy'
   // accounts and sessions
   | 'invalid_credentials'
   | 'password_change_required'

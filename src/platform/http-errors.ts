@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { databaseFailure } from '../db/index.ts';
 import { AppError, badRequest, notFound, type FieldErrors } from './errors.ts';
 
 export const errorBodySchema = z
@@ -105,6 +106,14 @@ export function toAppError(err: FastifyError, request: FastifyRequest): AppError
   if (err instanceof SyntaxError && err.statusCode === 400) return badRequest({ body: ['The body is not valid JSON'] }, 'Malformed JSON');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return new AppError(err.statusCode, err.statusCode === 404 ? 'not_found' : 'validation_failed', err.message);
+  }
+  const failure = databaseFailure(err);
+  if (failure) {
+    // Not the request's fault and not a bug: the client should come back shortly (README, "When the database fails").
+    request.log.warn({ code: (err as { code?: string }).code, failure }, 'database failure; answered 503');
+    return failure === 'busy'
+      ? new AppError(503, 'database_busy', 'The database is busy; retry shortly', undefined, { 'retry-after': '1' })
+      : new AppError(503, 'database_unavailable', 'The database is unreachable; retry shortly', undefined, { 'retry-after': '2' });
   }
   request.log.error({ err }, 'unhandled error');
   return new AppError(500, 'internal', 'Internal server error; retry with backoff');

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isUuid } from './principal.ts';
 import type { Runtime } from './runtime.ts';
+import { AppError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,6 +23,9 @@ declare module 'fastify' {
 const AUDITED = /^\/(api\/|mcp(\/|$|\?))/;
 const NOT_AUDITED = new Set(['/api/v1/openapi']);
 
+const auditBacklog = () =>
+  new AppError(503, 'audit_backlog', 'The audit log is behind; retry shortly', undefined, { 'retry-after': '1' });
+
 const isAudited = (request: FastifyRequest, url: string) => {
   // A CORS preflight is the browser asking permission, not a call (cors.ts answers it).
   if (request.method === 'OPTIONS') return false;
@@ -29,14 +33,13 @@ const isAudited = (request: FastifyRequest, url: string) => {
   return AUDITED.test(url) && !NOT_AUDITED.has(path);
 };
 
-/** Audited requests whose row is not written yet: exactly one of onResponse and 'close' writes it. */
-const awaitingRow = new WeakSet<FastifyRequest>();
-
-function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status: number) {
-  if (!awaitingRow.delete(request)) return;
+/** The audit row of a request, from what is known of it when the row is written. */
+function auditRow(rt: Runtime, request: FastifyRequest, reply: FastifyReply) {
   const p = request.principal;
   const pathTenant = (request.params as Record<string, string> | undefined)?.tenantId;
-  rt.audit.record({
+  // nginx's 499 "client closed": the client left before its answer was written.
+  const status = rt.audit.isAbandoned(request) ? 499 : reply.statusCode;
+  return {
     at: new Date(Date.now() - reply.elapsedTime),
     requestId: request.id,
     method: request.method,
@@ -50,7 +53,7 @@ function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status
     tenantId: p?.tenantId ?? (pathTenant && isUuid(pathTenant) ? pathTenant.toLowerCase() : null),
     ip: request.ip,
     userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
-  });
+  };
 }
 
 /**
@@ -61,11 +64,12 @@ function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status
 export function beginRequest(rt: Runtime, request: FastifyRequest, reply: FastifyReply, url = request.url) {
   reply.header('x-request-id', request.id);
   if (!isAudited(request, url)) return;
-  awaitingRow.add(request);
-  // Fastify skips onResponse when the client hangs up before the response is flushed; such a
-  // request may still have been admitted (and changed data), so it is audited here: with its
-  // status if the answer was written, else with nginx's 499 "client closed". One row either way.
-  reply.raw.once('close', () => audit(rt, request, reply, reply.raw.writableEnded ? reply.statusCode : 499));
+  rt.audit.begin(request, () => auditRow(rt, request, reply));
+  // Fastify skips onResponse when the client hangs up before the response is flushed, yet the
+  // request goes on (it may be admitted and change data after the hang-up). So its row waits for
+  // the handling to end — the answer being sent into the closed socket (onSend below) — and names
+  // whoever it was admitted as. A finished answer (also a hijacked one) is recorded right here.
+  reply.raw.once('close', () => (reply.raw.writableEnded ? rt.audit.end(request) : rt.audit.abandon(request)));
 }
 
 /** The X-RateLimit-* headers of an admitted request. */
@@ -85,16 +89,21 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
   // a promise and a turn of the microtask queue on every request.
   app.addHook('onSend', (request, reply, payload, done) => {
     rateLimitHeaders(request, reply);
+    // The answer of a request whose client already left: its handling is over, write its row.
+    if (rt.audit.isAbandoned(request)) rt.audit.end(request);
     done(null, payload);
   });
   app.addHook('onRequest', (request, reply, done) => {
+    // Back-pressure, never loss: while the audit buffer is over its bound (the database is down
+    // or slower than the traffic), audited requests are refused before they are admitted.
+    if (rt.audit.backlogged && isAudited(request, request.url)) return done(auditBacklog());
     beginRequest(rt, request, reply);
     done();
   });
 
   const logRequests = ['info', 'debug', 'trace'].includes(rt.config.logLevel);
   app.addHook('onResponse', (request, reply, done) => {
-    audit(rt, request, reply, reply.statusCode);
+    rt.audit.end(request);
     if (logRequests) {
       request.log.info(
         {

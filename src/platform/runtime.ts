@@ -18,6 +18,8 @@ import type { SafeFetchOptions } from './safe-fetch.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
 const PURGE_EVERY_MS = 10 * 60_000;
+/** How long shutdown waits for requests still running (below serve's 15 s forced exit). */
+const SETTLE_AT_SHUTDOWN_MS = 10_000;
 
 export interface Runtime {
   config: Config;
@@ -48,7 +50,10 @@ export interface Runtime {
    * database every FLUSH_INTERVAL_MS (README, "Rate limits").
    */
   rateLimits: RateLimiter;
-  /** Audit rows, buffered per node and written every flush interval (a crash loses at most that). */
+  /**
+   * Audit rows, buffered per node and written every flush interval (a crash loses at most that),
+   * never dropped: while the buffer is over its bound, audited requests get a 503 instead.
+   */
   audit: AuditLog;
   /** The node's SMTP transport; mail itself is queued in the database (mail_outbox). */
   mailer: Mailer;
@@ -103,6 +108,9 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     async stop() {
       clearInterval(flushTimer);
       clearInterval(purgeTimer);
+      // The server has stopped accepting; requests whose client left may still be running.
+      // Their rows are written when they end (or as they stand after the wait), before the last flush.
+      await audit.settle(SETTLE_AT_SHUTDOWN_MS);
       await Promise.allSettled(modules.map((m) => m.stop?.(rt)));
       // No new leases after this, and the unused ones go back before the last flush.
       await rateLimits.stop().catch((err) => log.error({ err }, 'handing back rate-limit leases failed'));
