@@ -102,6 +102,12 @@ async function openPostgres(url: string, poolSize: number, queueTimeoutMs: numbe
     backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1),
     // Columns we declare as timestamptz come back as Date through Drizzle's own mapping.
   });
+  // postgres.js fetches the server's array types on every new connection, and when a connection
+  // dies during that fetch (a restart, pg_terminate_backend) the failure escapes as an unhandled
+  // rejection, which ends the process. The types are the server's and every connection of the
+  // pool shares the parsers learnt: fetch them once, on the first connection, then never again.
+  await client`select 1`;
+  client.options.fetch_types = false;
   // Drizzle asks postgres.js to prepare only queries given a name. Every statement we send has a
   // fixed text (variable-size writes travel as arrays, see pgArray), so preparing them all is
   // safe and saves PostgreSQL a parse and plan, and the driver a round trip, on every call.
