@@ -27,6 +27,13 @@ const POLL_MS = 1000;
  */
 const EVENT_WAIT_MS = 10;
 const CLAIM_WAIT_MS = 5;
+/**
+ * After a fan-out that found events, the next one comes this soon, notified or not: of the
+ * transactions committing events side by side only one sends the NOTIFY (the outbox trigger,
+ * migrations/0011_webhook_notify_once.sql), and the others' events may commit just after the
+ * round it woke.
+ */
+const FOLLOW_UP_MS = 20;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
@@ -127,6 +134,10 @@ export class WebhookWorker {
       if (this.fanOutDue) {
         this.fanOutDue = false;
         const fanned = await fanOut(this.rt.db);
+        if (fanned.events > 0) {
+          this.fanOutDue = true;
+          this.wanted = Math.min(this.wanted ?? FOLLOW_UP_MS, FOLLOW_UP_MS);
+        }
         // Other nodes claim too (the embedded database has no other node).
         if (fanned.deliveries > 0 && this.rt.database.kind === 'postgres') await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
         // Deliveries only for endpoints already at their limit here wait for a free slot: a
