@@ -60,6 +60,7 @@ function audit(rt: Runtime, request: FastifyRequest, reply: FastifyReply, status
  */
 export function beginRequest(rt: Runtime, request: FastifyRequest, reply: FastifyReply, url = request.url) {
   reply.header('x-request-id', request.id);
+  rt.requests.track(reply.raw);
   if (!isAudited(request, url)) return;
   awaitingRow.add(request);
   // Fastify skips onResponse when the client hangs up before the response is flushed; such a
