@@ -38,6 +38,8 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
+  // Requests in flight on a node from which its webhook worker slows down for them (0: never).
+  WEBHOOK_YIELD_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(8),
   // Test-only: lets safeFetch reach loopback/private addresses. Never enable in production.
   ALLOW_PRIVATE_FETCH: z.enum(['true', 'false', '1', '0']).default('false'),
 });
@@ -79,6 +81,8 @@ export interface Config {
     timeoutMs: number;
     concurrency: number;
     endpointConcurrency: number;
+    /** Requests in flight from which delivery gives way to them (worker.ts); 0 = never. */
+    yieldRequests: number;
   };
   /** Test-only (ALLOW_PRIVATE_FETCH): safeFetch's `allowPrivate` for tenant-supplied URLs. */
   allowPrivateFetch: boolean;
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
       endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      yieldRequests: e.WEBHOOK_YIELD_REQUESTS,
     },
     allowPrivateFetch: e.ALLOW_PRIVATE_FETCH === 'true' || e.ALLOW_PRIVATE_FETCH === '1',
   };

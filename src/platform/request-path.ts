@@ -63,6 +63,7 @@ function auditRow(rt: Runtime, request: FastifyRequest, reply: FastifyReply) {
  */
 export function beginRequest(rt: Runtime, request: FastifyRequest, reply: FastifyReply, url = request.url) {
   reply.header('x-request-id', request.id);
+  rt.requests.track(reply.raw);
   if (!isAudited(request, url)) return;
   rt.audit.begin(request, () => auditRow(rt, request, reply));
   // Fastify skips onResponse when the client hangs up before the response is flushed, yet the

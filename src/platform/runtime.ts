@@ -14,6 +14,7 @@ import { createMailer, type Mailer } from './mailer.ts';
 import { purgeExpired } from './maintenance.ts';
 import type { Module } from './module.ts';
 import { RateLimiter } from './rate-limits.ts';
+import { RequestGauge } from './request-gauge.ts';
 import type { SafeFetchOptions } from './safe-fetch.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
@@ -55,6 +56,8 @@ export interface Runtime {
    * never dropped: while the buffer is over its bound, audited requests get a 503 instead.
    */
   audit: AuditLog;
+  /** Requests this node is answering now (request-path.ts counts them; the webhook worker yields to them). */
+  requests: RequestGauge;
   /** The node's SMTP transport; mail itself is queued in the database (mail_outbox). */
   mailer: Mailer;
   /**
@@ -102,6 +105,7 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     signInThrottle: new SignInThrottle(),
     rateLimits,
     audit,
+    requests: new RequestGauge(),
     mailer,
     outbound: { allowPrivate: config.allowPrivateFetch },
     flush,

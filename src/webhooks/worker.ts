@@ -27,6 +27,24 @@ const POLL_MS = 1000;
  */
 const EVENT_WAIT_MS = 10;
 const CLAIM_WAIT_MS = 5;
+/**
+ * After a fan-out that found events, the next one comes this soon, notified or not: of the
+ * transactions committing events side by side only one sends the NOTIFY (the outbox trigger,
+ * migrations/0012_webhook_notify_once.sql), and the others' events may commit just after the
+ * round it woke.
+ */
+const FOLLOW_UP_MS = 20;
+/**
+ * Deliveries give way to requests. While WEBHOOK_YIELD_REQUESTS requests are in flight on the node (its
+ * cores are queueing them), rounds (fan out, claim) start at most every BUSY_ROUND_MS and at most
+ * BUSY_CONCURRENCY attempts are in flight: a few hundred deliveries a second. Each attempt is an
+ * HTTP request out, a signature and its share of a claim and a record — several times the CPU of
+ * a small API write — so with three endpoints subscribed, delivering at full speed beside the
+ * writes took most of the node and cut the writes to half. Deliveries never stop: they go on at
+ * that pace, and catch up at full concurrency once the requests thin out.
+ */
+const BUSY_ROUND_MS = 50;
+const BUSY_CONCURRENCY = 32;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
@@ -92,8 +110,15 @@ export class WebhookWorker {
     else this.schedule(CLAIM_WAIT_MS);
   }
 
-  /** Starts a round within `ms` (after the current one, when one runs). */
+  /** Whether requests are queueing on this node (WEBHOOK_YIELD_REQUESTS; see BUSY_ROUND_MS). */
+  private busy(): boolean {
+    const { yieldRequests } = this.rt.config.webhooks;
+    return yieldRequests > 0 && this.rt.requests.inFlight >= yieldRequests;
+  }
+
+  /** Starts a round within `ms` (after the current one, when one runs); not sooner than BUSY_ROUND_MS while busy. */
   private schedule(ms: number): void {
+    if (this.busy()) ms = Math.max(ms, BUSY_ROUND_MS);
     if (this.cycling) {
       this.wanted = Math.min(this.wanted ?? ms, ms);
       return;
@@ -127,6 +152,10 @@ export class WebhookWorker {
       if (this.fanOutDue) {
         this.fanOutDue = false;
         const fanned = await fanOut(this.rt.db);
+        if (fanned.events > 0) {
+          this.fanOutDue = true;
+          this.wanted = Math.min(this.wanted ?? FOLLOW_UP_MS, FOLLOW_UP_MS);
+        }
         // Other nodes claim too (the embedded database has no other node).
         if (fanned.deliveries > 0 && this.rt.database.kind === 'postgres') await this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries');
         // Deliveries only for endpoints already at their limit here wait for a free slot: a
@@ -151,7 +180,8 @@ export class WebhookWorker {
   /** Claims what this node has room for; true when it filled every free slot (more may be due). */
   private async claimAndSend(): Promise<boolean> {
     const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
-    const room = concurrency - this.total();
+    const limit = this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
+    const room = limit - this.total();
     if (room <= 0 || this.stopped) return false;
     this.freed = 0;
     const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
