@@ -1,4 +1,5 @@
-// Small cryptographic helpers: random tokens, SHA-256, scrypt passwords (compared in constant time).
+// Small cryptographic helpers: random tokens, SHA-256, passwords (scrypt for chosen ones; compared
+// in constant time).
 import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -33,8 +34,23 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+/**
+ * The hash of a password this server generated (generatePassword, ~119 random bits), stored as
+ * sha256$hash. A slow hash protects what people choose, which can be guessed; nobody can guess
+ * 119 random bits, so a slow hash adds nothing but its cost — 70–80 ms of CPU per provisioned
+ * tenant, most of a demo provisioning's time. Sign-in still pays one scrypt for it (below), so
+ * timing does not tell which accounts still hold their generated password.
+ */
+export const hashGeneratedPassword = (password: string) => `sha256$${sha256Hex(password)}`;
+
+const TIMING_SALT = randomBytes(16);
+
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   const parts = stored?.split('$');
+  if (parts?.length === 2 && parts[0] === 'sha256') {
+    await scryptAsync(password, TIMING_SALT, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+    return secretsEqual(sha256Hex(password), parts[1]);
+  }
   if (!parts || parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, expected] = parts;
   const want = Buffer.from(expected, 'base64');

@@ -13,7 +13,7 @@ import type { Mailer, QueuedMail } from '../platform/mailer.ts';
 import { isPlatform, requirePermission, type ServiceContext } from '../platform/principal.ts';
 import { tenants, users } from '../platform/tables.ts';
 import { insertTenant, tenantView } from '../platform/tenants.ts';
-import { generatePassword, hashPassword } from '../platform/secrets.ts';
+import { generatePassword, hashGeneratedPassword } from '../platform/secrets.ts';
 import { issueUserToken, RESET_PASSWORD_TTL_MS, resetPasswordLink } from '../platform/user-tokens.ts';
 import { fetchBranding, logoUrlOf, type Branding, type Outbound } from './branding.ts';
 import { generateTemplates, type LlmConfig } from './llm-templates.ts';
@@ -95,14 +95,14 @@ interface Prepared {
 
 async function prepare(ctx: ServiceContext, input: ProvisionRequest, deps: ProvisionDeps): Promise<Prepared> {
   const other = input.vertical === 'other';
-  const [maps, xhs, branding, en, zh, password] = await Promise.all([
+  const [maps, xhs, branding, en, zh] = await Promise.all([
     input.mapsUrl ? resolveMapsUrl(input.mapsUrl, deps.outbound) : null,
     input.xhsInput ? resolveXhsHandle(input.xhsInput, deps.outbound) : null,
     fetchBranding(input.websiteUrl, deps.outbound),
     other ? generateTemplates(deps.llm, input.businessDescription ?? '', 'en') : null,
     other ? generateTemplates(deps.llm, input.businessDescription ?? '', 'zh-CN') : null,
-    input.ownerEmail ? null : generatePasswordPair(),
   ]);
+  const password = input.ownerEmail ? null : generatePasswordPair();
   const log = ctx.rt.log.child({ requestId: ctx.requestId });
   if (branding.notes.length) log.info({ notes: branding.notes }, 'provisioning: website branding incomplete');
   for (const g of [en, zh]) if (g?.fallbackReason) log.info({ reason: g.fallbackReason }, 'provisioning: offline templates used');
@@ -120,9 +120,9 @@ async function prepare(ctx: ServiceContext, input: ProvisionRequest, deps: Provi
   };
 }
 
-async function generatePasswordPair() {
+function generatePasswordPair() {
   const plain = generatePassword();
-  return { plain, hash: await hashPassword(plain) };
+  return { plain, hash: hashGeneratedPassword(plain) };
 }
 
 // ---------------------------------------------------------------------------------------------

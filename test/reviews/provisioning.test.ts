@@ -13,6 +13,7 @@ import { libraryTemplates } from '../../src/reviews/template-library.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { hosts, localServer, PNG_1x1 } from '../helpers/local-servers.ts';
 import { assertError } from '../helpers/assertions.ts';
+import { signInRequest } from '../helpers/sessions.ts';
 
 let t: TestApp;
 let platformKey: string;
@@ -106,6 +107,11 @@ describe('POST /tenants: demo mode', () => {
     assert.equal(user.mustChangePassword, true);
     assert.ok(await verifyPassword(body.temporaryPassword, user.passwordHash), 'the temporary password signs in');
     assert.ok(!user.passwordHash!.includes(body.temporaryPassword));
+    // Generated (119 random bits), so stored under a fast hash; sign-in still works, and only with it.
+    assert.match(user.passwordHash!, /^sha256\$[0-9a-f]{64}$/);
+    assert.equal(await verifyPassword(body.temporaryPassword.toLowerCase(), user.passwordHash), false);
+    assert.equal((await signInRequest(t, 'bright-smile-dental', body.temporaryPassword.toLowerCase())).statusCode, 401);
+    assert.equal((await signInRequest(t, 'bright-smile-dental', body.temporaryPassword)).statusCode, 200);
 
     const templateRows = await t.rt.db.select().from(templates).where(eq(templates.tenantId, body.id)).orderBy(asc(templates.language), asc(templates.sortOrder));
     assert.equal(templateRows.length, 20);
