@@ -15,9 +15,10 @@
 // hour, or near the end of the budget); concurrent requests then share one lease call.
 import type { FastifyRequest } from 'fastify';
 import { sql, type SQL } from 'drizzle-orm';
-import { pgArray, queryRows, type Db } from '../db/index.ts';
+import { pgArray, preparedQuery, queryRows, type Db } from '../db/index.ts';
 import { AppError } from './errors.ts';
 import type { Principal } from './principal.ts';
+import { rateLimitWindows } from './tables.ts';
 
 const HOUR = 3_600_000;
 const SLICE_DIVISOR = 8;
@@ -59,6 +60,15 @@ declare module 'fastify' {
  */
 const sliceOf = (limit: number, base: SQL) =>
   sql`greatest(0, least(greatest(1, least(${MAX_SLICE}, (${limit}::int - ${base}) / ${SLICE_DIVISOR})), ${limit}::int - ${base}))`;
+
+/** The shared counts of some buckets in one window (the key lists show them), prepared once. */
+export const windowCounts = preparedQuery((db) =>
+  db
+    .select({ bucket: rateLimitWindows.bucket, count: rateLimitWindows.count })
+    .from(rateLimitWindows)
+    .where(sql`${rateLimitWindows.windowStart} = ${sql.placeholder('start')}::timestamptz and ${rateLimitWindows.bucket} = any(${sql.placeholder('buckets')}::text[])`)
+    .prepare('rate_limit_window_counts'),
+);
 
 export class RateLimiter {
   /** The current window of each bucket. */
@@ -171,11 +181,7 @@ export class RateLimiter {
     // No flush may move counts from `pending` to the table between this read and the sum below,
     // or a request would be counted twice (or not at all).
     return this.exclusive(async () => {
-      const rows = await queryRows<{ bucket: string; count: number }>(
-        this.db,
-        sql`select bucket, count from rate_limit_windows
-             where window_start = ${new Date(start).toISOString()}::timestamptz and bucket = any(${pgArray(buckets)}::text[])`,
-      );
+      const rows = await windowCounts(this.db).execute({ start: new Date(start).toISOString(), buckets: pgArray(buckets) });
       for (const r of rows) counts.set(r.bucket, Number(r.count));
       for (const b of buckets) {
         const w = this.windows.get(b);
