@@ -44,6 +44,7 @@ function readSettings() {
     warmupS: envNumber('BENCH_WARMUP', 2, 0),
     connections: Math.round(envNumber('BENCH_CONNECTIONS', 50, 1)),
     pauseMs: Math.round(envNumber('BENCH_PAUSE_MS', 1000, 0)),
+    repeat: Math.round(envNumber('BENCH_REPEAT', 1, 1)),
     ceiling: envFlag('BENCH_CEILING', true),
     ceilingPrepare: envFlag('BENCH_CEILING_PREPARE', true),
     cpuProfile: envFlag('BENCH_CPU_PROF', false),
@@ -127,6 +128,8 @@ interface ScenarioResult {
   ceiling?: CeilingResult & { cpu: CpuUse };
   /** req/s ÷ ceiling ops/s. */
   ratio?: number;
+  /** With BENCH_REPEAT=n > 1: every run's req/s and their spread around the median (this result is the median run). */
+  repeat?: Spread;
   /** What a scenario's own `run` or `after` reports beyond the columns (webhooks). */
   details?: string[];
   data?: unknown;
@@ -168,7 +171,45 @@ async function cannon(s: Scenario, f: Fixture, base: string, seconds: number, co
   });
 }
 
-async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess, ctx: BenchContext): Promise<ScenarioResult> {
+/**
+ * A scenario's back-to-back runs: req/s of each, the median, and the farthest runs below and above
+ * it as a share of the median (issue 17's drift check: five runs within ±10 %).
+ */
+interface Spread {
+  reqPerSec: number[];
+  median: number;
+  minDeviation: number;
+  maxDeviation: number;
+  withinTenPercent: boolean;
+}
+
+function spreadOf(reqPerSec: number[]): Spread {
+  const sorted = [...reqPerSec].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const dev = (x: number) => (median > 0 ? x / median - 1 : 0);
+  const minDeviation = dev(sorted[0]);
+  const maxDeviation = dev(sorted[sorted.length - 1]);
+  return { reqPerSec, median, minDeviation, maxDeviation, withinTenPercent: minDeviation >= -0.1 && maxDeviation <= 0.1 };
+}
+
+/**
+ * A scenario's runs with BENCH_REPEAT (same server, same fixtures, back to back): the first one
+ * alone has its setup and warmup. The run nearest the median stands for the scenario; every run
+ * is returned so that the audit and rate-limit checks count all requests sent.
+ */
+async function runRepeated(s: Scenario, f: Fixture, base: string, server: ServerProcess, ctx: BenchContext): Promise<{ result: ScenarioResult; runs: ScenarioResult[] }> {
+  const runs: ScenarioResult[] = [];
+  for (let i = 0; i < settings.repeat; i++) runs.push(await runScenario(s, f, base, server, ctx, i === 0));
+  if (runs.length === 1) return { result: runs[0], runs };
+  const repeat = spreadOf(runs.map((r) => r.reqPerSec));
+  const nearest = runs.reduce((a, r) => (Math.abs(r.reqPerSec - repeat.median) < Math.abs(a.reqPerSec - repeat.median) ? r : a));
+  return { result: { ...nearest, repeat }, runs };
+}
+
+const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
+
+async function runScenario(s: Scenario, f: Fixture, base: string, server: ServerProcess, ctx: BenchContext, first: boolean): Promise<ScenarioResult> {
   if (s.run) {
     const c = await s.run(ctx);
     return {
@@ -198,10 +239,10 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
       data: c.data,
     };
   }
-  await s.before?.(ctx);
+  if (first) await s.before?.(ctx);
   const counter = { n: 0 };
   let warmup: ScenarioResult['warmup'] = null;
-  if (settings.warmupS > 0) {
+  if (first && settings.warmupS > 0) {
     const w = await cannon(s, f, base, settings.warmupS, counter);
     warmup = { sent: w.requests.sent, completed: w.requests.total, non2xx: w.non2xx, errors: w.errors };
   }
@@ -373,13 +414,22 @@ async function main() {
   console.log(`server: pid ${server.child.pid} at ${base}, ready in ${startupMs} ms\n`);
 
   const results: ScenarioResult[] = [];
+  /** Every run of every scenario (more than `results` with BENCH_REPEAT): what the audit counts. */
+  const allRuns: ScenarioResult[] = [];
   const ctx: BenchContext = { base, fixture, dbUrl, serverPid: server.child.pid };
   for (const [i, s] of selected.entries()) {
     if (i > 0 && settings.pauseMs > 0) await sleep(settings.pauseMs); // let the flushes settle
-    process.stdout.write(`running ${s.name} … `);
-    const r = await runScenario(s, fixture, base, server, ctx);
+    process.stdout.write(`running ${s.name}${settings.repeat > 1 ? ` ×${settings.repeat}` : ''} … `);
+    const { result: r, runs } = await runRepeated(s, fixture, base, server, ctx);
     results.push(r);
-    console.log(`${fmtInt(r.reqPerSec)} ${s.run ? 'per s' : 'req/s'}, p99 ${r.p99Ms} ms`);
+    allRuns.push(...runs);
+    const unit = s.run ? 'per s' : 'req/s';
+    if (r.repeat) {
+      const sp = r.repeat;
+      console.log(
+        `${sp.reqPerSec.map(fmtInt).join(', ')} ${unit}; median ${fmtInt(sp.median)}, min ${signedPct(sp.minDeviation)}, max ${signedPct(sp.maxDeviation)} — ${sp.withinTenPercent ? 'all within ±10 %' : 'NOT all within ±10 %'}`,
+      );
+    } else console.log(`${fmtInt(r.reqPerSec)} ${unit}, p99 ${r.p99Ms} ms`);
     for (const line of r.details ?? []) console.log(`          ${line}`);
   }
 
@@ -401,7 +451,7 @@ async function main() {
   // Audit rows per (key, method, route) and rate-limit counts per key: each scenario's key is
   // checked against exactly the requests sent with it.
   const auditKey = (keyId: string | null, method: string, route: string) => `${keyId ?? '-'} ${method} ${route}`;
-  const keyIds = [...new Set(results.map((r) => r.keyId).filter((k): k is string => k !== null))];
+  const keyIds = [...new Set(allRuns.map((r) => r.keyId).filter((k): k is string => k !== null))];
   let auditRows: Map<string, number>;
   let rateCounts: Map<string, number>;
   try {
@@ -505,25 +555,25 @@ async function main() {
 
   // Audit completeness: every response the client received must have its row; requests the
   // client sent but abandoned at the end of a run may or may not have reached the server.
-  const audited = results.filter((r) => r.auditedRoute !== null);
+  const audited = allRuns.filter((r) => r.auditedRoute !== null);
   const audits = [...new Set(audited.map((r) => auditKey(r.keyId, r.method, r.auditedRoute!)))].map((k) => {
     const rs = audited.filter((r) => auditKey(r.keyId, r.method, r.auditedRoute!) === k);
     const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
     const completed = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
     const rows = auditRows.get(k) ?? 0;
     const verdict = rows < completed ? `LOST ${fmtInt(completed - rows)}` : rows > sent ? `EXTRA ${fmtInt(rows - sent)}` : 'complete';
-    return { scenarios: rs.map((r) => r.name), keyId: rs[0].keyId, method: rs[0].method, route: rs[0].auditedRoute!, sent, completed, rows, ratio: sent ? rows / sent : null, verdict };
+    return { scenarios: [...new Set(rs.map((r) => r.name))], keyId: rs[0].keyId, method: rs[0].method, route: rs[0].auditedRoute!, sent, completed, rows, ratio: sent ? rows / sent : null, verdict };
   });
   // Rate-limit counts per key against every request sent with it (audited or not: every
   // authenticated request is counted).
   const rateLimits = keyIds.map((keyId) => {
-    const rs = results.filter((r) => r.keyId === keyId);
+    const rs = allRuns.filter((r) => r.keyId === keyId);
     const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
     const answered = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
     const counted = rateCounts.get(keyId) ?? 0;
     const auditTotal = audits.filter((a) => a.keyId === keyId).reduce((a, x) => a + x.rows, 0);
     const verdict = counted < answered ? `UNDER-COUNTED by ${fmtInt(answered - counted)}` : counted > sent ? `OVER-COUNTED by ${fmtInt(counted - sent)}` : 'exact';
-    return { keyId, scenarios: rs.map((r) => r.name), counted, sent, answered, verdict, admittedWithoutAuditRow: Math.max(0, counted - auditTotal) };
+    return { keyId, scenarios: [...new Set(rs.map((r) => r.name))], counted, sent, answered, verdict, admittedWithoutAuditRow: Math.max(0, counted - auditTotal) };
   });
   if (audits.length) {
     console.log('');

@@ -5,14 +5,15 @@
 // rate-limit count.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { sentQuery, type Db } from '../src/db/index.ts';
+import { pgArray, sentQuery, type Db } from '../src/db/index.ts';
 import { tenantById } from '../src/platform/tenants.ts';
 import { employeeCount, employeePage } from '../src/reviews/employees.ts';
 import { shopCount, shopPage } from '../src/reviews/shops.ts';
 import { decisionCount, decisionPage } from '../src/work/decisions.ts';
 import { taskById } from '../src/work/views.ts';
 import { uuidv7 } from '../src/platform/ids.ts';
-import { mintKey } from '../src/platform/keys.ts';
+import { mintKey, tenantKeyCount, tenantKeyPage } from '../src/platform/keys.ts';
+import { windowCounts } from '../src/platform/rate-limits.ts';
 import { MODULES } from '../src/modules.ts';
 import { createTenant } from '../src/platform/tenants.ts';
 import { VisitSigner, VISIT_COOKIE } from '../src/reviews/pages/visit.ts';
@@ -78,6 +79,8 @@ export interface Fixture {
   tenantId: string;
   /** A tenant key of the main tenant with every tenant permission and BENCH_HOURLY_LIMIT. */
   tenantKey: BenchKey;
+  /** The ids of the main tenant's TENANT_KEYS keys (list-api-keys' ceiling reads their counts). */
+  tenantKeyIds: string[];
   /** The main tenant's (default) shop, where create-employee adds its employees. */
   shopId: string;
   /** A tenant with FEEDBACK_SESSIONS feedback sessions, and its key. */
@@ -430,8 +433,9 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   // The main tenant: get-tenant, list-api-keys, and create-employee in its default shop.
   const tenant = await createTenant(db, MODULES, { slug: `bench-${runTag}`, name: 'Bench Dental', vertical: 'clinic' });
   const tenantKey = await benchKey(db, tenant.id, 'bench');
+  const tenantKeyIds = [tenantKey.id];
   for (let i = 1; i < TENANT_KEYS; i++) {
-    await mintKey(db, { kind: 'tenant', tenantId: tenant.id, name: `bench filler ${i}` }, null);
+    tenantKeyIds.push((await mintKey(db, { kind: 'tenant', tenantId: tenant.id, name: `bench filler ${i}` }, null)).apiKey.id);
   }
   const shopId = uuidv7();
   await bulkInsert(
@@ -522,6 +526,7 @@ export async function seed(db: Db, secret: string): Promise<Fixture> {
   return {
     tenantId: tenant.id,
     tenantKey,
+    tenantKeyIds,
     shopId,
     feedback: { tenantId: fbTenant.id, key: fbKey, sessions: fbRows.length },
     analytics: { tenantId: anTenant.id, key: anKey, employees: anStaff.employees.length, rollupRows: rollups.length, feedbackSessions: anSessions.length },
@@ -631,11 +636,18 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'list-api-keys',
-    description: `GET /api/v1/tenants/{id}/api-keys (${TENANT_KEYS} keys): the same request path with three queries (tenant exists, page, count) and a larger body.`,
+    description: `GET /api/v1/tenants/{id}/api-keys (${TENANT_KEYS} keys): the same request path with three prepared statements (page and count, then the keys' requests this hour) and a larger body.`,
     method: 'GET',
     path: (f) => `/api/v1/tenants/${f.tenantId}/api-keys`,
     credential: (f) => f.tenantKey,
     auditedRoute: '/api/v1/tenants/:tenantId/api-keys',
+    // The route waits for the page and count, then reads the counts; the ceiling sends all three at once.
+    ceiling: (f, db) => [
+      sentQuery(tenantKeyPage(db), { t: f.tenantId, limit: 100, offset: 0 }),
+      sentQuery(tenantKeyCount(db), { t: f.tenantId }),
+      sentQuery(windowCounts(db), { start: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString(), buckets: pgArray(f.tenantKeyIds) }),
+    ],
+    targets: { postgres: { minCeilingRatio: 0.4 } },
   },
   {
     name: 'list-employees',

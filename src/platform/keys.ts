@@ -1,6 +1,6 @@
 // API keys: mint, list, revoke and roll. Used by the REST routes, the CLI and first-run setup.
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { preparedQuery, type Db } from '../db/index.ts';
 import { apiKeys, tenants, users } from './tables.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldErrors } from './errors.ts';
 import { DEFAULT_HOURLY_LIMIT, generateKey, type KeyKind } from './key-format.ts';
@@ -229,12 +229,31 @@ export async function findKeyByIdOrPrefix(db: Db, ref: string): Promise<KeyRow> 
   return rows[0];
 }
 
+// A tenant's keys, newest first, and their count: the tenant list's two statements, prepared once
+// (no SQL built per call).
+export const tenantKeyPage = preparedQuery((db) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.tenantId, sql.placeholder('t')))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('tenant_key_page'),
+);
+export const tenantKeyCount = preparedQuery((db) =>
+  db.select({ n: count() }).from(apiKeys).where(eq(apiKeys.tenantId, sql.placeholder('t'))).prepare('tenant_key_count'),
+);
+
+/** A tenant's keys (or, for the CLI, every key when no tenant is named: rare, built per call). */
 export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page) {
-  const where = filter.tenantId ? eq(apiKeys.tenantId, filter.tenantId) : undefined;
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(apiKeys).where(where),
-  ]);
+  const t = filter.tenantId;
+  const [rows, [{ n }]] = t
+    ? await Promise.all([tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }), tenantKeyCount(db).execute({ t })])
+    : await Promise.all([
+        db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+        db.select({ n: count() }).from(apiKeys),
+      ]);
   return { items: rows.map(toApiKeyView), total: n };
 }
 
@@ -254,8 +273,9 @@ export async function createTenantKey(ctx: ServiceContext, tenantId: string, bod
 
 export async function listTenantKeys(ctx: ServiceContext, tenantId: string, page: Page) {
   const id = authorizeTenant(ctx, tenantId, 'keys:read');
-  await requireTenantExists(ctx.rt.db, id);
   const { items, total } = await listKeys(ctx.rt.db, { tenantId: id }, page);
+  // An empty list may be a tenant that does not exist (a platform key may name any id): a 404.
+  if (total === 0) await requireTenantExists(ctx.rt.db, id);
   return { items: await withRequestsThisHour(ctx.rt, items), total };
 }
 

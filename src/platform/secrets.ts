@@ -1,6 +1,6 @@
 // Small cryptographic helpers: random tokens, SHA-256, passwords (scrypt for chosen ones; compared
 // in constant time).
-import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -20,7 +20,9 @@ export function secretsEqual(presented: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
+// One-shot `hash` (Node ≥ 20.12): half the cost of createHash().update().digest(), and every
+// authenticated request hashes its key.
+export const sha256Hex = (value: string) => hash('sha256', value, 'hex');
 
 // scrypt N=2^15, r=8, p=1: ~50 ms here, memory-hard. Stored as scrypt$N$r$p$salt$hash.
 const N = 1 << 15;

@@ -36,15 +36,33 @@ export function tenantView(t: TenantRow) {
 }
 export type TenantView = ReturnType<typeof tenantView>;
 
+// The tenant list's statements, prepared once (no SQL built per call): every tenant for a platform
+// credential, the credential's own one otherwise.
+const newestFirst = [desc(tenants.createdAt), desc(tenants.id)];
+const allTenantsPage = preparedQuery((db) =>
+  db.select().from(tenants).orderBy(...newestFirst).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')).prepare('tenant_page_all'),
+);
+const allTenantsCount = preparedQuery((db) => db.select({ n: count() }).from(tenants).prepare('tenant_count_all'));
+const ownTenantPage = preparedQuery((db) =>
+  db
+    .select()
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder('id')))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('tenant_page_own'),
+);
+const ownTenantCount = preparedQuery((db) => db.select({ n: count() }).from(tenants).where(eq(tenants.id, sql.placeholder('id'))).prepare('tenant_count_own'));
+
 /** Platform credentials see every tenant; a tenant credential sees only its own. */
 export async function listTenants(ctx: ServiceContext, page: Page) {
   requirePermission(ctx.principal, 'tenants:read');
   const db = ctx.rt.db;
-  const where = isPlatform(ctx.principal) ? undefined : eq(tenants.id, ctx.principal.tenantId!);
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(tenants).where(where).orderBy(desc(tenants.createdAt), desc(tenants.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(tenants).where(where),
-  ]);
+  const { limit, offset } = page;
+  const id = ctx.principal.tenantId!;
+  const [rows, [{ n }]] = isPlatform(ctx.principal)
+    ? await Promise.all([allTenantsPage(db).execute({ limit, offset }), allTenantsCount(db).execute()])
+    : await Promise.all([ownTenantPage(db).execute({ id, limit, offset }), ownTenantCount(db).execute({ id })]);
   return { items: rows.map(tenantView), total: n };
 }
 

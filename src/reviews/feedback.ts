@@ -2,7 +2,7 @@
 // review. Staff list it (newest first, with shop and employee names joined in) and mark it
 // resolved; contacts are erased once the tenant's retention period has passed.
 import { and, count, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/index.ts';
+import { preparedQuery, queryRows, type Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
@@ -103,11 +103,15 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
 
   // A tenant credential's tenant exists (its keys go with it); only platform credentials can name a missing one.
   if (isPlatform(ctx.principal)) await requireTenantExists(rt.db, tenantId);
+  // Unfiltered (the dashboard's default): two statements prepared once; a filter builds its own.
+  const unfiltered = filter.resolved === undefined && !filter.shopId && !filter.employeeId;
   const where = conditionsOf(tenantId, filter);
-  const [rows, [{ n }]] = await Promise.all([
-    pageOf(rt.db, where, page),
-    rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute(),
-  ]);
+  const [rows, [{ n }]] = unfiltered
+    ? await Promise.all([
+        feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>,
+        feedbackCount(rt.db).execute({ t: tenantId }),
+      ])
+    : await Promise.all([pageOf(rt.db, where, page), rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute()]);
   const result = { items: rows.map(feedbackItemView), total: Number(n) };
   cache.set(key, { result, version, at: Date.now() });
   return result;
@@ -136,8 +140,20 @@ export async function exportFeedback(
  * this join costs as much as running it.
  */
 async function pageOf(db: Db, where: SQL, page: Page): Promise<FeedbackRow[]> {
+  const rows = await selectFeedback(db)
+    .where(where)
+    .orderBy(...newestFeedbackFirst)
+    .limit(page.limit)
+    .offset(page.offset)
+    .prepare('list_feedback')
+    .execute();
+  return rows as FeedbackRow[]; // feedback_at is not null: the filter says so
+}
+
+/** Feedback items with their shop's and employee's names. */
+function selectFeedback(db: Db) {
   const s = reviewSessions;
-  const rows = await db
+  return db
     .select({
       id: s.id,
       shop_id: s.shopId,
@@ -153,15 +169,22 @@ async function pageOf(db: Db, where: SQL, page: Page): Promise<FeedbackRow[]> {
     })
     .from(s)
     .innerJoin(shops, and(eq(shops.tenantId, s.tenantId), eq(shops.id, s.shopId)))
-    .innerJoin(employees, and(eq(employees.tenantId, s.tenantId), eq(employees.id, s.employeeId)))
-    .where(where)
-    .orderBy(desc(s.feedbackAt), desc(s.id))
-    .limit(page.limit)
-    .offset(page.offset)
-    .prepare('list_feedback')
-    .execute();
-  return rows as FeedbackRow[]; // feedback_at is not null: the filter says so
+    .innerJoin(employees, and(eq(employees.tenantId, s.tenantId), eq(employees.id, s.employeeId)));
 }
+
+const newestFeedbackFirst = [desc(reviewSessions.feedbackAt), desc(reviewSessions.id)];
+// The unfiltered list's page and count, prepared once per database (conditionsOf's tenant and
+// feedback-given conditions, with the tenant a placeholder).
+const everyFeedback = and(eq(reviewSessions.tenantId, sql.placeholder('t')), isNotNull(reviewSessions.feedbackAt));
+export const feedbackPage = preparedQuery((db) =>
+  selectFeedback(db)
+    .where(everyFeedback)
+    .orderBy(...newestFeedbackFirst)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('feedback_page'),
+);
+export const feedbackCount = preparedQuery((db) => db.select({ n: count() }).from(reviewSessions).where(everyFeedback).prepare('feedback_count'));
 
 /**
  * Marks one feedback resolved or unresolved. An unknown session, another tenant's, or a session

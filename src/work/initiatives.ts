@@ -1,8 +1,8 @@
 // Initiatives: the top of the hierarchy. Created as drafts (or active), moved through their
 // lifecycle by actions (transitions.ts), completed by the cascade when all their workstreams
 // are. Deleting one deletes everything beneath it; decisions linked to it stay, unlinked.
-import { and, count, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { preparedQuery, type Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -22,14 +22,34 @@ export interface InitiativeFilter extends Page {
 
 export async function listInitiatives(ctx: ServiceContext, workspaceId: string, q: InitiativeFilter) {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
-  const where = and(eq(initiatives.tenantId, t), q.status?.length ? anyText(initiatives.status, q.status) : undefined);
   const db = ctx.rt.db;
+  // Unfiltered (as most callers read it): two statements prepared once; a status filter builds its own.
+  if (!q.status?.length) {
+    const [rows, [{ n }]] = await Promise.all([initiativePage(db).execute({ t, limit: q.limit, offset: q.offset }), initiativeCount(db).execute({ t })]);
+    return { items: rows.map(initiativeView), total: n };
+  }
+  const where = and(eq(initiatives.tenantId, t), anyText(initiatives.status, q.status));
   const [rows, [{ n }]] = await Promise.all([
-    db.select(initiativeColumns).from(initiatives).where(where).orderBy(desc(initiatives.createdAt), desc(initiatives.id)).limit(q.limit).offset(q.offset),
+    db.select(initiativeColumns).from(initiatives).where(where).orderBy(...newestFirst).limit(q.limit).offset(q.offset),
     db.select({ n: count() }).from(initiatives).where(where),
   ]);
   return { items: rows.map(initiativeView), total: n };
 }
+
+const newestFirst = [desc(initiatives.createdAt), desc(initiatives.id)];
+export const initiativePage = preparedQuery((db) =>
+  db
+    .select(initiativeColumns)
+    .from(initiatives)
+    .where(eq(initiatives.tenantId, sql.placeholder('t')))
+    .orderBy(...newestFirst)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('initiative_page'),
+);
+export const initiativeCount = preparedQuery((db) =>
+  db.select({ n: count() }).from(initiatives).where(eq(initiatives.tenantId, sql.placeholder('t'))).prepare('initiative_count'),
+);
 
 async function initiativeRow(db: Db, tenantId: string, id: string): Promise<InitiativeRow> {
   if (!isUuid(id)) throw notFound();

@@ -2,7 +2,7 @@
 // dependencies (a DAG of tasks of the same initiative) and assigned agents. Their lifecycle
 // (start, complete, block, unblock) and the cascade it drives are in task-lifecycle.ts.
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { pgArray, type Db } from '../db/index.ts';
+import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
@@ -40,16 +40,35 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
   );
   const order = q.workstream_id ? [asc(tasks.sequence), asc(tasks.id)] : [asc(tasks.createdAt), asc(tasks.id)];
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    selectTasks(db)
-      .where(where)
-      .orderBy(...order)
-      .limit(q.limit)
-      .offset(q.offset),
-    db.select({ n: count() }).from(tasks).where(where),
-  ]);
+  const unfiltered = !q.status?.length && !ids.some((v) => v !== undefined);
+  // The workspace's list as most callers read it (no filter) runs two statements prepared once;
+  // a filter combination builds its own.
+  const [rows, [{ n }]] = await Promise.all(
+    unfiltered
+      ? [taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), taskCount(db).execute({ t })]
+      : [
+          selectTasks(db)
+            .where(where)
+            .orderBy(...order)
+            .limit(q.limit)
+            .offset(q.offset),
+          db.select({ n: count() }).from(tasks).where(where),
+        ],
+  );
   return { items: rows.map(taskView), total: n };
 }
+
+export const taskPage = preparedQuery((db) =>
+  selectTasks(db)
+    .where(eq(tasks.tenantId, sql.placeholder('t')))
+    .orderBy(asc(tasks.createdAt), asc(tasks.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare('task_page'),
+);
+export const taskCount = preparedQuery((db) =>
+  db.select({ n: count() }).from(tasks).where(eq(tasks.tenantId, sql.placeholder('t'))).prepare('task_count'),
+);
 
 export async function getTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<TaskView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');

@@ -692,6 +692,11 @@ describe('tasks', () => {
     const theirWs = await other.w.create('workstreams', { initiative_id: other.initiative.id, name: 'TW' });
     const theirs = await other.w.create('tasks', { workstream_id: theirWs.id, title: 'Theirs' });
     assert.deepEqual(await w.ok('GET', `/api/client/tasks?workstream_id=${theirWs.id}`), []);
+    // Unfiltered (the prepared statements): this workspace's tasks only, oldest first, paged.
+    const lateNow = await w.get('tasks', late.id);
+    assert.deepEqual(await w.ok('GET', '/api/client/tasks'), [lateNow, earlyNow]);
+    assert.deepEqual(await w.ok('GET', '/api/client/tasks?limit=1&offset=1'), [earlyNow]);
+    assert.deepEqual((await other.w.ok('GET', '/api/client/tasks')).map((x: any) => x.id), [theirs.id]);
     for (const [method, suffix, body] of [
       ['GET', '', undefined],
       ['PATCH', '', { title: 'Mine' }],
