@@ -215,7 +215,10 @@ describe('leased budget slices', () => {
     const a = await t.tenantWithKey({ hourlyLimit: 100 });
     const url = `/api/v1/tenants/${a.tenant.id}`;
     assert.equal((await t.call('GET', url, { key: a.key })).statusCode, 200);
-    assert.deepEqual(await windowRow(a.keyId), { count: 0, leased: 12 }, 'the first lease creates the row: 100 / 8');
+    // `count` is what flushes (every 50 ms in tests) have added so far: 0 or this request.
+    const first = await windowRow(a.keyId);
+    assert.equal(first.leased, 12, 'the first lease creates the row: 100 / 8');
+    assert.ok(first.count <= 1, `count ${first.count}`);
     for (let i = 2; i <= 8; i++) assert.equal((await t.call('GET', url, { key: a.key })).statusCode, 200);
     assert.equal((await windowRow(a.keyId)).leased, 12, 'eight requests from one slice, no statement');
     assert.equal((await t.call('GET', url, { key: a.key })).statusCode, 200);
