@@ -103,6 +103,9 @@ export const employees = pgTable(
     foreignKey({ columns: [t.tenantId, t.shopId], foreignColumns: [shops.tenantId, shops.id] }),
     uniqueIndex('employees_code_key').on(t.code),
     index('employees_shop_idx').on(t.tenantId, t.shopId),
+    // The list's order: a page of 50 reads 50 index entries instead of sorting every employee of
+    // the tenant (5,050 sorted per request held the list at ~900 req/s on the database alone).
+    index('employees_list_idx').on(t.tenantId, t.createdAt, t.id),
   ],
 );
 

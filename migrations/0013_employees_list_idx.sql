@@ -1,0 +1,1 @@
+CREATE INDEX "employees_list_idx" ON "employees" USING btree ("tenant_id","created_at","id");
