@@ -100,8 +100,7 @@ export class RateLimiter {
       if (this.stopped) {
         throw new AppError(503, 'unavailable', 'The server is shutting down; retry the request', undefined, { 'retry-after': '1' });
       }
-      w.leasing ??= this.lease(w, limit).finally(() => (w.leasing = undefined));
-      await w.leasing;
+      await (w.leasing ?? this.startLease(w, limit));
     }
 
     if (w.used >= w.granted) {
@@ -117,9 +116,14 @@ export class RateLimiter {
       // Lease the next slice ahead, so a busy key does not stall on the database every slice.
       // Small slices (the budget is nearly spent) are not taken ahead: they would sit here while
       // another node that needs them refuses. A failure here is seen by the next lease awaited.
-      w.leasing = this.lease(w, limit).finally(() => (w.leasing = undefined));
-      w.leasing.catch(() => {});
+      this.startLease(w, limit).catch(() => {});
     }
+  }
+
+  /** Leases a slice for `w`; requests that need budget meanwhile wait on the same lease. */
+  private startLease(w: Window, limit: number): Promise<void> {
+    w.leasing = this.lease(w, limit).finally(() => (w.leasing = undefined));
+    return w.leasing;
   }
 
   /** The bucket's window for this hour; the one that ended is kept until its counts are flushed. */

@@ -105,8 +105,8 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
   if (isPlatform(ctx.principal)) await requireTenantExists(rt.db, tenantId);
   // Unfiltered (the dashboard's default): two statements prepared once; a filter builds its own.
   const unfiltered = filter.resolved === undefined && !filter.shopId && !filter.employeeId;
-  const where = conditionsOf(tenantId, filter);
-  const [rows, [{ n }]] = unfiltered
+  const where = unfiltered ? undefined : conditionsOf(tenantId, filter);
+  const [rows, [{ n }]] = !where
     ? await Promise.all([
         feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>,
         feedbackCount(rt.db).execute({ t: tenantId }),
