@@ -571,7 +571,10 @@ async function main() {
     const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
     const answered = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
     const counted = rateCounts.get(keyId) ?? 0;
-    const auditTotal = audits.filter((a) => a.keyId === keyId).reduce((a, x) => a + x.rows, 0);
+    // Every row naming the key, whatever its route: a request whose client left before its body
+    // was read is audited as the path it reached (`/mcp`), not as the tool it would have called.
+    let auditTotal = 0;
+    for (const [k, n] of auditRows) if (k.startsWith(`${keyId} `)) auditTotal += n;
     const verdict = counted < answered ? `UNDER-COUNTED by ${fmtInt(answered - counted)}` : counted > sent ? `OVER-COUNTED by ${fmtInt(counted - sent)}` : 'exact';
     return { keyId, scenarios: [...new Set(rs.map((r) => r.name))], counted, sent, answered, verdict, admittedWithoutAuditRow: Math.max(0, counted - auditTotal) };
   });

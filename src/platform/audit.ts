@@ -82,11 +82,15 @@ export class AuditLog {
   async settle(ms: number): Promise<void> {
     if (this.open.size > 0) {
       let timer: NodeJS.Timeout | undefined;
+      // A request whose client left is written once its wait is over, as during serving.
+      const abandoned = setInterval(() => this.endAbandoned(), 250);
       await new Promise<void>((resolve) => {
         this.onSettled = resolve;
         timer = setTimeout(resolve, ms);
+        this.endAbandoned();
       });
       clearTimeout(timer);
+      clearInterval(abandoned);
       this.onSettled = null;
     }
     if (this.open.size > 0) this.log.warn({ requests: this.open.size }, 'audit: requests still running at shutdown; their rows are written as they stand');

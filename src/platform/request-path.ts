@@ -26,6 +26,8 @@ const NOT_AUDITED = new Set(['/api/v1/openapi']);
 const auditBacklog = () =>
   new AppError(503, 'audit_backlog', 'The audit log is behind; retry shortly', undefined, { 'retry-after': '1' });
 
+const clientGone = () => new AppError(499, 'client_closed', 'The client closed the connection before its request was read');
+
 const isAudited = (request: FastifyRequest, url: string) => {
   // A CORS preflight is the browser asking permission, not a call (cors.ts answers it).
   if (request.method === 'OPTIONS') return false;
@@ -100,6 +102,14 @@ export const requestPathPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
     if (rt.audit.backlogged && isAudited(request, request.url)) return done(auditBacklog());
     beginRequest(rt, request, reply);
     done();
+  });
+
+  // Fastify reads a body by waiting for its stream to end. A client that hangs up while an
+  // asynchronous onRequest hook runs (authentication) leaves a destroyed stream that never ends,
+  // and the request would wait for its body forever: it ends here, its audit row saying 499.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.raw.destroyed && !request.raw.readableEnded) return done(clientGone());
+    done(null, payload);
   });
 
   const logRequests = ['info', 'debug', 'trace'].includes(rt.config.logLevel);

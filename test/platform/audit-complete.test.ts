@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -110,6 +111,43 @@ test('a client that leaves mid-body: the admitted request is audited once, as 49
   // And nothing was created from half a body.
   const [employees] = await queryRows<{ n: number }>(t.rt.db, sql`select count(*)::int as n from employees where tenant_id = ${tenant.id}`);
   assert.equal(Number(employees.n), 0);
+});
+
+test('a client that sends its whole request and leaves while its key is checked: the request ends at once, audited as 499', async () => {
+  const { tenant, key, keyId } = await t.tenantWithKey({ permissions: ['employees:write'] });
+  const body = JSON.stringify({ shopId: await shopOf(tenant.id), name: 'Gone Early' });
+  // The whole request, then the end of the connection in the same moment: the server reads both
+  // while the key (never seen before, so not cached) is being looked up. Fastify would then wait
+  // forever for a body its destroyed stream will not deliver; the row came only from the 2 s
+  // clean-up of abandoned requests, and a shutdown waited its full 10 s for such requests.
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  // The embedded database answers in process, without a turn of the event loop, so the lookup
+  // would finish before the end of the connection is read: a transaction holds its one
+  // connection for a while first.
+  const held = onPostgres ? Promise.resolve() : t.rt.db.transaction(async (tx) => {
+    await tx.execute(sql`select 1`);
+    await sleep(300);
+  });
+  socket.end(
+    `POST /api/v1/tenants/${tenant.id}/employees HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  socket.resume();
+  const sentAt = Date.now();
+  let counts = await admittedAndAudited(t.rt.db, keyId);
+  while (counts.audited === 0 && Date.now() - sentAt < 5000) {
+    await sleep(25);
+    await t.rt.flush();
+    counts = await admittedAndAudited(t.rt.db, keyId);
+  }
+  const ms = Date.now() - sentAt;
+  assert.deepEqual(counts, { admitted: 1, audited: 1 });
+  const [row] = await queryRows<{ status: number; route: string }>(t.rt.db, sql`select status, route from audit_log where principal_id = ${keyId}`);
+  assert.deepEqual({ ...row, status: Number(row.status) }, { status: 499, route: '/api/v1/tenants/:tenantId/employees' });
+  assert.ok(ms < 1000, `the row was written ${ms} ms after the client left (the abandoned-request clean-up waits 2,000 ms)`);
+  await held;
+  socket.destroy();
 });
 
 test('a client that leaves mid-response: one row with the status that was being sent', async () => {
