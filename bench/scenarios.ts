@@ -67,6 +67,14 @@ const LIST_PAGE = 50;
 /** Rows per seeding statement (one array parameter per column, so no parameter limit applies). */
 const SEED_CHUNK = 5000;
 
+/** A webhook scenario's tenant: `key` makes the events, `manageKey` registers the endpoints. */
+export interface WebhookTenant {
+  tenantId: string;
+  key: BenchKey;
+  manageKey: BenchKey;
+  shopId: string;
+}
+
 export interface BenchKey {
   /** The api_keys id: the rate-limit bucket and the audit rows' principal_id. */
   id: string;
@@ -101,7 +109,7 @@ export interface Fixture {
    * Webhooks: a tenant whose one endpoint the webhook-delivery scenario registers, and one whose
    * three endpoints create-employee-webhooks registers (each with a shop, where events are made).
    */
-  webhooks: { delivery: { tenantId: string; key: BenchKey; shopId: string }; load: { tenantId: string; key: BenchKey; shopId: string } };
+  webhooks: { delivery: WebhookTenant; load: WebhookTenant };
   /** A short random tag of this run, so names made during the run never collide with another's. */
   runTag: string;
   /** What seeding made and how long it took, for the log and the JSON. */
@@ -419,9 +427,12 @@ async function seedWorkMemory(db: Db, runTag: string): Promise<Fixture['memory']
 async function seedWebhookTenant(db: Db, runTag: string, tag: string) {
   const tenant = await createTenant(db, MODULES, { slug: `bench-webhooks-${tag}-${runTag}`, name: `Bench Webhooks ${tag}`, vertical: 'clinic' });
   const key = await benchKey(db, tenant.id, `bench webhooks ${tag}`);
+  // Endpoints are registered and disabled with a key of their own, so the load key's rate-limit
+  // count is exactly the requests the load generator sent with it.
+  const manageKey = await benchKey(db, tenant.id, `bench webhooks ${tag} (endpoints)`);
   const shopId = uuidv7();
   await bulkInsert(db, 'shops', [['tenant_id', 'uuid'], ['id', 'uuid'], ['name', 'text'], ['is_default', 'boolean']], [[tenant.id, shopId, 'Bench Webhooks', true]]);
-  return { tenantId: tenant.id, key, shopId };
+  return { tenantId: tenant.id, key, manageKey, shopId };
 }
 
 /** Seeds a migrated, otherwise empty database (the server is not running yet, and will use `secret`). */

@@ -171,7 +171,7 @@ export async function webhookDelivery(ctx: BenchContext, opts: { burstEvents: nu
   const { fixture: f, base } = ctx;
   const t = f.webhooks.delivery;
   const receiver = await startReceiver();
-  const endpointId = await registerEndpoint(base, t.tenantId, t.key, receiver.url);
+  const endpointId = await registerEndpoint(base, t.tenantId, t.manageKey, receiver.url);
   const producer = ctx.dbUrl ? await sqlProducer(ctx.dbUrl, t.tenantId) : apiProducer(base, t.tenantId, t.key, t.shopId);
   try {
     // Warm up: connections, prepared statements, the JIT.
@@ -215,7 +215,7 @@ export async function webhookDelivery(ctx: BenchContext, opts: { burstEvents: nu
       },
     };
   } finally {
-    await disableEndpoint(base, t.tenantId, t.key, endpointId).catch(() => {});
+    await disableEndpoint(base, t.tenantId, t.manageKey, endpointId).catch(() => {});
     await producer.close();
     await receiver.close();
   }
@@ -229,7 +229,7 @@ export class ThreeEndpoints {
   async register(ctx: BenchContext): Promise<void> {
     const t = ctx.fixture.webhooks.load;
     this.receivers = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
-    for (const r of this.receivers) this.ids.push(await registerEndpoint(ctx.base, t.tenantId, t.key, r.url));
+    for (const r of this.receivers) this.ids.push(await registerEndpoint(ctx.base, t.tenantId, t.manageKey, r.url));
   }
 
   /**
@@ -249,7 +249,7 @@ export class ThreeEndpoints {
       delivered = total();
     }
     const drainSeconds = (performance.now() - t0) / 1000;
-    for (const id of this.ids) await disableEndpoint(ctx.base, t.tenantId, t.key, id).catch(() => {});
+    for (const id of this.ids) await disableEndpoint(ctx.base, t.tenantId, t.manageKey, id).catch(() => {});
     await Promise.all(this.receivers.map((r) => r.close()));
     return { events: events * this.receivers.length, delivered, drainSeconds };
   }
