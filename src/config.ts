@@ -40,6 +40,8 @@ const envSchema = z.object({
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(32),
   // Requests in flight on a node from which its webhook worker slows down for them (0: never).
   WEBHOOK_YIELD_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(8),
+  // off: this node makes no deliveries (dedicated delivery nodes elsewhere on the same PostgreSQL).
+  WEBHOOK_WORKER: z.enum(['on', 'off']).default('on'),
   // Test-only: lets safeFetch reach loopback/private addresses. Never enable in production.
   ALLOW_PRIVATE_FETCH: z.enum(['true', 'false', '1', '0']).default('false'),
 });
@@ -83,6 +85,8 @@ export interface Config {
     endpointConcurrency: number;
     /** Requests in flight from which delivery gives way to them (worker.ts); 0 = never. */
     yieldRequests: number;
+    /** WEBHOOK_WORKER: whether this node delivers (fans out, claims, attempts). */
+    deliver: boolean;
   };
   /** Test-only (ALLOW_PRIVATE_FETCH): safeFetch's `allowPrivate` for tenant-supplied URLs. */
   allowPrivateFetch: boolean;
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.WEBHOOK_CONCURRENCY,
       endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
       yieldRequests: e.WEBHOOK_YIELD_REQUESTS,
+      deliver: e.WEBHOOK_WORKER === 'on',
     },
     allowPrivateFetch: e.ALLOW_PRIVATE_FETCH === 'true' || e.ALLOW_PRIVATE_FETCH === '1',
   };

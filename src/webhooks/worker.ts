@@ -79,6 +79,12 @@ export class WebhookWorker {
 
   async start(): Promise<void> {
     await initCursor(this.rt.db);
+    if (!this.rt.config.webhooks.deliver) {
+      // WEBHOOK_WORKER=off: another node delivers. On the embedded database there is no other.
+      if (this.rt.database.kind === 'pglite') this.rt.log.warn('WEBHOOK_WORKER is off on the embedded database: no node delivers webhooks');
+      this.stopped = true;
+      return;
+    }
     // '' from the outbox trigger (events committed), 'deliveries' from a node's fan-out.
     await this.rt.database.listen(WEBHOOKS_CHANNEL, (payload) => {
       if (this.stopped) return;
@@ -96,6 +102,11 @@ export class WebhookWorker {
 
   /** Fan out, claim and deliver soon: the poll, or a service that queued deliveries itself (retry, replay, test). */
   wake(): void {
+    // A node that does not deliver tells the nodes that do (their poll would find them within 1 s).
+    if (!this.rt.config.webhooks.deliver) {
+      if (this.rt.database.kind === 'postgres') void this.rt.database.notify(WEBHOOKS_CHANNEL, 'deliveries').catch(() => {});
+      return;
+    }
     if (this.stopped) return;
     this.fanOutDue = true;
     this.claimDue = true;

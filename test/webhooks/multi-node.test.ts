@@ -105,6 +105,34 @@ describe('webhooks on several nodes', () => {
     }
   });
 
+  test('WEBHOOK_WORKER=off: that node serves the API but delivers nothing; a node that delivers takes every event, and a test send', { skip }, async () => {
+    r.received.length = 0;
+    const api = await spawnServer({ ...env(testDb!.url!), WEBHOOK_WORKER: 'off' });
+    let deliverer: ServerProcess | undefined;
+    try {
+      const { tenantId, endpointId } = await tenantWithEndpoint(api, r.url);
+      const ids = await writeEvents(tenantId, 30, 3);
+      // Longer than the 1 s poll a delivering node would use: nothing fanned out, nothing sent.
+      await sleep(1500);
+      assert.equal(r.received.length, 0, 'the API-only node sent nothing');
+      const [none] = await queryRows<{ n: number }>(testDb!.database.db, sql`select count(*)::int as n from webhook_deliveries where endpoint_id = ${endpointId}`);
+      assert.equal(none.n, 0, 'and made no deliveries');
+
+      deliverer = await spawnServer(env(testDb!.url!));
+      await until('30 deliveries', () => r.received.length >= 30);
+      assert.deepEqual(new Set(r.received.map((g) => String(g.headers['webhook-id']))), new Set(ids));
+
+      // A test send asked of the API-only node is delivered by the other.
+      const { key } = await mintKey(testDb!.database.db, { kind: 'tenant', tenantId }, null);
+      const sent = await fetch(`${api.url}/api/v1/tenants/${tenantId}/webhooks/${endpointId}/test`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+      assert.equal(sent.status, 201, await sent.text());
+      await until('the test event', () => r.received.some((g) => g.json.type === 'webhook.test'));
+      assert.equal(r.received.length, 31, 'every event once');
+    } finally {
+      await stopAll([api, ...(deliverer ? [deliverer] : [])]);
+    }
+  });
+
   test('kill -9 a node with deliveries in flight and pending: all of them arrive after another node starts', { skip }, async () => {
     r.received.length = 0;
     // The receiver holds every request until released, so the node dies mid-attempt.
