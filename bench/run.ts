@@ -453,12 +453,16 @@ async function main() {
   const auditKey = (keyId: string | null, method: string, route: string) => `${keyId ?? '-'} ${method} ${route}`;
   const keyIds = [...new Set(allRuns.map((r) => r.keyId).filter((k): k is string => k !== null))];
   let auditRows: Map<string, number>;
+  // Every row naming a key, whatever its route: a request whose client left before its body was
+  // read is audited as the path it reached (`/mcp`), not as the tool it would have called.
+  const auditRowsOfKey = new Map<string, number>();
   let rateCounts: Map<string, number>;
   try {
     const rows = await raw.query<{ principal_id: string | null; method: string; route: string; n: number }>(
       'select principal_id, method, route, count(*)::int as n from audit_log group by 1, 2, 3',
     );
     auditRows = new Map(rows.map((r) => [auditKey(r.principal_id, r.method, r.route), Number(r.n)]));
+    for (const r of rows) if (r.principal_id) auditRowsOfKey.set(r.principal_id, (auditRowsOfKey.get(r.principal_id) ?? 0) + Number(r.n));
     rateCounts = new Map();
     for (const id of keyIds) {
       const [rl] = await raw.query<{ n: number }>('select coalesce(sum(count), 0)::int as n from rate_limit_windows where bucket = $1', [id]);
@@ -571,10 +575,7 @@ async function main() {
     const sent = rs.reduce((a, r) => a + r.sent + (r.warmup?.sent ?? 0), 0);
     const answered = rs.reduce((a, r) => a + r.completed + (r.warmup?.completed ?? 0), 0);
     const counted = rateCounts.get(keyId) ?? 0;
-    // Every row naming the key, whatever its route: a request whose client left before its body
-    // was read is audited as the path it reached (`/mcp`), not as the tool it would have called.
-    let auditTotal = 0;
-    for (const [k, n] of auditRows) if (k.startsWith(`${keyId} `)) auditTotal += n;
+    const auditTotal = auditRowsOfKey.get(keyId) ?? 0;
     const verdict = counted < answered ? `UNDER-COUNTED by ${fmtInt(answered - counted)}` : counted > sent ? `OVER-COUNTED by ${fmtInt(counted - sent)}` : 'exact';
     return { keyId, scenarios: [...new Set(rs.map((r) => r.name))], counted, sent, answered, verdict, admittedWithoutAuditRow: Math.max(0, counted - auditTotal) };
   });
