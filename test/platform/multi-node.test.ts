@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { queryRows } from '../../src/db/index.ts';
 import { mintKey, revokeKey } from '../../src/platform/keys.ts';
 import { rateLimitWindows } from '../../src/platform/tables.ts';
+import { awayFromEdge, HOUR } from '../helpers/clock.ts';
 import { spawnServer, startTestApp, type ServerProcess, type TestApp } from '../helpers/app.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 
@@ -119,9 +120,7 @@ describe('several nodes on one PostgreSQL', () => {
   });
 
   test('three nodes at full speed on one 100/h key: at most 100 admitted, 429s with Retry-After, truthful headers, counts kept across a restart', { skip }, async (ctx) => {
-    const HOUR = 3_600_000;
-    const left = HOUR - (Date.now() % HOUR);
-    if (left < 60_000) await sleep(left + 100); // one window for the whole test
+    await awayFromEdge(HOUR, 60_000); // one window for the whole test
     const env = { DATABASE_URL: t!.testDb.url!, ORGSTACK_SECRET: SECRET, FLUSH_INTERVAL_MS: '200' };
     const servers: ServerProcess[] = await Promise.all([spawnServer(env), spawnServer(env), spawnServer(env)]);
     const a = await t!.tenantWithKey({ hourlyLimit: 100 });

@@ -9,8 +9,8 @@ import { RateLimiter } from '../../src/platform/rate-limits.ts';
 import { rateLimitWindows } from '../../src/platform/tables.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
+import { awayFromEdge, HOUR, MINUTE } from '../helpers/clock.ts';
 
-const HOUR = 3_600_000;
 
 let t: TestApp;
 before(async () => {
@@ -22,11 +22,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Unix seconds of the next top of the UTC hour. */
 const nextHour = (now = Date.now()) => (Math.floor(now / HOUR) * HOUR + HOUR) / 1000;
 
-/** Windows are hourly (and auth failures per minute): never start a counting test right at an edge. */
-async function awayFromEdge(periodMs: number, marginMs: number) {
-  const left = periodMs - (Date.now() % periodMs);
-  if (left < marginMs) await sleep(left + 100);
-}
 
 async function windowCount(bucket: string): Promise<number | undefined> {
   const start = new Date(Math.floor(Date.now() / HOUR) * HOUR);
@@ -174,7 +169,7 @@ describe('failed authentication per client IP', () => {
     const from = (ip: string, key: string) =>
       t.app.inject({ method: 'GET', url, remoteAddress: ip, headers: { authorization: `Bearer ${key}` } });
 
-    await awayFromEdge(60_000, 5_000); // the failure budget is per minute
+    await awayFromEdge(MINUTE, 5_000); // the failure budget is per minute
     for (let i = 0; i < 20; i++) {
       assertError(await from('198.51.100.7', `orgstack_sk_tnt_guess${String(i).padStart(35, '0')}`), 401, 'unauthorized');
     }

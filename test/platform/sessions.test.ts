@@ -13,6 +13,7 @@ import { SESSION_HOURLY_LIMIT, SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from '../..
 import { SignInThrottle } from '../../src/platform/sign-in-throttle.ts';
 import { issueUserToken } from '../../src/platform/user-tokens.ts';
 import { shops } from '../../src/reviews/tables.ts';
+import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 import { callAs, PASSWORD, sessionCookieFrom, signIn, signInRequest, type Browser } from '../helpers/sessions.ts';
@@ -167,7 +168,7 @@ describe('POST /api/v1/auth/sign-in', () => {
     // Stay inside one calendar minute (the per-IP window): each failure spends a password hash,
     // so on a loaded machine twenty of them one after another took 21 s; side by side they take
     // a few, and they start with at least 20 s of the minute left.
-    if (Date.now() % 60_000 > 40_000) await sleep(60_000 - (Date.now() % 60_000) + 100);
+    await awayFromEdge(MINUTE, 20_000);
     // Different unknown logins: no per-account delay, only the IP's count grows.
     const failures = await Promise.all(
       Array.from({ length: t.rt.config.authFailuresPerMinute }, (_, i) => signInRequest(t, `guess-${i}`, 'whatever', { ip })),
@@ -586,7 +587,7 @@ describe('sessions as principals of the /api/v1 routes', () => {
   });
 
   test('a presented cookie that fails counts against the IP like a bad key', async () => {
-    if (Date.now() % 60_000 > 50_000) await sleep(60_000 - (Date.now() % 60_000) + 100);
+    await awayFromEdge(MINUTE, 10_000);
     const { tenant } = await tenantUser();
     const ip = freshIp();
     const dead = { cookie: 'B'.repeat(43), csrf: '', user: {} as Browser['user'] };
