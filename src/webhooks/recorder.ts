@@ -99,14 +99,17 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
   const statement = sql`with o as (
       select * from jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb) as o(tenant_id uuid, id uuid, status int, error text,
         duration_ms int, response text, next_status text, attempts smallint, delay_s float8, ok boolean)),
-    a as (
-      insert into webhook_attempts (tenant_id, delivery_id, status, error, duration_ms, response)
-      select tenant_id, id, status, error, duration_ms, response from o),
     d as (
       update webhook_deliveries d set status = o.next_status, attempts = o.attempts, lease_until = null,
         next_attempt_at = case when o.delay_s is null then d.next_attempt_at else now() + make_interval(secs => o.delay_s) end,
         last_status = o.status, last_error = o.error, delivered_at = case when o.ok then now() end, updated_at = now()
-      from o where d.tenant_id = o.tenant_id and d.id = o.id),
+      from o where d.tenant_id = o.tenant_id and d.id = o.id
+      returning d.tenant_id, d.id),
+    -- Only for deliveries still there (an endpoint deleted meanwhile took its deliveries): an
+    -- attempt has no foreign key to check that (migrations/0014_webhook_attempts_cascade.sql).
+    a as (
+      insert into webhook_attempts (tenant_id, delivery_id, status, error, duration_ms, response)
+      select o.tenant_id, o.id, o.status, o.error, o.duration_ms, o.response from o join d on d.tenant_id = o.tenant_id and d.id = o.id),
     e as (
       select * from jsonb_to_recordset(${JSON.stringify(health)}::jsonb) as e(tenant_id uuid, id uuid, succeeded boolean, failed boolean,
         last_failed boolean, gone boolean)),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/index.ts';
+import { purgeDeliveries } from '../../src/webhooks/deliveries.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { orgxSignatureValid, receiver, registerEndpoint, sleep, standardVerify, until, WEBHOOK_ENV, type Receiver } from '../helpers/webhooks.ts';
 
@@ -312,5 +313,54 @@ describe('delivery', () => {
     await until('two more', () => r.received.length >= 4);
     const ids = r.received.map((g) => g.headers['webhook-id']);
     assert.deepEqual(new Set(ids.slice(2)), new Set(ids.slice(0, 2)));
+  });
+  test('a deleted endpoint takes its deliveries and their attempts; an answer that comes after writes no attempt', async () => {
+    const r = await newReceiver();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first attempt fails (and is logged); the second is held while the endpoint is deleted.
+    r.answer = (n, _req, res) => (n === 1 ? res.writeHead(500).end('first') : void held.then(() => res.writeHead(200).end('late')));
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Going');
+    const attemptsOf = (deliveryId: string) => rows<{ n: number }>(sql`select count(*)::int as n from webhook_attempts where tenant_id = ${a.tenant.id} and delivery_id = ${deliveryId}`);
+    const [delivery] = await until('the first attempt logged', async () => {
+      const found = await rows<{ id: string }>(sql`select d.id from webhook_deliveries d where d.tenant_id = ${a.tenant.id} and d.endpoint_id = ${ep.id} and d.attempts = 1`);
+      return found.length ? found : null;
+    });
+    assert.equal((await attemptsOf(delivery.id))[0].n, 1);
+    await until('the second attempt in flight', () => r.received.length >= 2);
+    assert.equal((await t.call('DELETE', `/api/v1/tenants/${a.tenant.id}/webhooks/${ep.id}`, { key: a.key })).statusCode, 204);
+    assert.equal((await rows(sql`select id from webhook_deliveries where tenant_id = ${a.tenant.id} and id = ${delivery.id}`)).length, 0);
+    assert.equal((await attemptsOf(delivery.id))[0].n, 0, 'the logged attempt went with its delivery');
+    release();
+    // Attempts are recorded in the order they finish: once a later one is in, the late answer was handled.
+    const other = await newReceiver();
+    const ep2 = await registerEndpoint(t, a.tenant.id, a.key, { url: other.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Staying');
+    await until('the other endpoint recorded', async () => (await rows(sql`select 1 from webhook_deliveries where tenant_id = ${a.tenant.id} and endpoint_id = ${ep2.id} and status = 'succeeded'`)).length > 0);
+    await sleep(200);
+    assert.equal((await attemptsOf(delivery.id))[0].n, 0, 'no attempt written for a delivery that is gone');
+    assert.equal((await rows(sql`select id from webhook_deliveries where tenant_id = ${a.tenant.id} and id = ${delivery.id}`)).length, 0);
+  });
+
+  test('deliveries past the 30-day retention are purged with their attempts; recent ones stay', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    const ep = await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Old');
+    await createShop(a.tenant.id, a.key, 'New');
+    const done = await until('both recorded', async () => {
+      const found = await rows<{ id: string }>(sql`select id from webhook_deliveries where tenant_id = ${a.tenant.id} and endpoint_id = ${ep.id} and status = 'succeeded' order by created_at`);
+      return found.length === 2 ? found : null;
+    });
+    await rows(sql`update webhook_deliveries set created_at = now() - interval '31 days' where tenant_id = ${a.tenant.id} and id = ${done[0].id}`);
+    await purgeDeliveries({ rt: t.rt });
+    const left = await rows<{ id: string; attempts: number }>(
+      sql`select d.id, (select count(*)::int from webhook_attempts a where a.tenant_id = d.tenant_id and a.delivery_id = d.id) as attempts
+          from webhook_deliveries d where d.tenant_id = ${a.tenant.id} and d.endpoint_id = ${ep.id}`,
+    );
+    assert.deepEqual([...left], [{ id: done[1].id, attempts: 1 }]);
+    assert.equal((await rows(sql`select id from webhook_attempts where tenant_id = ${a.tenant.id} and delivery_id = ${done[0].id}`)).length, 0);
   });
 });
