@@ -9,6 +9,7 @@ import type { Principal } from '../../src/platform/principal.ts';
 import { RateLimiter } from '../../src/platform/rate-limits.ts';
 import { rateLimitWindows } from '../../src/platform/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, HOUR } from '../helpers/clock.ts';
 import { assertError } from '../helpers/assertions.ts';
 
 let t: TestApp;
@@ -17,15 +18,8 @@ before(async () => {
 });
 after(() => t.close());
 
-const HOUR = 3_600_000;
 const hourStart = (now = Date.now()) => new Date(Math.floor(now / HOUR) * HOUR);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Counts restart at the top of the hour: never run an assertion across it. */
-async function awayFromTheHourEdge() {
-  const left = hourStart().getTime() + HOUR - Date.now();
-  if (left < 10_000) await sleep(left + 100);
-}
 
 async function windowCount(bucket: string, start = hourStart()) {
   const [row] = await t.rt.db
@@ -40,7 +34,7 @@ const countsOf = (body: { apiKeys: Listed[] }) => new Map(body.apiKeys.map((k) =
 
 describe('GET /tenants/{tenantId}/api-keys: requestsThisHour', () => {
   test('each key counts its requests this hour, unflushed ones included; unused keys 0; the listing counts itself', async () => {
-    await awayFromTheHourEdge();
+    await awayFromEdge(HOUR, 10_000);
     const { tenant, key: busy, keyId: busyId } = await t.tenantWithKey({ permissions: ['tenants:read', 'keys:read'] });
     const reader = await mintKey(t.rt.db, { kind: 'tenant', tenantId: tenant.id, permissions: ['keys:read'], name: 'reader' }, null);
     const idle = await mintKey(t.rt.db, { kind: 'tenant', tenantId: tenant.id, name: 'idle' }, null);
@@ -67,7 +61,7 @@ describe('GET /tenants/{tenantId}/api-keys: requestsThisHour', () => {
   });
 
   test("other nodes' flushed counts add up; earlier hours do not count", async () => {
-    await awayFromTheHourEdge();
+    await awayFromEdge(HOUR, 10_000);
     const { tenant, key, keyId } = await t.tenantWithKey({ permissions: ['keys:read'] });
     const other = await mintKey(t.rt.db, { kind: 'tenant', tenantId: tenant.id, name: 'used elsewhere' }, null);
     // Another node flushed 40 requests of `other` this hour, and 900 the hour before.
@@ -105,7 +99,7 @@ describe('GET /tenants/{tenantId}/api-keys: requestsThisHour', () => {
 
 describe('RateLimiter.countsThisHour', () => {
   test("the shared window plus this node's unflushed count, never both; other hours and unknown buckets 0", async () => {
-    await awayFromTheHourEdge();
+    await awayFromEdge(HOUR, 10_000);
     // A limiter of its own: no timer flushes it behind the test's back.
     const limiter = new RateLimiter(t.rt.db);
     const { keyId } = await t.tenantWithKey();
@@ -133,7 +127,7 @@ describe('RateLimiter.countsThisHour', () => {
 
 describe('GET /platform/api-keys: requestsThisHour', () => {
   test('platform keys show their requests this hour', async () => {
-    await awayFromTheHourEdge();
+    await awayFromEdge(HOUR, 10_000);
     const operator = await t.platformKey();
     const minted = await mintKey(t.rt.db, { kind: 'platform', name: 'busy bot' }, null);
     for (let i = 0; i < 3; i++) assert.equal((await t.call('GET', '/api/v1/tenants', { key: minted.key })).statusCode, 200);

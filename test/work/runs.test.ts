@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from '../../src/platform/ids.ts';
 import { agents, runActivity, runs, tasks } from '../../src/work/tables.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, HOUR } from '../helpers/clock.ts';
 import { assertWorkError } from '../helpers/assertions.ts';
 import { lastSeq, MISSING_ID, UUID_RE, workClient, workEvents, type WorkClient } from '../helpers/work.ts';
 
@@ -143,6 +144,7 @@ describe('POST /api/client/runs (dispatch)', () => {
   });
 
   test('the dispatch bucket: over WORK_DISPATCHES_PER_HOUR this hour → 429 rate_limited with Retry-After, nothing changes; auto-continue runs do not count', async () => {
+    await awayFromEdge(HOUR, 10_000); // the bucket is the clock's hour
     const { tenantId, w, t1, agentId } = await setup();
     const sales = await agentId('sales-agent');
     const now = new Date();
