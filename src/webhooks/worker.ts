@@ -45,9 +45,17 @@ const FOLLOW_UP_MS = 20;
  */
 const BUSY_ROUND_MS = 50;
 const BUSY_CONCURRENCY = 32;
+/** Claimed per node and endpoint: the slots, and as many again waiting for them. */
+const AHEAD = 2;
 
 export class WebhookWorker {
   private inflight = new Map<string, number>();
+  /**
+   * Claimed ahead, per endpoint, in due order: each waits here (leased) for a slot, which it
+   * takes the moment one frees, without a claim's round trip in between (with every slot's next
+   * delivery a round trip away, one endpoint got ≈ 2,000 deliveries/s with the node half idle).
+   */
+  private ready = new Map<string, Claimed[]>();
   private running = new Set<Promise<void>>();
   private cycling = false;
   /** The shortest wait asked for while a round ran: the next round starts after it. */
@@ -152,6 +160,10 @@ export class WebhookWorker {
     clearTimeout(this.timer);
     await Promise.allSettled([...this.running]);
     await this.recorder.flushed();
+    // Claimed ahead and never attempted: due again at once, for whichever node is left.
+    const unsent = [...this.ready.values()].flat();
+    this.ready.clear();
+    if (unsent.length > 0) await release(this.rt, unsent).catch((err) => this.rt.log.warn({ err }, 'webhook leases not released; they expire'));
     this.connections.close();
   }
 
@@ -192,24 +204,65 @@ export class WebhookWorker {
   private async claimAndSend(): Promise<boolean> {
     const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
     const limit = this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
-    const room = limit - this.total();
+    // As many again as the slots are claimed ahead (see `ready`).
+    const room = AHEAD * limit - this.held();
     if (room <= 0 || this.stopped) return false;
     this.freed = 0;
-    const claimed = await claim(this.rt, room, endpointConcurrency, Object.fromEntries(this.inflight), Math.ceil((2 * timeoutMs) / 1000) + 5);
+    // A delivery claimed ahead waits at most one timeout for a slot, then its attempt takes at
+    // most one more: its lease outlasts both.
+    const leaseSeconds = Math.ceil((3 * timeoutMs) / 1000) + 5;
+    const claimed = await claim(this.rt, room, AHEAD * endpointConcurrency, this.heldPerEndpoint(), leaseSeconds);
     // (A slow endpoint at its limit is left out of the claim altogether, so its backlog never
     // fills the window the other endpoints' deliveries are claimed from.)
-    for (const d of claimed) this.send(d);
+    for (const d of claimed) {
+      const queue = this.ready.get(d.endpointId);
+      if (queue) queue.push(d);
+      else this.ready.set(d.endpointId, [d]);
+    }
+    this.sendReady();
     return claimed.length === room;
   }
 
+  /** Fills free slots from the deliveries claimed ahead, one endpoint after another. */
+  private sendReady(): void {
+    const { concurrency, endpointConcurrency } = this.rt.config.webhooks;
+    const limit = this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
+    let total = this.total();
+    for (let sent = true; sent && total < limit && !this.stopped; ) {
+      sent = false;
+      for (const [endpointId, queue] of this.ready) {
+        if (total >= limit) break;
+        if ((this.inflight.get(endpointId) ?? 0) >= endpointConcurrency) continue;
+        this.send(queue.shift()!);
+        if (queue.length === 0) this.ready.delete(endpointId);
+        total++;
+        sent = true;
+      }
+    }
+  }
+
+  /** Whether an endpoint has as many deliveries in flight and claimed ahead as it may. */
   private atLimit(endpointId: string): boolean {
-    return (this.inflight.get(endpointId) ?? 0) >= this.rt.config.webhooks.endpointConcurrency;
+    return (this.inflight.get(endpointId) ?? 0) + (this.ready.get(endpointId)?.length ?? 0) >= AHEAD * this.rt.config.webhooks.endpointConcurrency;
   }
 
   private total(): number {
     let n = 0;
     for (const v of this.inflight.values()) n += v;
     return n;
+  }
+
+  /** In flight and claimed ahead. */
+  private held(): number {
+    let n = this.total();
+    for (const queue of this.ready.values()) n += queue.length;
+    return n;
+  }
+
+  private heldPerEndpoint(): Record<string, number> {
+    const held: Record<string, number> = Object.fromEntries(this.inflight);
+    for (const [endpointId, queue] of this.ready) held[endpointId] = (held[endpointId] ?? 0) + queue.length;
+    return held;
   }
 
   private send(d: Claimed): void {
@@ -225,10 +278,19 @@ export class WebhookWorker {
         if (left > 0) this.inflight.set(d.endpointId, left);
         else this.inflight.delete(d.endpointId);
         this.running.delete(work);
+        this.sendReady();
         this.slotFreed();
       });
     this.running.add(work);
   }
+}
+
+/** Makes deliveries this node claimed but will not attempt due again at once. */
+async function release(rt: Runtime, deliveries: Claimed[]): Promise<void> {
+  const ids = JSON.stringify(deliveries.map((d) => ({ tenant_id: d.tenantId, id: d.id })));
+  await rt.db.execute(sql`update webhook_deliveries d set lease_until = null
+    from jsonb_to_recordset(${ids}::jsonb) as r(tenant_id uuid, id uuid)
+    where d.tenant_id = r.tenant_id and d.id = r.id and d.status = 'pending'`);
 }
 
 /**

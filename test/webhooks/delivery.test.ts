@@ -364,3 +364,39 @@ describe('delivery', () => {
     assert.equal((await rows(sql`select id from webhook_attempts where tenant_id = ${a.tenant.id} and delivery_id = ${done[0].id}`)).length, 0);
   });
 });
+
+describe('deliveries claimed ahead', () => {
+  test('wait in the node for a free slot; a node that stops gives them back (no lease left on a pending delivery)', async () => {
+    // One slot per endpoint: one delivery in flight, one claimed ahead waiting for it.
+    const one = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_ENDPOINT_CONCURRENCY: '1' });
+    const r = await receiver();
+    try {
+      // Never answers: each attempt ends by its 1 s timeout. Counts the requests open at once.
+      let open = 0;
+      let mostOpen = 0;
+      r.answer = (_n, _req, res) => {
+        mostOpen = Math.max(mostOpen, ++open);
+        res.on('close', () => open--);
+      };
+      const a = await one.tenantWithKey({ permissions: PERMS });
+      const ep = await registerEndpoint(one, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+      for (const name of ['A', 'B', 'C']) assert.equal((await one.call('POST', `/api/v1/tenants/${a.tenant.id}/shops`, { key: a.key, body: { name } })).statusCode, 201);
+      const leased = () =>
+        queryRows<{ n: number }>(one.rt.db, sql`select count(*)::int as n from webhook_deliveries where tenant_id = ${a.tenant.id} and endpoint_id = ${ep.id} and lease_until > now()`);
+      await until('one in flight and one claimed ahead', async () => r.received.length >= 1 && (await leased())[0].n === 2);
+      await one.app.close();
+      const rows = await queryRows<{ status: string; attempts: number; leased: boolean }>(
+        one.testDb.database.db,
+        sql`select status, attempts, lease_until is not null as leased from webhook_deliveries where tenant_id = ${a.tenant.id} order by created_at`,
+      );
+      assert.equal(rows.length, 3);
+      assert.deepEqual(rows.map((d) => d.leased), [false, false, false], 'the timed-out attempt was recorded; the one ahead was given back');
+      assert.deepEqual(rows.map((d) => d.status), ['pending', 'pending', 'pending']);
+      assert.equal(rows.map((d) => d.attempts).reduce((x, y) => x + y), r.received.length, 'every request sent was recorded');
+      assert.equal(mostOpen, 1, 'one slot: one request at a time');
+    } finally {
+      await r.close();
+      await one.testDb.close();
+    }
+  });
+});
