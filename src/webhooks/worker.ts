@@ -202,10 +202,9 @@ export class WebhookWorker {
 
   /** Claims what this node has room for; true when it filled every free slot (more may be due). */
   private async claimAndSend(): Promise<boolean> {
-    const { concurrency, endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
-    const limit = this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
+    const { endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
     // As many again as the slots are claimed ahead (see `ready`).
-    const room = AHEAD * limit - this.held();
+    const room = AHEAD * this.slots() - this.held();
     if (room <= 0 || this.stopped) return false;
     this.freed = 0;
     // A delivery claimed ahead waits at most one timeout for a slot, then its attempt takes at
@@ -225,8 +224,8 @@ export class WebhookWorker {
 
   /** Fills free slots from the deliveries claimed ahead, one endpoint after another. */
   private sendReady(): void {
-    const { concurrency, endpointConcurrency } = this.rt.config.webhooks;
-    const limit = this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
+    const { endpointConcurrency } = this.rt.config.webhooks;
+    const limit = this.slots();
     let total = this.total();
     for (let sent = true; sent && total < limit && !this.stopped; ) {
       sent = false;
@@ -239,6 +238,12 @@ export class WebhookWorker {
         sent = true;
       }
     }
+  }
+
+  /** Attempts this node may have in flight now (fewer while requests queue, see BUSY_CONCURRENCY). */
+  private slots(): number {
+    const { concurrency } = this.rt.config.webhooks;
+    return this.busy() ? Math.min(concurrency, BUSY_CONCURRENCY) : concurrency;
   }
 
   /** Whether an endpoint has as many deliveries in flight and claimed ahead as it may. */
@@ -294,9 +299,9 @@ async function release(rt: Runtime, deliveries: Claimed[]): Promise<void> {
 }
 
 /**
- * Leases up to `room` due deliveries, at most `perEndpoint` in flight per endpoint on this node
- * (`busy`: what this node already has in flight), oldest due first, skipping rows another node
- * is claiming. Answers each with its event and endpoint.
+ * Leases up to `room` due deliveries, at most `perEndpoint` held per endpoint on this node
+ * (`busy`: what this node already holds, in flight or claimed ahead), oldest due first,
+ * skipping rows another node is claiming. Answers each with its event and endpoint.
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
