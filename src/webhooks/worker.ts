@@ -248,7 +248,7 @@ export class WebhookWorker {
 
   /** Whether an endpoint has as many deliveries in flight and claimed ahead as it may. */
   private atLimit(endpointId: string): boolean {
-    return (this.inflight.get(endpointId) ?? 0) + (this.ready.get(endpointId)?.length ?? 0) >= AHEAD * this.rt.config.webhooks.endpointConcurrency;
+    return this.heldBy(endpointId) >= AHEAD * this.rt.config.webhooks.endpointConcurrency;
   }
 
   private total(): number {
@@ -264,10 +264,13 @@ export class WebhookWorker {
     return n;
   }
 
+  private heldBy(endpointId: string): number {
+    return (this.inflight.get(endpointId) ?? 0) + (this.ready.get(endpointId)?.length ?? 0);
+  }
+
   private heldPerEndpoint(): Record<string, number> {
-    const held: Record<string, number> = Object.fromEntries(this.inflight);
-    for (const [endpointId, queue] of this.ready) held[endpointId] = (held[endpointId] ?? 0) + queue.length;
-    return held;
+    const ids = new Set([...this.inflight.keys(), ...this.ready.keys()]);
+    return Object.fromEntries([...ids].map((id) => [id, this.heldBy(id)]));
   }
 
   private send(d: Claimed): void {

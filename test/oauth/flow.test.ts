@@ -9,8 +9,8 @@ import { artifactKey } from '../../src/oauth/adapter.ts';
 import { mintKey } from '../../src/platform/keys.ts';
 import { principalOfAccessToken } from '../../src/oauth/access-tokens.ts';
 import { oauthGrants } from '../../src/oauth/tables.ts';
-import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import {
   CookieJar,
   decide,

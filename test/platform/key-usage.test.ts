@@ -20,7 +20,6 @@ after(() => t.close());
 
 const hourStart = (now = Date.now()) => new Date(Math.floor(now / HOUR) * HOUR);
 
-
 async function windowCount(bucket: string, start = hourStart()) {
   const [row] = await t.rt.db
     .select({ count: rateLimitWindows.count })

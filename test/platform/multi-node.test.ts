@@ -7,8 +7,8 @@ import postgres from 'postgres';
 import { queryRows } from '../../src/db/index.ts';
 import { mintKey, revokeKey } from '../../src/platform/keys.ts';
 import { rateLimitWindows } from '../../src/platform/tables.ts';
-import { awayFromEdge, HOUR } from '../helpers/clock.ts';
 import { spawnServer, startTestApp, type ServerProcess, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, HOUR } from '../helpers/clock.ts';
 import { emptyPostgresDatabase, onPostgres } from '../helpers/db.ts';
 
 const skip = onPostgres ? false : 'needs TEST_DATABASE_URL (PostgreSQL)';

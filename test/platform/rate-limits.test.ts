@@ -11,7 +11,6 @@ import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
 import { assertError } from '../helpers/assertions.ts';
 import { awayFromEdge, HOUR, MINUTE } from '../helpers/clock.ts';
 
-
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
@@ -21,7 +20,6 @@ after(() => t.close());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Unix seconds of the next top of the UTC hour. */
 const nextHour = (now = Date.now()) => (Math.floor(now / HOUR) * HOUR + HOUR) / 1000;
-
 
 async function windowCount(bucket: string): Promise<number | undefined> {
   const start = new Date(Math.floor(Date.now() / HOUR) * HOUR);

@@ -13,8 +13,8 @@ import { SESSION_HOURLY_LIMIT, SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from '../..
 import { SignInThrottle } from '../../src/platform/sign-in-throttle.ts';
 import { issueUserToken } from '../../src/platform/user-tokens.ts';
 import { shops } from '../../src/reviews/tables.ts';
-import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { assertError } from '../helpers/assertions.ts';
 import { callAs, PASSWORD, sessionCookieFrom, signIn, signInRequest, type Browser } from '../helpers/sessions.ts';
 

@@ -10,8 +10,8 @@ import { queryRows } from '../../src/db/index.ts';
 import { auditLog, events, mailOutbox, users } from '../../src/platform/tables.ts';
 import { reviewSessions } from '../../src/reviews/tables.ts';
 import { uuidv7 } from '../../src/platform/ids.ts';
-import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { awayFromEdge, MINUTE } from '../helpers/clock.ts';
 import { startSmtpServer, textBody, mailHeader, type LocalSmtp } from '../helpers/smtp.ts';
 
 const PHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';

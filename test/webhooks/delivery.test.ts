@@ -314,6 +314,7 @@ describe('delivery', () => {
     const ids = r.received.map((g) => g.headers['webhook-id']);
     assert.deepEqual(new Set(ids.slice(2)), new Set(ids.slice(0, 2)));
   });
+
   test('a deleted endpoint takes its deliveries and their attempts; an answer that comes after writes no attempt', async () => {
     const r = await newReceiver();
     let release!: () => void;
