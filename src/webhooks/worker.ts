@@ -28,10 +28,10 @@ const POLL_MS = 1000;
 const EVENT_WAIT_MS = 10;
 const CLAIM_WAIT_MS = 5;
 /**
- * After a fan-out that found events, the next one comes this soon, notified or not: of the
- * transactions committing events side by side only one sends the NOTIFY (the outbox trigger,
- * migrations/0012_webhook_notify_once.sql), and the others' events may commit just after the
- * round it woke.
+ * After a fan-out that found events, the next one comes this soon, notified or not: the outbox
+ * trigger notifies at most once per 10 ms, by one committing transaction at a time
+ * (migrations/0015_webhook_notify_debounce.sql), and the events of the transactions that did not
+ * notify may commit just after the round the notification woke.
  */
 const FOLLOW_UP_MS = 20;
 /**

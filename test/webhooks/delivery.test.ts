@@ -407,3 +407,36 @@ describe('deliveries claimed ahead', () => {
     }
   });
 });
+
+describe('waking', () => {
+  test('the outbox notifies at most once per 10 ms; an event committed without a notification is still delivered', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    // '' is the outbox trigger's; 'deliveries' a fan-out's.
+    const heard: number[] = [];
+    await t.rt.database.listen('orgstack_webhooks', (payload) => {
+      if (payload === '') heard.push(Date.now());
+    });
+    const lastNotified = async () => (await rows<{ at: Date }>(sql`select notified_at as at from webhook_wake where id = 1`))[0].at;
+    try {
+      await t.rt.db.execute(sql`update webhook_wake set notified_at = '-infinity'`);
+      const before = Date.now();
+      await createShop(a.tenant.id, a.key, 'Notified');
+      await until('the trigger notifies', () => heard.length > 0, 2000);
+      assert.ok(Math.abs(new Date(await lastNotified()).getTime() - before) < 5000, 'the notification time is kept');
+      await until('the notified event is delivered', () => r.received.length === 1);
+
+      // A notification "just went out" (its time an hour ahead): the next commit sends none,
+      // and the worker's poll (every second) delivers its event.
+      await t.rt.db.execute(sql`update webhook_wake set notified_at = now() + interval '1 hour'`);
+      heard.length = 0;
+      await createShop(a.tenant.id, a.key, 'Not notified');
+      await until('the event committed without a notification is delivered', () => r.received.length === 2, 5000);
+      assert.equal(heard.length, 0, 'no notification inside the window');
+      assert.equal(r.received[1].json.data.name, 'Not notified');
+    } finally {
+      await t.rt.db.execute(sql`update webhook_wake set notified_at = '-infinity'`);
+    }
+  });
+});
