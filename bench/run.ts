@@ -194,17 +194,24 @@ function spreadOf(reqPerSec: number[]): Spread {
 }
 
 /**
- * A scenario's runs with BENCH_REPEAT (same server, same fixtures, back to back): the first one
- * alone has its setup and warmup. The run nearest the median stands for the scenario; every run
- * is returned so that the audit and rate-limit checks count all requests sent.
+ * The runs of a scenario, or of a scenario and the one that compares itself with it
+ * (`compareWith`), with BENCH_REPEAT (same server, same fixtures): the scenarios take turns, so
+ * that both sides of a ratio see the machine alike (its speed moves by a third between runs a
+ * minute apart). The first run of each alone has its setup and warmup. The run nearest the median
+ * stands for its scenario; every run is returned so that the audit and rate-limit checks count
+ * all requests sent.
  */
-async function runRepeated(s: Scenario, f: Fixture, base: string, server: ServerProcess, ctx: BenchContext): Promise<{ result: ScenarioResult; runs: ScenarioResult[] }> {
-  const runs: ScenarioResult[] = [];
-  for (let i = 0; i < settings.repeat; i++) runs.push(await runScenario(s, f, base, server, ctx, i === 0));
-  if (runs.length === 1) return { result: runs[0], runs };
-  const repeat = spreadOf(runs.map((r) => r.reqPerSec));
-  const nearest = runs.reduce((a, r) => (Math.abs(r.reqPerSec - repeat.median) < Math.abs(a.reqPerSec - repeat.median) ? r : a));
-  return { result: { ...nearest, repeat }, runs };
+async function runRepeated(group: Scenario[], f: Fixture, base: string, server: ServerProcess, ctx: BenchContext): Promise<{ result: ScenarioResult; runs: ScenarioResult[] }[]> {
+  const runs: ScenarioResult[][] = group.map(() => []);
+  for (let i = 0; i < settings.repeat; i++) {
+    for (const [k, s] of group.entries()) runs[k].push(await runScenario(s, f, base, server, ctx, i === 0));
+  }
+  return runs.map((rs) => {
+    if (rs.length === 1) return { result: rs[0], runs: rs };
+    const repeat = spreadOf(rs.map((r) => r.reqPerSec));
+    const nearest = rs.reduce((a, r) => (Math.abs(r.reqPerSec - repeat.median) < Math.abs(a.reqPerSec - repeat.median) ? r : a));
+    return { result: { ...nearest, repeat }, runs: rs };
+  });
 }
 
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
@@ -239,7 +246,7 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
       data: c.data,
     };
   }
-  if (first) await s.before?.(ctx);
+  await s.before?.(ctx);
   const counter = { n: 0 };
   let warmup: ScenarioResult['warmup'] = null;
   if (first && settings.warmupS > 0) {
@@ -417,20 +424,30 @@ async function main() {
   /** Every run of every scenario (more than `results` with BENCH_REPEAT): what the audit counts. */
   const allRuns: ScenarioResult[] = [];
   const ctx: BenchContext = { base, fixture, dbUrl, serverPid: server.child.pid };
-  for (const [i, s] of selected.entries()) {
+  const interleaved = new Set<string>();
+  for (const [i, first] of selected.entries()) {
+    if (interleaved.has(first.name)) continue;
     if (i > 0 && settings.pauseMs > 0) await sleep(settings.pauseMs); // let the flushes settle
-    process.stdout.write(`running ${s.name}${settings.repeat > 1 ? ` ×${settings.repeat}` : ''} … `);
-    const { result: r, runs } = await runRepeated(s, fixture, base, server, ctx);
-    results.push(r);
-    allRuns.push(...runs);
-    const unit = s.run ? 'per s' : 'req/s';
-    if (r.repeat) {
-      const sp = r.repeat;
-      console.log(
-        `${sp.reqPerSec.map(fmtInt).join(', ')} ${unit}; median ${fmtInt(sp.median)}, min ${signedPct(sp.minDeviation)}, max ${signedPct(sp.maxDeviation)} — ${sp.withinTenPercent ? 'all within ±10 %' : 'NOT all within ±10 %'}`,
-      );
-    } else console.log(`${fmtInt(r.reqPerSec)} ${unit}, p99 ${r.p99Ms} ms`);
-    for (const line of r.details ?? []) console.log(`          ${line}`);
+    const partner = settings.repeat > 1 ? selected.find((x) => x.compareWith?.scenario === first.name) : undefined;
+    const group = partner ? [first, partner] : [first];
+    if (partner) interleaved.add(partner.name);
+    const times = settings.repeat > 1 ? ` ×${settings.repeat}` : '';
+    process.stdout.write(`running ${group.map((s) => s.name).join(' and ')}${times}${partner ? ', taking turns' : ''} … ${partner ? '\n' : ''}`);
+    const outcomes = await runRepeated(group, fixture, base, server, ctx);
+    for (const [k, { result: r, runs }] of outcomes.entries()) {
+      const s = group[k];
+      results.push(r);
+      allRuns.push(...runs);
+      const unit = s.run ? 'per s' : 'req/s';
+      if (partner) process.stdout.write(`  ${s.name}: `);
+      if (r.repeat) {
+        const sp = r.repeat;
+        console.log(
+          `${sp.reqPerSec.map(fmtInt).join(', ')} ${unit}; median ${fmtInt(sp.median)}, min ${signedPct(sp.minDeviation)}, max ${signedPct(sp.maxDeviation)} — ${sp.withinTenPercent ? 'all within ±10 %' : 'NOT all within ±10 %'}`,
+        );
+      } else console.log(`${fmtInt(r.reqPerSec)} ${unit}, p99 ${r.p99Ms} ms`);
+      for (const line of r.details ?? []) console.log(`          ${line}`);
+    }
   }
 
   // Requests autocannon abandoned at the end of the last run may still be running (a

@@ -600,9 +600,9 @@ export interface Scenario {
    * `reqPerSec` column is then its own rate (deliveries/s) and p50/p99 its own latencies.
    */
   run?(ctx: BenchContext): Promise<CustomRun>;
-  /** Before the autocannon runs (warmup included), e.g. registering webhook endpoints. */
+  /** Before each of its runs (the first one's warmup included), e.g. registering webhook endpoints. */
   before?(ctx: BenchContext): Promise<void>;
-  /** After them, with the requests answered (warmup included): lines for the report and JSON. */
+  /** After each run, with the requests it answered (warmup included): lines for the report and JSON. */
   after?(ctx: BenchContext, answered: number): Promise<{ details: string[]; data: unknown }>;
   /** Its req/s at least this share of another scenario's in the same run (both must run). */
   compareWith?: { scenario: string; minRatio: { postgres?: number; pglite?: number } };

@@ -94,6 +94,9 @@ export async function registerEndpoint(base: string, tenantId: string, key: Benc
 export const disableEndpoint = (base: string, tenantId: string, key: BenchKey, id: string) =>
   api(base, key, 'PATCH', `/api/v1/tenants/${tenantId}/webhooks/${id}`, { enabled: false });
 
+/** Deletes an endpoint with its deliveries: each run of create-employee-webhooks registers three (at most 20 per tenant). */
+const deleteEndpoint = (base: string, tenantId: string, key: BenchKey, id: string) => api(base, key, 'DELETE', `/api/v1/tenants/${tenantId}/webhooks/${id}`);
+
 /** Waits until `count()` reaches `expected` or `limitMs` passed; answers the count. */
 async function waitFor(count: () => number, expected: number, limitMs: number): Promise<number> {
   const deadline = performance.now() + limitMs;
@@ -229,12 +232,13 @@ export class ThreeEndpoints {
   async register(ctx: BenchContext): Promise<void> {
     const t = ctx.fixture.webhooks.load;
     this.receivers = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
+    this.ids = [];
     for (const r of this.receivers) this.ids.push(await registerEndpoint(ctx.base, t.tenantId, t.manageKey, r.url));
   }
 
   /**
    * After the run: waits (up to `limitMs`) until every receiver has every event the run made,
-   * then disables the endpoints so later scenarios run without them.
+   * then deletes the endpoints (with their deliveries) so later runs and scenarios go without them.
    */
   async drain(ctx: BenchContext, events: number, limitMs: number): Promise<{ events: number; delivered: number; drainSeconds: number }> {
     const t = ctx.fixture.webhooks.load;
@@ -249,7 +253,7 @@ export class ThreeEndpoints {
       delivered = total();
     }
     const drainSeconds = (performance.now() - t0) / 1000;
-    for (const id of this.ids) await disableEndpoint(ctx.base, t.tenantId, t.manageKey, id).catch(() => {});
+    for (const id of this.ids) await deleteEndpoint(ctx.base, t.tenantId, t.manageKey, id).catch(() => {});
     await Promise.all(this.receivers.map((r) => r.close()));
     return { events: events * this.receivers.length, delivered, drainSeconds };
   }

@@ -19,6 +19,12 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /**
+   * For the node's background work (the webhook worker): on PostgreSQL a pool of its own
+   * (BACKGROUND_POOL_SIZE connections), so that its transactions never hold a connection the
+   * requests wait for; on the embedded database the one connection, as `db`.
+   */
+  background: Db;
   /** Runs `fn` on one dedicated connection (advisory locks are per connection). */
   withSession<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Subscribes to a PostgreSQL notification channel; every node sharing the database hears it. */
@@ -74,6 +80,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    background: db,
     // PGlite has a single connection, so every query already runs "in one session".
     withSession: (fn) => fn(db),
     listen: async (channel, onMessage) => {
@@ -89,9 +96,42 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 /** How long a query may wait for a pool connection (DATABASE_QUEUE_TIMEOUT_MS). */
 export const DEFAULT_QUEUE_TIMEOUT_MS = 5000;
 
+/** Connections of the background pool (Database.background): the worker's rounds run one at a time, its records beside them. */
+const BACKGROUND_POOL_SIZE = 2;
+
 async function openPostgres(url: string, poolSize: number, queueTimeoutMs: number): Promise<Database> {
+  const client = await postgresPool(url, poolSize, queueTimeoutMs);
+  const background = await postgresPool(url, BACKGROUND_POOL_SIZE, queueTimeoutMs);
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    background: drizzlePostgres(background, { schema }) as unknown as Db,
+    // A short-lived single-connection client: Drizzle cannot wrap postgres.js reserved connections.
+    withSession: async (fn) => {
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        return await fn(drizzlePostgres(single, { schema }) as unknown as Db);
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    listen: async (channel, onMessage) => {
+      await client.listen(channel, onMessage);
+    },
+    notify: async (channel, payload) => {
+      await client.notify(channel, payload);
+    },
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), background.end({ timeout: 5 })]);
+    },
+  };
+}
+
+/** A postgres.js pool as every handle of the node uses it. */
+async function postgresPool(url: string, max: number, queueTimeoutMs: number): Promise<postgres.Sql> {
   const client = postgres(url, {
-    max: poolSize,
+    max,
     onnotice: () => {},
     // An unreachable server fails a connection attempt within the queue timeout (default 30 s).
     connect_timeout: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),
@@ -114,27 +154,7 @@ async function openPostgres(url: string, poolSize: number, queueTimeoutMs: numbe
   const unsafe = client.unsafe.bind(client);
   client.unsafe = ((query: string, params?: unknown[], options?: object) =>
     boundedWait(unsafe(query, params as never, { ...options, prepare: !query.startsWith(PLANNED_PER_CALL) }), queueTimeoutMs)) as typeof client.unsafe;
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
-  return {
-    kind: 'postgres',
-    db,
-    // A short-lived single-connection client: Drizzle cannot wrap postgres.js reserved connections.
-    withSession: async (fn) => {
-      const single = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        return await fn(drizzlePostgres(single, { schema }) as unknown as Db);
-      } finally {
-        await single.end({ timeout: 5 });
-      }
-    },
-    listen: async (channel, onMessage) => {
-      await client.listen(channel, onMessage);
-    },
-    notify: async (channel, payload) => {
-      await client.notify(channel, payload);
-    },
-    close: () => client.end({ timeout: 5 }),
-  };
+  return client;
 }
 
 /**

@@ -111,5 +111,5 @@ export function nextDelay(schedule: readonly number[], made: number, retryAfterS
 
 /** A delivery whose endpoint was disabled after it was queued ends without an attempt. */
 export async function recordDisabled(rt: Runtime, d: Claimed): Promise<void> {
-  await cancelPending(rt.db, d.tenantId, d.endpointId);
+  await cancelPending(rt.database.background, d.tenantId, d.endpointId);
 }

@@ -136,13 +136,13 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
   let disabled: { tenant_id: string; id: string }[] = [];
   for (let tries = 1; ; tries++) {
     try {
-      disabled = await indexPlanned(rt.db, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement), { customPlans: rt.database.kind === 'pglite' });
+      disabled = await indexPlanned(rt.database.background, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement), { customPlans: rt.database.kind === 'pglite' });
       break;
     } catch (err) {
       if (tries >= TRIES || !deadlocked(err)) throw err;
     }
   }
-  for (const e of disabled) await cancelPending(rt.db, String(e.tenant_id), String(e.id));
+  for (const e of disabled) await cancelPending(rt.database.background, String(e.tenant_id), String(e.id));
 }
 
 function deadlocked(err: unknown): boolean {

@@ -36,15 +36,18 @@ const CLAIM_WAIT_MS = 5;
 const FOLLOW_UP_MS = 20;
 /**
  * Deliveries give way to requests. While WEBHOOK_YIELD_REQUESTS requests are in flight on the node (its
- * cores are queueing them), rounds (fan out, claim) start at most every BUSY_ROUND_MS and at most
- * BUSY_CONCURRENCY attempts are in flight: a few hundred deliveries a second. Each attempt is an
- * HTTP request out, a signature and its share of a claim and a record — several times the CPU of
- * a small API write — so with three endpoints subscribed, delivering at full speed beside the
- * writes took most of the node and cut the writes to half. Deliveries never stop: they go on at
- * that pace, and catch up at full concurrency once the requests thin out.
+ * cores are queueing them), rounds (fan out, claim) start at most every BUSY_ROUND_MS, at most
+ * BUSY_CONCURRENCY attempts are in flight and at most BUSY_RATE start per second. Each attempt is
+ * an HTTP request out, a signature and its share of a claim and a record — with the database's
+ * work for them, about a third of a small API write's cost — so with three endpoints subscribed,
+ * delivering at full speed beside the writes took most of the machine and cut the writes to half.
+ * The rate, not only the concurrency, is bounded: with deliveries claimed ahead a freed slot
+ * refills at once, and 32 in flight to a fast receiver were still 2,000 a second. Deliveries never
+ * stop: they go on at that pace, and catch up at full concurrency once the requests thin out.
  */
 const BUSY_ROUND_MS = 50;
 const BUSY_CONCURRENCY = 32;
+const BUSY_RATE = 400;
 /** Claimed per node and endpoint: the slots, and as many again waiting for them. */
 const AHEAD = 2;
 
@@ -70,6 +73,9 @@ export class WebhookWorker {
    */
   private claimDue = true;
   private stopped = false;
+  /** Attempts that may start while busy (a token bucket filled at BUSY_RATE, holding one round's worth). */
+  private busyTokens = 0;
+  private busyTokensAt = 0;
   private poll: NodeJS.Timeout | undefined;
   /** Slots freed since the last claim. */
   private freed = 0;
@@ -86,7 +92,7 @@ export class WebhookWorker {
   }
 
   async start(): Promise<void> {
-    await initCursor(this.rt.db);
+    await initCursor(this.rt.database.background);
     if (!this.rt.config.webhooks.deliver) {
       // WEBHOOK_WORKER=off: another node delivers. On the embedded database there is no other.
       if (this.rt.database.kind === 'pglite') this.rt.log.warn('WEBHOOK_WORKER is off on the embedded database: no node delivers webhooks');
@@ -174,7 +180,7 @@ export class WebhookWorker {
       this.claimDue = false;
       if (this.fanOutDue) {
         this.fanOutDue = false;
-        const fanned = await fanOut(this.rt.db);
+        const fanned = await fanOut(this.rt.database.background);
         if (fanned.events > 0) {
           this.fanOutDue = true;
           this.wanted = Math.min(this.wanted ?? FOLLOW_UP_MS, FOLLOW_UP_MS);
@@ -232,12 +238,28 @@ export class WebhookWorker {
       for (const [endpointId, queue] of this.ready) {
         if (total >= limit) break;
         if ((this.inflight.get(endpointId) ?? 0) >= endpointConcurrency) continue;
+        if (!this.mayStart()) {
+          this.schedule(BUSY_ROUND_MS); // the rest wait for the next round's tokens
+          return;
+        }
         this.send(queue.shift()!);
         if (queue.length === 0) this.ready.delete(endpointId);
         total++;
         sent = true;
       }
     }
+  }
+
+  /** Whether an attempt may start now: always, except at BUSY_RATE while busy. */
+  private mayStart(): boolean {
+    if (!this.busy()) return true;
+    const now = performance.now();
+    const perRound = (BUSY_RATE * BUSY_ROUND_MS) / 1000;
+    this.busyTokens = Math.min(perRound, this.busyTokens + ((now - this.busyTokensAt) * BUSY_RATE) / 1000);
+    this.busyTokensAt = now;
+    if (this.busyTokens < 1) return false;
+    this.busyTokens--;
+    return true;
   }
 
   /** Attempts this node may have in flight now (fewer while requests queue, see BUSY_CONCURRENCY). */
@@ -296,7 +318,7 @@ export class WebhookWorker {
 /** Makes deliveries this node claimed but will not attempt due again at once. */
 async function release(rt: Runtime, deliveries: Claimed[]): Promise<void> {
   const ids = JSON.stringify(deliveries.map((d) => ({ tenant_id: d.tenantId, id: d.id })));
-  await rt.db.execute(sql`update webhook_deliveries d set lease_until = null
+  await rt.database.background.execute(sql`update webhook_deliveries d set lease_until = null
     from jsonb_to_recordset(${ids}::jsonb) as r(tenant_id uuid, id uuid)
     where d.tenant_id = r.tenant_id and d.id = r.id and d.status = 'pending'`);
 }
@@ -308,7 +330,7 @@ async function release(rt: Runtime, deliveries: Claimed[]): Promise<void> {
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
-  const rows = await indexPlanned(rt.db, (tx) =>
+  const rows = await indexPlanned(rt.database.background, (tx) =>
     queryRows<Record<string, unknown>>(
       tx,
       // One generic plan on PostgreSQL: how many deliveries are due swings from none to

@@ -2,9 +2,11 @@
 // signed so that the `standardwebhooks` verifier and X-OrgX-Signature both accept them; filters,
 // rotation, retries, Retry-After, 410, timeouts and oversized answers.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../src/db/index.ts';
+import { pgArray, queryRows } from '../../src/db/index.ts';
+import { eventId } from '../../src/platform/ids.ts';
 import { purgeDeliveries } from '../../src/webhooks/deliveries.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { orgxSignatureValid, receiver, registerEndpoint, sleep, standardVerify, until, WEBHOOK_ENV, type Receiver } from '../helpers/webhooks.ts';
@@ -437,6 +439,41 @@ describe('waking', () => {
       assert.equal(r.received[1].json.data.name, 'Not notified');
     } finally {
       await t.rt.db.execute(sql`update webhook_wake set notified_at = '-infinity'`);
+    }
+  });
+});
+
+describe('giving way to requests', () => {
+  test('while requests are in flight, deliveries go on at most 400 a second; none waits for the requests to end', async () => {
+    // Busy from one request in flight: one held open (its body never comes) stands for a queue.
+    const busy = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_YIELD_REQUESTS: '1' });
+    const r = await receiver();
+    const held = new net.Socket();
+    try {
+      await busy.app.listen({ port: 0, host: '127.0.0.1' });
+      const a = await busy.tenantWithKey({ permissions: PERMS });
+      await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
+      const { port } = busy.app.server.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => held.connect(port, '127.0.0.1', resolve));
+      held.write(`POST /api/v1/tenants/${a.tenant.id}/shops HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${a.key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+      await until('the held request is in flight', () => busy.rt.requests.inFlight === 1);
+
+      const events = 800;
+      const ids = Array.from({ length: events }, () => eventId());
+      const start = performance.now();
+      await busy.rt.db.execute(
+        sql`insert into events (id, type, tenant_id, data) select id, 'tenant.updated', ${a.tenant.id}::uuid, '{}'::jsonb from unnest(${pgArray(ids)}::text[]) id`,
+      );
+      await until('every event delivered while the request is held', () => r.received.length === events, 10_000);
+      const seconds = (performance.now() - start) / 1000;
+      // One round's worth (20) may start at once; the other 780 at 400 a second take 1.95 s.
+      assert.ok(seconds >= 1.9, `${events} deliveries took ${seconds.toFixed(2)} s while busy: faster than 400 a second`);
+      assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
+      assert.deepEqual(new Set(r.received.map((x) => x.json.id)), new Set(ids));
+    } finally {
+      held.destroy();
+      await r.close();
+      await busy.close();
     }
   });
 });
