@@ -368,6 +368,27 @@ describe('delivery', () => {
   });
 });
 
+describe('a deleted tenant', () => {
+  test('takes its endpoints, deliveries and attempts with it', async () => {
+    const r = await newReceiver();
+    const a = await t.tenantWithKey({ permissions: PERMS });
+    await registerEndpoint(t, a.tenant.id, a.key, { url: r.url, eventTypes: ['shop.created'] });
+    await createShop(a.tenant.id, a.key, 'Soon gone');
+    const left = async () =>
+      (
+        await rows<{ endpoints: number; deliveries: number; attempts: number }>(
+          sql`select (select count(*)::int from webhook_endpoints where tenant_id = ${a.tenant.id}) as endpoints,
+                     (select count(*)::int from webhook_deliveries where tenant_id = ${a.tenant.id}) as deliveries,
+                     (select count(*)::int from webhook_attempts where tenant_id = ${a.tenant.id}) as attempts`,
+        )
+      )[0];
+    await until('the delivery made and recorded', async () => (await left()).attempts === 1);
+    const platform = await t.platformKey();
+    assert.equal((await t.call('DELETE', `/api/v1/tenants/${a.tenant.id}?confirm=${a.tenant.slug}`, { key: platform })).statusCode, 204);
+    assert.deepEqual({ ...(await left()) }, { endpoints: 0, deliveries: 0, attempts: 0 });
+  });
+});
+
 describe('deliveries claimed ahead', () => {
   test('wait in the node for a free slot; a node that stops gives them back (no lease left on a pending delivery)', async () => {
     // One slot per endpoint: one delivery in flight, one claimed ahead waiting for it.
