@@ -21,8 +21,9 @@ export interface Database {
   db: Db;
   /**
    * For the node's background work (the webhook worker): on PostgreSQL a pool of its own
-   * (BACKGROUND_POOL_SIZE connections), so that its transactions never hold a connection the
-   * requests wait for; on the embedded database the one connection, as `db`.
+   * (BACKGROUND_POOL_SIZE connections), so that it never holds a connection the requests wait
+   * for, whose connections plan with index scans only (see src/webhooks/index-planned.ts); on
+   * the embedded database the one connection, as `db`.
    */
   background: Db;
   /** Runs `fn` on one dedicated connection (advisory locks are per connection). */
@@ -101,7 +102,7 @@ const BACKGROUND_POOL_SIZE = 2;
 
 async function openPostgres(url: string, poolSize: number, queueTimeoutMs: number): Promise<Database> {
   const client = await postgresPool(url, poolSize, queueTimeoutMs);
-  const background = await postgresPool(url, BACKGROUND_POOL_SIZE, queueTimeoutMs);
+  const background = await postgresPool(url, BACKGROUND_POOL_SIZE, queueTimeoutMs, { enable_seqscan: 'off', enable_bitmapscan: 'off' });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
@@ -128,10 +129,11 @@ async function openPostgres(url: string, poolSize: number, queueTimeoutMs: numbe
   };
 }
 
-/** A postgres.js pool as every handle of the node uses it. */
-async function postgresPool(url: string, max: number, queueTimeoutMs: number): Promise<postgres.Sql> {
+/** A postgres.js pool as every handle of the node uses it; `settings` are its connections' from their start. */
+async function postgresPool(url: string, max: number, queueTimeoutMs: number, settings: Record<string, string> = {}): Promise<postgres.Sql> {
   const client = postgres(url, {
     max,
+    connection: settings,
     onnotice: () => {},
     // An unreachable server fails a connection attempt within the queue timeout (default 30 s).
     connect_timeout: Math.max(1, Math.ceil(queueTimeoutMs / 1000)),

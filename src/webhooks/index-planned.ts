@@ -4,24 +4,31 @@
 // autoanalyze follows, so the planner's row counts are often far off: believing a handful of
 // deliveries pending it read every pending row through a bitmap and sorted them to claim a few
 // (the due index, read in order, stops after them), and believing the table small it joined a
-// batch's records by a sequential scan of it instead of primary-key look-ups. With these settings,
-// local to the statement's transaction, both plans stay index look-ups whatever the statistics say.
+// batch's records by a sequential scan of it instead of primary-key look-ups. Planned with index
+// scans only, both stay index look-ups whatever the statistics say.
 //
-// The embedded database (PGlite) has no autovacuum, so no autoanalyze either: the tables are never
-// analyzed, and the generic plan a prepared statement settles on after its fifth call — made while
-// the tables were nearly empty, and never invalidated since — stays. That plan believed one row
-// everywhere: the claim joined its picked rows to `webhook_deliveries` through the endpoint index
-// on `tenant_id` alone (reading every delivery the tenant ever had, per claimed row) and rescanned
-// the ranked window once per pending row, so each claim cost ≈ 20–40 ms and grew with the table.
-// There, each call is planned with the table's current size instead (custom plans: ≈ 1–3 ms of
-// planning); PostgreSQL keeps its statistics current, so it keeps the one generic plan.
+// On PostgreSQL the worker's own connections (Database.background) start with sequential and
+// bitmap scans off, so each statement runs alone, in one round trip. (Set per transaction, each
+// claim and record was four round trips — begin, the settings, the statement, commit — with the
+// node's event loop to wait for between them.)
+//
+// The embedded database (PGlite) has one connection, shared with the requests: the settings are
+// local to a transaction around the statement there. It has no autovacuum either, so no
+// autoanalyze: the tables are never analyzed, and the generic plan a prepared statement settles
+// on after its fifth call — made while the tables were nearly empty, and never invalidated since —
+// stays. That plan believed one row everywhere: the claim joined its picked rows to
+// `webhook_deliveries` through the endpoint index on `tenant_id` alone (reading every delivery the
+// tenant ever had, per claimed row) and rescanned the ranked window once per pending row, so each
+// claim cost ≈ 20–40 ms and grew with the table. There, each call is planned with the table's
+// current size instead (custom plans: ≈ 1–3 ms of planning); PostgreSQL keeps its statistics
+// current, so it keeps the one generic plan.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/index.ts';
+import type { Database, Db } from '../db/index.ts';
 
-export function indexPlanned<T>(db: Db, run: (tx: Db) => Promise<T>, opts: { customPlans?: boolean } = {}): Promise<T> {
-  return db.transaction(async (tx) => {
-    const customPlans = opts.customPlans ? sql`, set_config('plan_cache_mode', 'force_custom_plan', true)` : sql``;
-    await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)${customPlans}`);
+export function indexPlanned<T>(database: Database, run: (db: Db) => Promise<T>): Promise<T> {
+  if (database.kind === 'postgres') return run(database.background);
+  return database.background.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
     return run(tx as unknown as Db);
   });
 }

@@ -136,7 +136,7 @@ export async function recordBatch(rt: Runtime, batch: readonly Finished[]): Prom
   let disabled: { tenant_id: string; id: string }[] = [];
   for (let tries = 1; ; tries++) {
     try {
-      disabled = await indexPlanned(rt.database.background, (tx) => queryRows<{ tenant_id: string; id: string }>(tx, statement), { customPlans: rt.database.kind === 'pglite' });
+      disabled = await indexPlanned(rt.database, (db) => queryRows<{ tenant_id: string; id: string }>(db, statement));
       break;
     } catch (err) {
       if (tries >= TRIES || !deadlocked(err)) throw err;

@@ -38,7 +38,7 @@ export const webhookDeliveries = pgTable(
   {
     /**
      * No key to `tenants` of its own: its endpoint's key holds the tenant (and deleting one
-     * deletes the other), and the check cost a third of each delivery row's insert
+     * deletes the other), and the check cost a quarter of each delivery row's insert
      * (migrations/0016_webhook_deliveries_tenant_key.sql).
      */
     tenantId: uuid('tenant_id').notNull(),

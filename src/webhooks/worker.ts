@@ -211,7 +211,12 @@ export class WebhookWorker {
     const { endpointConcurrency, timeoutMs } = this.rt.config.webhooks;
     // As many again as the slots are claimed ahead (see `ready`).
     const room = AHEAD * this.slots() - this.held();
-    if (room <= 0 || this.stopped) return false;
+    if (room <= 0 || this.stopped) {
+      // Nothing more to claim, but what is claimed may wait for a slot or, while busy, for the
+      // rate's next tokens (sendReady scheduled this round for them).
+      this.sendReady();
+      return false;
+    }
     this.freed = 0;
     // A delivery claimed ahead waits at most one timeout for a slot, then its attempt takes at
     // most one more: its lease outlasts both.
@@ -330,9 +335,9 @@ async function release(rt: Runtime, deliveries: Claimed[]): Promise<void> {
  */
 async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Record<string, number>, leaseSeconds: number): Promise<Claimed[]> {
   const full = Object.entries(busy).flatMap(([id, n]) => (n >= perEndpoint ? [id] : []));
-  const rows = await indexPlanned(rt.database.background, (tx) =>
+  const rows = await indexPlanned(rt.database, (db) =>
     queryRows<Record<string, unknown>>(
-      tx,
+      db,
       // One generic plan on PostgreSQL: how many deliveries are due swings from none to
       // thousands, but with index scans only (indexPlanned) the plan is the same for all of them.
       // On the embedded database, planned per call (see index-planned.ts).
@@ -360,7 +365,6 @@ async function claim(rt: Runtime, room: number, perEndpoint: number, busy: Recor
           (extract(epoch from e.created_at) * 1000)::float8 as created_ms, e.data, w.url, w.enabled, w.secret,
           case when w.previous_secret_expires_at > now() then w.previous_secret end as previous_secret`,
     ),
-    { customPlans: rt.database.kind === 'pglite' },
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
