@@ -22,8 +22,8 @@ export interface Database {
   /**
    * For the node's background work (the webhook worker): on PostgreSQL a pool of its own
    * (BACKGROUND_POOL_SIZE connections), so that it never holds a connection the requests wait
-   * for, whose connections plan with index scans only (see src/webhooks/index-planned.ts); on
-   * the embedded database the one connection, as `db`.
+   * for, whose connections plan each statement for its values, with index scans only (see
+   * src/webhooks/index-planned.ts); on the embedded database the one connection, as `db`.
    */
   background: Db;
   /** Runs `fn` on one dedicated connection (advisory locks are per connection). */
@@ -102,7 +102,7 @@ const BACKGROUND_POOL_SIZE = 2;
 
 async function openPostgres(url: string, poolSize: number, queueTimeoutMs: number): Promise<Database> {
   const client = await postgresPool(url, poolSize, queueTimeoutMs);
-  const background = await postgresPool(url, BACKGROUND_POOL_SIZE, queueTimeoutMs, { enable_seqscan: 'off', enable_bitmapscan: 'off' });
+  const background = await postgresPool(url, BACKGROUND_POOL_SIZE, queueTimeoutMs, { enable_seqscan: 'off', enable_bitmapscan: 'off', plan_cache_mode: 'force_custom_plan' });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
