@@ -105,7 +105,7 @@ export async function createRuntime(config: Config, database: Database, log: Fas
     signInThrottle: new SignInThrottle(),
     rateLimits,
     audit,
-    requests: new RequestGauge(),
+    requests: new RequestGauge(config.webhooks.yieldRequests),
     mailer,
     outbound: { allowPrivate: config.allowPrivateFetch },
     flush,

@@ -465,36 +465,59 @@ describe('waking', () => {
 });
 
 describe('giving way to requests', () => {
-  test('while requests are in flight, deliveries go on at most 400 a second; none waits for the requests to end', async () => {
-    // Busy from one request in flight: one held open (its body never comes) stands for a queue.
-    const busy = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_YIELD_REQUESTS: '1' });
-    const r = await receiver();
-    const held = new net.Socket();
-    try {
-      await busy.app.listen({ port: 0, host: '127.0.0.1' });
-      const a = await busy.tenantWithKey({ permissions: PERMS });
-      await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
-      const { port } = busy.app.server.address() as net.AddressInfo;
-      await new Promise<void>((resolve) => held.connect(port, '127.0.0.1', resolve));
-      held.write(`POST /api/v1/tenants/${a.tenant.id}/shops HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${a.key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
-      await until('the held request is in flight', () => busy.rt.requests.inFlight === 1);
+  // Busy from one request in flight: one held open (its body never comes) stands for a queue.
+  let busy: TestApp;
+  const held = new net.Socket();
+  before(async () => {
+    busy = await startTestApp({ ...WEBHOOK_ENV, WEBHOOK_YIELD_REQUESTS: '1' });
+    await busy.app.listen({ port: 0, host: '127.0.0.1' });
+    const a = await busy.tenantWithKey({ permissions: PERMS });
+    const { port } = busy.app.server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => held.connect(port, '127.0.0.1', resolve));
+    held.write(`POST /api/v1/tenants/${a.tenant.id}/shops HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${a.key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+    await until('the held request is in flight', () => busy.rt.requests.inFlight === 1);
+  });
+  after(async () => {
+    held.destroy();
+    await busy.close();
+  });
+  const commitEvents = (tenantId: string, ids: string[]) =>
+    busy.rt.db.execute(sql`insert into events (id, type, tenant_id, data) select id, 'tenant.updated', ${tenantId}::uuid, '{}'::jsonb from unnest(${pgArray(ids)}::text[]) id`);
 
-      const events = 800;
-      const ids = Array.from({ length: events }, () => eventId());
-      const start = performance.now();
-      await busy.rt.db.execute(
-        sql`insert into events (id, type, tenant_id, data) select id, 'tenant.updated', ${a.tenant.id}::uuid, '{}'::jsonb from unnest(${pgArray(ids)}::text[]) id`,
-      );
-      await until('every event delivered while the request is held', () => r.received.length === events, 10_000);
-      const seconds = (performance.now() - start) / 1000;
-      // One round's worth (20) may start at once; the other 780 at 400 a second take 1.95 s.
-      assert.ok(seconds >= 1.9, `${events} deliveries took ${seconds.toFixed(2)} s while busy: faster than 400 a second`);
-      assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
-      assert.deepEqual(new Set(r.received.map((x) => x.json.id)), new Set(ids));
-    } finally {
-      held.destroy();
-      await r.close();
-      await busy.close();
-    }
+  test('while requests are in flight, deliveries are made and sent at most 400 a second; none waits for the requests to end', async () => {
+    const r = await newReceiver();
+    const a = await busy.tenantWithKey({ permissions: PERMS });
+    await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
+    const events = 800;
+    const ids = Array.from({ length: events }, () => eventId());
+    const start = performance.now();
+    await commitEvents(a.tenant.id, ids);
+    await sleep(500);
+    // Rounds come at most every 50 ms and each makes at most 20 deliveries: not the 800 at once.
+    const [made] = await queryRows<{ n: number }>(busy.rt.db, sql`select count(*)::int as n from webhook_deliveries where tenant_id = ${a.tenant.id}`);
+    const elapsed = performance.now() - start;
+    assert.ok(made.n > 0 && made.n <= 20 * (Math.ceil(elapsed / 50) + 1), `${made.n} deliveries made in ${elapsed.toFixed(0)} ms while busy`);
+    await until('every event delivered while the request is held', () => r.received.length === events, 10_000);
+    const seconds = (performance.now() - start) / 1000;
+    // One round's worth (20) may start at once; the other 780 at 400 a second take 1.95 s.
+    assert.ok(seconds >= 1.9, `${events} deliveries took ${seconds.toFixed(2)} s while busy: faster than 400 a second`);
+    assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
+    assert.deepEqual(new Set(r.received.map((x) => x.json.id)), new Set(ids));
+  });
+
+  test('while busy, events nobody subscribes to do not hold back the ones somebody does', async () => {
+    const r = await newReceiver();
+    const quiet = await busy.tenantWithKey({ permissions: PERMS });
+    const a = await busy.tenantWithKey({ permissions: PERMS });
+    await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
+    await commitEvents(quiet.tenant.id, Array.from({ length: 5000 }, () => eventId()));
+    const id = eventId();
+    const start = performance.now();
+    await commitEvents(a.tenant.id, [id]);
+    // 250 read a round, a round every 50 ms: 1 s. Limited to 20 events a round instead of 20 deliveries, it took 12 s.
+    await until('the subscribed event is delivered', () => r.received.length === 1, 3000);
+    assert.equal(r.received[0].json.id, id);
+    assert.ok(performance.now() - start < 3000);
+    assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
   });
 });
