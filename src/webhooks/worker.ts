@@ -35,27 +35,31 @@ const CLAIM_WAIT_MS = 5;
  */
 const FOLLOW_UP_MS = 20;
 /**
- * Deliveries give way to requests. While WEBHOOK_YIELD_REQUESTS requests are in flight on the node (its
- * cores are queueing them), rounds (fan out, claim) start at most every BUSY_ROUND_MS, at most
- * BUSY_CONCURRENCY attempts are in flight and at most BUSY_RATE start per second. Each attempt is
- * an HTTP request out, a signature and its share of a claim and a record — with the database's
- * work for them, about a third of a small API write's cost — so with three endpoints subscribed,
- * delivering at full speed beside the writes took most of the machine and cut the writes to half.
- * The rate, not only the concurrency, is bounded: with deliveries claimed ahead a freed slot
- * refills at once, and 32 in flight to a fast receiver were still 2,000 a second. Deliveries never
+ * Deliveries give way to requests. While WEBHOOK_YIELD_REQUESTS requests are in flight on the node
+ * (its cores are queueing them), or were in the last BUSY_HOLD_MS, rounds (fan out, claim) start
+ * at most every BUSY_ROUND_MS, at most BUSY_CONCURRENCY attempts are in flight, at most BUSY_RATE
+ * start per second, and a round's fan-out makes at most a round's worth of deliveries (the cursor
+ * still moves past events nobody subscribes to, BUSY_FAN_OUT.events a round). Deliveries never
  * stop: they go on at that pace, and catch up at full concurrency once the requests thin out.
- * A round while busy also makes few deliveries (BUSY_FAN_OUT; the cursor still moves past events
- * nobody subscribes to), and every round is one fan-out statement:
- * a fan-out of the backlog begun in a quiet moment went on batch after batch (≈ 250 ms and 6,000
- * deliveries each) into the requests, and create-employee with three endpoints subscribed did
- * 73–80 % of its speed without; with both, 99–103 %.
+ *
+ * Why each bound (create-employee with three endpoints subscribed, as a share of its speed
+ * without webhooks, in the same bench run):
+ * - Each attempt is an HTTP request out, a signature and its share of a claim and a record; at
+ *   full speed beside the writes, delivery took most of the machine and cut the writes to half.
+ * - The rate, not only the concurrency: with deliveries claimed ahead a freed slot refills at
+ *   once, and 32 in flight to a fast receiver were still 2,000 a second.
+ * - The fan-out: one batch of the backlog (≈ 250 ms of the database and 6,000 deliveries) began
+ *   whenever a round fell in a momentary dip of the queue, and went on batch after batch into the
+ *   requests: 73–80 %. With one bounded statement a round and the hold: 86–94 % at 400 a second
+ *   and 50 ms rounds, whose statements (fan-out, claim, record) still took ≈ 110 ms of the
+ *   database's second; at 200 a second and 100 ms rounds 89.5–96 %.
  */
-const BUSY_ROUND_MS = 50;
-/** Busy lasts this long after requests last queued: a round that began in a momentary dip of the queue fanned out 2,000 events (6,000 deliveries, 250 ms of the database) in the middle of the load. */
+const BUSY_ROUND_MS = 100;
+/** A round in a momentary dip of the queue (between responses written and the next requests read) is still busy. */
 const BUSY_HOLD_MS = 250;
 const BUSY_CONCURRENCY = 32;
-const BUSY_RATE = 400;
-/** A busy round's fan-out: a round's worth of the rate in deliveries, from at most 250 events (5,000 a second). */
+const BUSY_RATE = 200;
+/** A round's worth of the rate in deliveries, from at most 250 events (2,500 a second). */
 const BUSY_FAN_OUT = { events: 250, deliveries: (BUSY_RATE * BUSY_ROUND_MS) / 1000 };
 /** Claimed per node and endpoint: the slots, and as many again waiting for them. */
 const AHEAD = 2;

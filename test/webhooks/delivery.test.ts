@@ -484,23 +484,23 @@ describe('giving way to requests', () => {
   const commitEvents = (tenantId: string, ids: string[]) =>
     busy.rt.db.execute(sql`insert into events (id, type, tenant_id, data) select id, 'tenant.updated', ${tenantId}::uuid, '{}'::jsonb from unnest(${pgArray(ids)}::text[]) id`);
 
-  test('while requests are in flight, deliveries are made and sent at most 400 a second; none waits for the requests to end', async () => {
+  test('while requests are in flight, deliveries are made and sent at most 200 a second; none waits for the requests to end', async () => {
     const r = await newReceiver();
     const a = await busy.tenantWithKey({ permissions: PERMS });
     await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
-    const events = 800;
+    const events = 400;
     const ids = Array.from({ length: events }, () => eventId());
     const start = performance.now();
     await commitEvents(a.tenant.id, ids);
     await sleep(500);
-    // Rounds come at most every 50 ms and each makes at most 20 deliveries: not the 800 at once.
+    // Rounds come at most every 100 ms and each makes at most 20 deliveries: not the 400 at once.
     const [made] = await queryRows<{ n: number }>(busy.rt.db, sql`select count(*)::int as n from webhook_deliveries where tenant_id = ${a.tenant.id}`);
     const elapsed = performance.now() - start;
-    assert.ok(made.n > 0 && made.n <= 20 * (Math.ceil(elapsed / 50) + 1), `${made.n} deliveries made in ${elapsed.toFixed(0)} ms while busy`);
+    assert.ok(made.n > 0 && made.n <= 20 * (Math.ceil(elapsed / 100) + 1), `${made.n} deliveries made in ${elapsed.toFixed(0)} ms while busy`);
     await until('every event delivered while the request is held', () => r.received.length === events, 10_000);
     const seconds = (performance.now() - start) / 1000;
-    // One round's worth (20) may start at once; the other 780 at 400 a second take 1.95 s.
-    assert.ok(seconds >= 1.9, `${events} deliveries took ${seconds.toFixed(2)} s while busy: faster than 400 a second`);
+    // One round's worth (20) may start at once; the other 380 at 200 a second take 1.9 s.
+    assert.ok(seconds >= 1.85, `${events} deliveries took ${seconds.toFixed(2)} s while busy: faster than 200 a second`);
     assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
     assert.deepEqual(new Set(r.received.map((x) => x.json.id)), new Set(ids));
   });
@@ -510,14 +510,14 @@ describe('giving way to requests', () => {
     const quiet = await busy.tenantWithKey({ permissions: PERMS });
     const a = await busy.tenantWithKey({ permissions: PERMS });
     await registerEndpoint(busy, a.tenant.id, a.key, { url: r.url, eventTypes: ['*'] });
-    await commitEvents(quiet.tenant.id, Array.from({ length: 5000 }, () => eventId()));
+    await commitEvents(quiet.tenant.id, Array.from({ length: 2500 }, () => eventId()));
     const id = eventId();
     const start = performance.now();
     await commitEvents(a.tenant.id, [id]);
-    // 250 read a round, a round every 50 ms: 1 s. Limited to 20 events a round instead of 20 deliveries, it took 12 s.
-    await until('the subscribed event is delivered', () => r.received.length === 1, 3000);
+    // 250 read a round, a round every 100 ms: 1 s. Limited to 20 events a round instead of 20 deliveries, it took 12.5 s.
+    await until('the subscribed event is delivered', () => r.received.length === 1, 5000);
     assert.equal(r.received[0].json.id, id);
-    assert.ok(performance.now() - start < 3000);
+    assert.ok(performance.now() - start < 5000);
     assert.equal(busy.rt.requests.inFlight, 1, 'the request was held throughout');
   });
 });
