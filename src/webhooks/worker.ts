@@ -50,9 +50,9 @@ const FOLLOW_UP_MS = 20;
  *   once, and 32 in flight to a fast receiver were still 2,000 a second.
  * - The fan-out: one batch of the backlog (≈ 250 ms of the database and 6,000 deliveries) began
  *   whenever a round fell in a momentary dip of the queue, and went on batch after batch into the
- *   requests: 73–80 %. With one bounded statement a round and the hold: 86–94 % at 400 a second
- *   and 50 ms rounds, whose statements (fan-out, claim, record) still took ≈ 110 ms of the
- *   database's second; at 200 a second and 100 ms rounds 89.5–96 %.
+ *   requests: 73–80 %. With one bounded statement a round and the hold: 83–94 % at 400 a second
+ *   (rounds of 50 or 100 ms), whose statements (fan-out, claim, record) still took ≈ 110 ms of
+ *   the database's second; at 200 a second and 100 ms rounds 89.5–96 %.
  */
 const BUSY_ROUND_MS = 100;
 /** A round in a momentary dip of the queue (between responses written and the next requests read) is still busy. */
