@@ -59,8 +59,10 @@ const BUSY_ROUND_MS = 100;
 const BUSY_HOLD_MS = 250;
 const BUSY_CONCURRENCY = 32;
 const BUSY_RATE = 200;
-/** A round's worth of the rate in deliveries, from at most 250 events (2,500 a second). */
-const BUSY_FAN_OUT = { events: 250, deliveries: (BUSY_RATE * BUSY_ROUND_MS) / 1000 };
+/** A round's worth of the rate: what a busy round may start, and make. */
+const BUSY_PER_ROUND = (BUSY_RATE * BUSY_ROUND_MS) / 1000;
+/** A busy round's fan-out: its worth of deliveries, from at most 250 events (2,500 a second). */
+const BUSY_FAN_OUT = { events: 250, deliveries: BUSY_PER_ROUND };
 /** Claimed per node and endpoint: the slots, and as many again waiting for them. */
 const AHEAD = 2;
 
@@ -86,7 +88,7 @@ export class WebhookWorker {
    */
   private claimDue = true;
   private stopped = false;
-  /** Attempts that may start while busy (a token bucket filled at BUSY_RATE, holding one round's worth). */
+  /** Attempts that may start while busy (a token bucket filled at BUSY_RATE, holding BUSY_PER_ROUND). */
   private busyTokens = 0;
   private busyTokensAt = 0;
   private poll: NodeJS.Timeout | undefined;
@@ -274,8 +276,7 @@ export class WebhookWorker {
   private mayStart(): boolean {
     if (!this.busy()) return true;
     const now = performance.now();
-    const perRound = (BUSY_RATE * BUSY_ROUND_MS) / 1000;
-    this.busyTokens = Math.min(perRound, this.busyTokens + ((now - this.busyTokensAt) * BUSY_RATE) / 1000);
+    this.busyTokens = Math.min(BUSY_PER_ROUND, this.busyTokens + ((now - this.busyTokensAt) * BUSY_RATE) / 1000);
     this.busyTokensAt = now;
     if (this.busyTokens < 1) return false;
     this.busyTokens--;
