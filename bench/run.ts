@@ -128,11 +128,41 @@ interface ScenarioResult {
   ceiling?: CeilingResult & { cpu: CpuUse };
   /** req/s ÷ ceiling ops/s. */
   ratio?: number;
+  /** What the ratio could be at most, from healthz and the ceiling in the same run (see reachOf). */
+  reach?: Reach;
   /** With BENCH_REPEAT=n > 1: every run's req/s and their spread around the median (this result is the median run). */
   repeat?: Spread;
   /** What a scenario's own `run` or `after` reports beyond the columns (webhooks). */
   details?: string[];
   data?: unknown;
+}
+
+/** Server CPU microseconds per request, split by what a route cannot avoid (see reachOf). */
+interface Reach {
+  /** healthz: an answer with no database work (routing, hooks, the HTTP read and write). */
+  httpUs: number;
+  /** The raw driver's CPU per operation of the route's SQL, in the ceiling's process. */
+  driverUs: number;
+  /** What this route spent per request beyond those two: its own work. */
+  ownUs: number;
+  /** The ratio a route doing nothing but answer and run its SQL would reach, on the server's cores. */
+  maxRatio: number;
+}
+
+/**
+ * A ratio target has a floor under it that the route's code cannot move: the server answers
+ * HTTP (healthz's cost) and runs the route's statements through the same driver (the ceiling's
+ * cost per operation). Both are measured in this run, on this machine, so the bound moves with
+ * it. Undefined without healthz in the run or without CPU figures (not Linux).
+ */
+function reachOf(r: ScenarioResult, healthz: ScenarioResult | undefined): Reach | undefined {
+  const c = r.ceiling;
+  if (!c || !healthz?.cpu.server || !r.cpu.server || !c.opsPerSec || !healthz.reqPerSec || !r.reqPerSec) return undefined;
+  const httpUs = (healthz.cpu.server / healthz.reqPerSec) * 1e6;
+  const driverUs = (c.cpu.loadGenerator / c.opsPerSec) * 1e6;
+  const ownUs = (r.cpu.server / r.reqPerSec) * 1e6 - httpUs - driverUs;
+  const maxRatio = Math.min(1, (r.cpu.server * 1e6) / (httpUs + driverUs) / c.opsPerSec);
+  return { httpUs, driverUs, ownUs, maxRatio };
 }
 
 /** The connections a scenario runs with: its own setting, else BENCH_CONNECTIONS. */
@@ -498,6 +528,8 @@ async function main() {
         r.ratio = c.opsPerSec > 0 ? r.reqPerSec / c.opsPerSec : 0;
         console.log(`${fmtInt(c.opsPerSec)} ops/s`);
       }
+      const healthz = results.find((x) => x.name === 'healthz');
+      for (const r of results) r.reach = reachOf(r, healthz);
     }
   } finally {
     await raw.close();
@@ -569,6 +601,16 @@ async function main() {
         `cpu: driver process ${cores(c.cpu.loadGenerator)}${dbKind === 'postgres' ? `, pg ${cores(c.cpu.postgres)}` : ''}, other ${cores(c.cpu.other)}${skewed(c.cpu) ? '*' : ''} cores`,
     );
     console.log(`ratio     ${r.name} ${fmtInt(r.reqPerSec)} req/s ÷ ceiling ${fmtInt(c.opsPerSec)} ops/s = ${pct(r.ratio!)}`);
+    const b = r.reach;
+    if (b) {
+      const us = (x: number) => `${x.toFixed(1)} µs`;
+      console.log(
+        `bound     ${r.name}: HTTP (healthz) ${us(b.httpUs)} + driver ${us(b.driverUs)} a request → at most ${pct(b.maxRatio)} with no work of its own; its own work: ${us(b.ownUs)} a request`,
+      );
+    }
+  }
+  if (results.some((x) => x.ceiling) && !results.some((x) => x.reach)) {
+    console.log('bound     not computed (run healthz in the same run, on Linux)');
   }
   if (!results.some((x) => x.ceiling)) {
     console.log(`\nceiling   not measured (${settings.ceiling ? 'no selected scenario has one' : 'BENCH_CEILING=0'})`);
