@@ -8,7 +8,7 @@ import { isKnownPermission, isTenantPermission, scopePermissions } from './permi
 import { authorizeTenant, isUuid, type Principal, type ServiceContext } from './principal.ts';
 import { requireTenantExists } from './tenant-exists.ts';
 import { uuidv7 } from './ids.ts';
-import type { Page } from './pagination.ts';
+import { pageAndTotal, type Page } from './pagination.ts';
 import { emitEvent } from './events.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -248,12 +248,9 @@ export const tenantKeyCount = preparedQuery((db) =>
 /** A tenant's keys (or, for the CLI, every key when no tenant is named: rare, built per call). */
 export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page) {
   const t = filter.tenantId;
-  const [rows, [{ n }]] = t
-    ? await Promise.all([tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }), tenantKeyCount(db).execute({ t })])
-    : await Promise.all([
-        db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-        db.select({ n: count() }).from(apiKeys),
-      ]);
+  const [rows, n] = t
+    ? await pageAndTotal(page, () => tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }), () => tenantKeyCount(db).execute({ t }))
+    : await pageAndTotal(page, () => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys));
   return { items: rows.map(toApiKeyView), total: n };
 }
 

@@ -25,3 +25,21 @@ export const pageInfo = (page: Page, total: number) => ({
   total,
   pagination: { limit: page.limit, offset: page.offset, has_more: page.offset + page.limit < total },
 });
+
+/**
+ * A page of rows and the total they belong to. A page shorter than its limit already tells the
+ * total: the rows before it plus its own (in the page's own snapshot, so the two cannot disagree).
+ * The count runs only for a full page, or for an empty one past the start (the total is then
+ * below the offset). Most lists fit one page, so most answers take one statement instead of two;
+ * a full page's count waits for the page instead of running beside it.
+ */
+export async function pageAndTotal<Row>(
+  page: { limit?: number | null; offset: number },
+  rows: () => PromiseLike<Row[]>,
+  count: () => PromiseLike<readonly { n: number | string }[]>,
+): Promise<[Row[], number]> {
+  const items = await rows();
+  if (items.length < (page.limit ?? Infinity) && (items.length > 0 || page.offset === 0)) return [items, page.offset + items.length];
+  const [{ n }] = await count();
+  return [items, Number(n)];
+}

@@ -4,7 +4,7 @@
 import { and, count, desc, eq } from 'drizzle-orm';
 import { forbidden, notFound } from './errors.ts';
 import { mintUserKey, revokeKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
-import type { Page } from './pagination.ts';
+import { pageAndTotal, type Page } from './pagination.ts';
 import { isUuid, type ServiceContext } from './principal.ts';
 import { apiKeys } from './tables.ts';
 
@@ -20,10 +20,7 @@ const ownKeys = (userId: string) => and(eq(apiKeys.userId, userId), eq(apiKeys.k
 export async function listPersonalKeys(ctx: ServiceContext, page: Page) {
   const userId = sessionUserOf(ctx);
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)),
-  ]);
+  const [rows, n] = await pageAndTotal(page, () => db.select().from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)));
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
 }
 

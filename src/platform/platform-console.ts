@@ -7,7 +7,7 @@ import { queryAudit, type AuditFilter } from './audit-query.ts';
 import { forbidden, notFound } from './errors.ts';
 import { isUuid, requirePermission, type ServiceContext } from './principal.ts';
 import { mintKey, revokeKey, rollKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
-import type { Page } from './pagination.ts';
+import { pageAndTotal, type Page } from './pagination.ts';
 import { apiKeys } from './tables.ts';
 
 function authorizePlatform(ctx: ServiceContext, permission: string) {
@@ -26,10 +26,7 @@ export async function listPlatformKeys(ctx: ServiceContext, page: Page) {
   authorizePlatform(ctx, 'keys:read');
   const where = eq(apiKeys.kind, 'platform');
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(apiKeys).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(page, () => db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys).where(where));
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
 }
 

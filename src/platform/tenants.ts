@@ -8,7 +8,7 @@ import { emitEvent } from './events.ts';
 import { uuidv7 } from './ids.ts';
 import { googlePlaceCidOf } from './listing-urls.ts';
 import type { Module } from './module.ts';
-import type { Page } from './pagination.ts';
+import { pageAndTotal, type Page } from './pagination.ts';
 import { authorizeTenant, isPlatform, requirePermission, type ServiceContext } from './principal.ts';
 import { tenants } from './tables.ts';
 import type { TenantPatch } from './tenant-schemas.ts';
@@ -60,9 +60,9 @@ export async function listTenants(ctx: ServiceContext, page: Page) {
   const db = ctx.rt.db;
   const { limit, offset } = page;
   const id = ctx.principal.tenantId!;
-  const [rows, [{ n }]] = isPlatform(ctx.principal)
-    ? await Promise.all([allTenantsPage(db).execute({ limit, offset }), allTenantsCount(db).execute()])
-    : await Promise.all([ownTenantPage(db).execute({ id, limit, offset }), ownTenantCount(db).execute({ id })]);
+  const [rows, n] = isPlatform(ctx.principal)
+    ? await pageAndTotal(page, () => allTenantsPage(db).execute({ limit, offset }), () => allTenantsCount(db).execute())
+    : await pageAndTotal(page, () => ownTenantPage(db).execute({ id, limit, offset }), () => ownTenantCount(db).execute({ id }));
   return { items: rows.map(tenantView), total: n };
 }
 

@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent, insertEventsSql } from '../platform/events.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { tenants } from '../platform/tables.ts';
+import { pageAndTotal } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { randomToken } from '../platform/secrets.ts';
 import type { UpdateEmployeeBody } from './employee-schemas.ts';
@@ -89,10 +90,7 @@ const employeeById = preparedQuery((db) =>
 export async function listEmployees(ctx: ServiceContext, tenantId: string, page: { limit?: number; offset: number }) {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }),
-    employeeCount(db).execute({ t }),
-  ]);
+  const [rows, n] = await pageAndTotal(page, () => employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }), () => employeeCount(db).execute({ t }));
   if (n === 0) await requireTenantExists(db, t);
   const publicUrl = ctx.rt.config.publicUrl;
   return { items: rows.map((r) => employeeView(r, publicUrl)), total: n };

@@ -7,7 +7,7 @@ import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { BoundedMap } from '../platform/bounded-map.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { employees, reviewSessions, shops } from './tables.ts';
@@ -106,12 +106,9 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
   // Unfiltered (the dashboard's default): two statements prepared once; a filter builds its own.
   const unfiltered = filter.resolved === undefined && !filter.shopId && !filter.employeeId;
   const where = unfiltered ? undefined : conditionsOf(tenantId, filter);
-  const [rows, [{ n }]] = !where
-    ? await Promise.all([
-        feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>,
-        feedbackCount(rt.db).execute({ t: tenantId }),
-      ])
-    : await Promise.all([pageOf(rt.db, where, page), rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute()]);
+  const [rows, n] = !where
+    ? await pageAndTotal(page, () => feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>, () => feedbackCount(rt.db).execute({ t: tenantId }))
+    : await pageAndTotal(page, () => pageOf(rt.db, where, page), () => rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute());
   const result = { items: rows.map(feedbackItemView), total: Number(n) };
   cache.set(key, { result, version, at: Date.now() });
   return result;

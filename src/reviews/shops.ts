@@ -7,7 +7,7 @@ import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { googlePlaceCidOf, parseXhsInput } from '../platform/listing-urls.ts';
 import type { CreateShopBody, UpdateShopBody } from './shop-schemas.ts';
@@ -85,7 +85,7 @@ const shopById = preparedQuery((db) =>
 export async function listShops(ctx: ServiceContext, tenantId: string, page: Page) {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([shopPage(db).execute({ t, limit: page.limit, offset: page.offset }), shopCount(db).execute({ t })]);
+  const [rows, n] = await pageAndTotal(page, () => shopPage(db).execute({ t, limit: page.limit, offset: page.offset }), () => shopCount(db).execute({ t }));
   if (n === 0) await requireTenantExists(db, t);
   return { items: rows.map(shopView), total: n };
 }

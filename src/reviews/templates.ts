@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { tenants } from '../platform/tables.ts';
 import type { CreateTemplateBody, UpdateTemplateBody } from './template-schemas.ts';
@@ -41,16 +41,13 @@ export async function listTemplates(ctx: ServiceContext, tenantId: string, filte
   if (filter.language !== undefined) conditions.push(eq(templates.language, filter.language));
   if (filter.active !== undefined) conditions.push(eq(templates.active, filter.active));
   const where = and(...conditions);
-  const [rows, [{ n }]] = await Promise.all([
-    db
+  const [rows, n] = await pageAndTotal(page, () => db
       .select()
       .from(templates)
       .where(where)
       .orderBy(asc(templates.language), asc(templates.sortOrder), asc(templates.createdAt), asc(templates.id))
       .limit(page.limit)
-      .offset(page.offset),
-    db.select({ n: count() }).from(templates).where(where),
-  ]);
+      .offset(page.offset), () => db.select({ n: count() }).from(templates).where(where));
   if (n === 0) await requireTenantExists(db, t);
   return { items: rows.map(templateView), total: n };
 }

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { isUuid, type ServiceContext } from '../platform/principal.ts';
 import { findEndpoint, webhookTenant } from './endpoints.ts';
 import { subscribes } from './fan-out.ts';
@@ -58,10 +58,7 @@ export async function listDeliveries(ctx: ServiceContext, tenantId: string, endp
     else conditions.push(eq(webhookDeliveries.eventType, t));
   }
   const where = and(...conditions);
-  const [rows, [{ n }]] = await Promise.all([
-    ctx.rt.db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(filter.limit).offset(filter.offset),
-    ctx.rt.db.select({ n: count() }).from(webhookDeliveries).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(filter, () => ctx.rt.db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(filter.limit).offset(filter.offset), () => ctx.rt.db.select({ n: count() }).from(webhookDeliveries).where(where));
   return { items: await withAttempts(ctx, id, rows), total: Number(n) };
 }
 

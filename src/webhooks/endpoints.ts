@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isPlatform, isUuid, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
@@ -73,10 +73,7 @@ async function checkUrl(rt: Runtime, raw: string): Promise<string> {
 export async function listEndpoints(ctx: ServiceContext, tenantId: string, page: Page) {
   const id = await webhookTenant(ctx, tenantId, 'webhooks:read');
   const where = eq(webhookEndpoints.tenantId, id);
-  const [rows, [{ n }]] = await Promise.all([
-    ctx.rt.db.select().from(webhookEndpoints).where(where).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(page.limit).offset(page.offset),
-    ctx.rt.db.select({ n: count() }).from(webhookEndpoints).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(page, () => ctx.rt.db.select().from(webhookEndpoints).where(where).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(page.limit).offset(page.offset), () => ctx.rt.db.select({ n: count() }).from(webhookEndpoints).where(where));
   return { items: rows.map((r) => endpointView(r)), total: Number(n) };
 }
 

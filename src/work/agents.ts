@@ -9,7 +9,7 @@ import { queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import type { AgentDomain } from './canonical-agents.ts';
 import { changeWork } from './live.ts';
@@ -65,10 +65,7 @@ export async function listAgents(ctx: ServiceContext, workspaceId: string, q: Ag
     q.domain?.length ? anyText(agents.domain, q.domain) : undefined,
     q.status?.length ? anyText(agents.status, q.status) : undefined,
   );
-  const [rows, [{ n }]] = await Promise.all([
-    ctx.rt.db.select().from(agents).where(where).orderBy(asc(sql`lower(${agents.name})`), asc(agents.id)).limit(q.limit).offset(q.offset),
-    ctx.rt.db.select({ n: count() }).from(agents).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(q, () => ctx.rt.db.select().from(agents).where(where).orderBy(asc(sql`lower(${agents.name})`), asc(agents.id)).limit(q.limit).offset(q.offset), () => ctx.rt.db.select({ n: count() }).from(agents).where(where));
   return { items: rows.map(agentView), total: n };
 }
 

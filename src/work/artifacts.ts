@@ -7,7 +7,7 @@
 import { and, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { notFound } from '../platform/errors.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
@@ -195,10 +195,7 @@ export async function listArtifacts(ctx: ServiceContext, workspaceId: string, q:
 }
 
 async function pageOf(db: Db, where: SQL | undefined, page: Page): Promise<{ items: ArtifactView[]; total: number }> {
-  const [rows, [{ n }]] = await Promise.all([
-    db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset),
-    db.select({ n: count() }).from(artifacts).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(page, () => db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(artifacts).where(where));
   return { items: rows.map(artifactView), total: n };
 }
 

@@ -7,7 +7,7 @@ import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import {
   actorOfPrincipal,
@@ -67,14 +67,13 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
   const unfiltered = !q.status?.length && !q.urgency?.length && !ids.some((v) => v !== undefined);
   // The inbox as most callers read it (no filter) runs two statements prepared once; a filter
   // combination builds its own.
-  const [rows, [{ n }]] = await Promise.all(
-    unfiltered
-      ? [decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), decisionCount(db).execute({ t })]
-      : [
-          selectDecisions(db).where(where).orderBy(...inboxOrder).limit(q.limit).offset(q.offset),
-          db.select({ n: count() }).from(decisions).where(where),
-        ],
-  );
+  const [rows, n] = unfiltered
+    ? await pageAndTotal(q, () => decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => decisionCount(db).execute({ t }))
+    : await pageAndTotal(
+        q,
+        () => selectDecisions(db).where(where).orderBy(...inboxOrder).limit(q.limit).offset(q.offset),
+        () => db.select({ n: count() }).from(decisions).where(where),
+      );
   return { items: rows.map(decisionView), total: n };
 }
 

@@ -8,7 +8,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db/index.ts';
 import { BoundedMap } from '../platform/bounded-map.ts';
-import { pageInfo } from '../platform/pagination.ts';
+import { pageAndTotal, pageInfo } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import { initiatives } from './tables.ts';
@@ -102,7 +102,7 @@ export async function liveInitiatives(
   const version = node.versions.get(t) ?? 0;
   const hit = node.pages.get(key);
   if (hit && hit.version === version && Date.now() - hit.at < LIVE_FRESH_MS) return hit.page;
-  const [rows, [{ n }]] = await Promise.all([livePage(db).execute({ t, limit: q.limit, offset: q.offset }), liveCount(db).execute({ t })]);
+  const [rows, n] = await pageAndTotal(q, () => livePage(db).execute({ t, limit: q.limit, offset: q.offset }), () => liveCount(db).execute({ t }));
   const page = answer(rows.map(initiativeView), n, q);
   node.pages.set(key, { page, version, at: Date.now() });
   return page;

@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { lockInitiative, lockInitiativeOf } from './cascade.ts';
 import { changeWork } from './live.ts';
@@ -35,10 +35,7 @@ export async function listMilestones(ctx: ServiceContext, workspaceId: string, q
     q.status?.length ? anyText(milestones.status, q.status) : undefined,
   );
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(milestones).where(where).orderBy(milestones.createdAt, milestones.id).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(milestones).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(q, () => db.select().from(milestones).where(where).orderBy(milestones.createdAt, milestones.id).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(milestones).where(where));
   return { items: rows.map(milestoneView), total: n };
 }
 

@@ -5,7 +5,7 @@ import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { conflict } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { findAgent } from './agents.ts';
 import { changeWork } from './live.ts';
@@ -124,9 +124,6 @@ export async function liveActivity(ctx: ServiceContext, workspaceId: string, q: 
     q.initiative_id ? eq(runActivity.initiativeId, q.initiative_id.toLowerCase()) : undefined,
     agentId ? sql`exists (select 1 from ${runs} r where r.tenant_id = ${runActivity.tenantId} and r.id = ${runActivity.runId} and r.agent_id = ${agentId})` : undefined,
   );
-  const [rows, [{ n }]] = await Promise.all([
-    db.select().from(runActivity).where(where).orderBy(desc(runActivity.createdAt), desc(runActivity.id)).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(runActivity).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(q, () => db.select().from(runActivity).where(where).orderBy(desc(runActivity.createdAt), desc(runActivity.id)).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(runActivity).where(where));
   return { items: rows.map(activityView), total: n };
 }

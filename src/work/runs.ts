@@ -10,7 +10,7 @@ import { queryRows, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { agentIn, agentView, findAgent } from './agents.ts';
 import { lockInitiativeOf } from './cascade.ts';
@@ -75,10 +75,7 @@ export async function listRuns(ctx: ServiceContext, workspaceId: string, q: RunF
     q.initiative_id ? eq(runs.initiativeId, q.initiative_id.toLowerCase()) : undefined,
     q.status?.length ? anyText(runs.status, q.status) : undefined,
   );
-  const [rows, [{ n }]] = await Promise.all([
-    selectRuns(db).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(runs).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(q, () => selectRuns(db).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(runs).where(where));
   return { items: rows.map((x) => runView(x.r, x.agentName)), total: n };
 }
 

@@ -6,7 +6,7 @@ import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { bumpCounts, emitInitiativeUpdated, lockInitiativeOf, recount, settle } from './cascade.ts';
 import { changeWork, workChanged } from './live.ts';
@@ -43,18 +43,18 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
   const unfiltered = !q.status?.length && !ids.some((v) => v !== undefined);
   // The workspace's list as most callers read it (no filter) runs two statements prepared once;
   // a filter combination builds its own.
-  const [rows, [{ n }]] = await Promise.all(
-    unfiltered
-      ? [taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), taskCount(db).execute({ t })]
-      : [
+  const [rows, n] = unfiltered
+    ? await pageAndTotal(q, () => taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => taskCount(db).execute({ t }))
+    : await pageAndTotal(
+        q,
+        () =>
           selectTasks(db)
             .where(where)
             .orderBy(...order)
             .limit(q.limit)
             .offset(q.offset),
-          db.select({ n: count() }).from(tasks).where(where),
-        ],
-  );
+        () => db.select({ n: count() }).from(tasks).where(where),
+      );
   return { items: rows.map(taskView), total: n };
 }
 

@@ -6,7 +6,7 @@ import { pgArray, type Db } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import type { Page } from '../platform/pagination.ts';
+import { pageAndTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { lockInitiative, lockInitiativeOf, recount, settle } from './cascade.ts';
 import { changeWork } from './live.ts';
@@ -31,10 +31,7 @@ export async function listWorkstreams(ctx: ServiceContext, workspaceId: string, 
     q.status?.length ? anyText(workstreams.status, q.status) : undefined,
   );
   const db = ctx.rt.db;
-  const [rows, [{ n }]] = await Promise.all([
-    selectWorkstreams(db).where(where).orderBy(workstreams.createdAt, workstreams.id).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(workstreams).where(where),
-  ]);
+  const [rows, n] = await pageAndTotal(q, () => selectWorkstreams(db).where(where).orderBy(workstreams.createdAt, workstreams.id).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(workstreams).where(where));
   return { items: rows.map(workstreamView), total: n };
 }
 

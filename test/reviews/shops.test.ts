@@ -189,6 +189,26 @@ describe('GET /tenants/{tenantId}/shops and /shops/{shopId}', () => {
     assertError(await t.call('GET', `${shopsUrl(a.tenant.id)}/${created[2].id}`, { key: a.key }), 404, 'not_found');
   });
 
+  test('total is right at every page position: short, full, the last, exactly full, past the end', async () => {
+    const a = await t.tenantWithKey();
+    for (const name of ['A', 'B', 'C']) await createShop(a.tenant.id, a.key, { name });
+    const list = async (q: string) => (await t.call('GET', `${shopsUrl(a.tenant.id)}?${q}`, { key: a.key })).json();
+    const cases: [string, string[], boolean][] = [
+      ['limit=10', ['A', 'B', 'C'], false], // shorter than its limit: the total is the page
+      ['limit=2', ['A', 'B'], true], // full: counted
+      ['limit=2&offset=2', ['C'], false], // the last, short
+      ['limit=3', ['A', 'B', 'C'], false], // exactly full: counted, nothing more
+      ['limit=2&offset=5', [], false], // past the end: counted
+      ['limit=2&offset=3', [], false],
+    ];
+    for (const [q, names, more] of cases) {
+      const body = await list(q);
+      assert.deepEqual(body.shops.map((s: { name: string }) => s.name), names, q);
+      assert.equal(body.total, 3, q);
+      assert.equal(body.pagination.has_more, more, q);
+    }
+  });
+
   test('a tenant without shops lists none', async () => {
     const a = await t.tenantWithKey();
     const res = await t.call('GET', shopsUrl(a.tenant.id), { key: a.key });
