@@ -40,7 +40,11 @@ export async function queryAudit(db: Db, filter: AuditFilter, page: Page) {
   if (filter.from) conditions.push(gte(auditLog.at, filter.from));
   if (filter.to) conditions.push(lte(auditLog.at, filter.to));
   const where = conditions.length ? and(...conditions) : undefined;
-  const [rows, n] = await pageAndTotal(page, () => db.select().from(auditLog).where(where).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(auditLog).where(where));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => db.select().from(auditLog).where(where).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(page.limit).offset(page.offset),
+    () => db.select({ n: count() }).from(auditLog).where(where),
+  );
   return { items: rows.map(auditEntryView), total: n };
 }
 

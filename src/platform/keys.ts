@@ -249,8 +249,16 @@ export const tenantKeyCount = preparedQuery((db) =>
 export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page) {
   const t = filter.tenantId;
   const [rows, n] = t
-    ? await pageAndTotal(page, () => tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }), () => tenantKeyCount(db).execute({ t }))
-    : await pageAndTotal(page, () => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys));
+    ? await pageAndTotal(
+        page,
+        () => tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }),
+        () => tenantKeyCount(db).execute({ t }),
+      )
+    : await pageAndTotal(
+        page,
+        () => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+        () => db.select({ n: count() }).from(apiKeys),
+      );
   return { items: rows.map(toApiKeyView), total: n };
 }
 

@@ -20,7 +20,11 @@ const ownKeys = (userId: string) => and(eq(apiKeys.userId, userId), eq(apiKeys.k
 export async function listPersonalKeys(ctx: ServiceContext, page: Page) {
   const userId = sessionUserOf(ctx);
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(page, () => db.select().from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => db.select().from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+    () => db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)),
+  );
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
 }
 

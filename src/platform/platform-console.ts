@@ -26,7 +26,11 @@ export async function listPlatformKeys(ctx: ServiceContext, page: Page) {
   authorizePlatform(ctx, 'keys:read');
   const where = eq(apiKeys.kind, 'platform');
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(page, () => db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(apiKeys).where(where));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+    () => db.select({ n: count() }).from(apiKeys).where(where),
+  );
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
 }
 

@@ -90,7 +90,11 @@ const employeeById = preparedQuery((db) =>
 export async function listEmployees(ctx: ServiceContext, tenantId: string, page: { limit?: number; offset: number }) {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(page, () => employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }), () => employeeCount(db).execute({ t }));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }),
+    () => employeeCount(db).execute({ t }),
+  );
   if (n === 0) await requireTenantExists(db, t);
   const publicUrl = ctx.rt.config.publicUrl;
   return { items: rows.map((r) => employeeView(r, publicUrl)), total: n };

@@ -107,9 +107,17 @@ export async function listFeedback(ctx: ServiceContext, tenantIdParam: string, f
   const unfiltered = filter.resolved === undefined && !filter.shopId && !filter.employeeId;
   const where = unfiltered ? undefined : conditionsOf(tenantId, filter);
   const [rows, n] = !where
-    ? await pageAndTotal(page, () => feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>, () => feedbackCount(rt.db).execute({ t: tenantId }))
-    : await pageAndTotal(page, () => pageOf(rt.db, where, page), () => rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute());
-  const result = { items: rows.map(feedbackItemView), total: Number(n) };
+    ? await pageAndTotal(
+        page,
+        () => feedbackPage(rt.db).execute({ t: tenantId, limit: page.limit, offset: page.offset }) as Promise<FeedbackRow[]>,
+        () => feedbackCount(rt.db).execute({ t: tenantId }),
+      )
+    : await pageAndTotal(
+        page,
+        () => pageOf(rt.db, where, page),
+        () => rt.db.select({ n: count() }).from(reviewSessions).where(where).prepare('count_feedback').execute(),
+      );
+  const result = { items: rows.map(feedbackItemView), total: n };
   cache.set(key, { result, version, at: Date.now() });
   return result;
 }

@@ -85,7 +85,11 @@ const shopById = preparedQuery((db) =>
 export async function listShops(ctx: ServiceContext, tenantId: string, page: Page) {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(page, () => shopPage(db).execute({ t, limit: page.limit, offset: page.offset }), () => shopCount(db).execute({ t }));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => shopPage(db).execute({ t, limit: page.limit, offset: page.offset }),
+    () => shopCount(db).execute({ t }),
+  );
   if (n === 0) await requireTenantExists(db, t);
   return { items: rows.map(shopView), total: n };
 }

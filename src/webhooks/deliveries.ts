@@ -58,8 +58,12 @@ export async function listDeliveries(ctx: ServiceContext, tenantId: string, endp
     else conditions.push(eq(webhookDeliveries.eventType, t));
   }
   const where = and(...conditions);
-  const [rows, n] = await pageAndTotal(filter, () => ctx.rt.db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(filter.limit).offset(filter.offset), () => ctx.rt.db.select({ n: count() }).from(webhookDeliveries).where(where));
-  return { items: await withAttempts(ctx, id, rows), total: Number(n) };
+  const [rows, n] = await pageAndTotal(
+    filter,
+    () => ctx.rt.db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(filter.limit).offset(filter.offset),
+    () => ctx.rt.db.select({ n: count() }).from(webhookDeliveries).where(where),
+  );
+  return { items: await withAttempts(ctx, id, rows), total: n };
 }
 
 /** Queues one delivery again now, with a fresh retry schedule and the same `webhook-id`. */

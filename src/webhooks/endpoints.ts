@@ -73,8 +73,12 @@ async function checkUrl(rt: Runtime, raw: string): Promise<string> {
 export async function listEndpoints(ctx: ServiceContext, tenantId: string, page: Page) {
   const id = await webhookTenant(ctx, tenantId, 'webhooks:read');
   const where = eq(webhookEndpoints.tenantId, id);
-  const [rows, n] = await pageAndTotal(page, () => ctx.rt.db.select().from(webhookEndpoints).where(where).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(page.limit).offset(page.offset), () => ctx.rt.db.select({ n: count() }).from(webhookEndpoints).where(where));
-  return { items: rows.map((r) => endpointView(r)), total: Number(n) };
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => ctx.rt.db.select().from(webhookEndpoints).where(where).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(page.limit).offset(page.offset),
+    () => ctx.rt.db.select({ n: count() }).from(webhookEndpoints).where(where),
+  );
+  return { items: rows.map((r) => endpointView(r)), total: n };
 }
 
 export async function getEndpoint(ctx: ServiceContext, tenantId: string, endpointId: string): Promise<Endpoint> {

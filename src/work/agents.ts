@@ -65,7 +65,11 @@ export async function listAgents(ctx: ServiceContext, workspaceId: string, q: Ag
     q.domain?.length ? anyText(agents.domain, q.domain) : undefined,
     q.status?.length ? anyText(agents.status, q.status) : undefined,
   );
-  const [rows, n] = await pageAndTotal(q, () => ctx.rt.db.select().from(agents).where(where).orderBy(asc(sql`lower(${agents.name})`), asc(agents.id)).limit(q.limit).offset(q.offset), () => ctx.rt.db.select({ n: count() }).from(agents).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => ctx.rt.db.select().from(agents).where(where).orderBy(asc(sql`lower(${agents.name})`), asc(agents.id)).limit(q.limit).offset(q.offset),
+    () => ctx.rt.db.select({ n: count() }).from(agents).where(where),
+  );
   return { items: rows.map(agentView), total: n };
 }
 

@@ -195,7 +195,11 @@ export async function listArtifacts(ctx: ServiceContext, workspaceId: string, q:
 }
 
 async function pageOf(db: Db, where: SQL | undefined, page: Page): Promise<{ items: ArtifactView[]; total: number }> {
-  const [rows, n] = await pageAndTotal(page, () => db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset), () => db.select({ n: count() }).from(artifacts).where(where));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset),
+    () => db.select({ n: count() }).from(artifacts).where(where),
+  );
   return { items: rows.map(artifactView), total: n };
 }
 

@@ -25,11 +25,19 @@ export async function listInitiatives(ctx: ServiceContext, workspaceId: string, 
   const db = ctx.rt.db;
   // Unfiltered (as most callers read it): two statements prepared once; a status filter builds its own.
   if (!q.status?.length) {
-    const [rows, n] = await pageAndTotal(q, () => initiativePage(db).execute({ t, limit: q.limit, offset: q.offset }), () => initiativeCount(db).execute({ t }));
+    const [rows, n] = await pageAndTotal(
+      q,
+      () => initiativePage(db).execute({ t, limit: q.limit, offset: q.offset }),
+      () => initiativeCount(db).execute({ t }),
+    );
     return { items: rows.map(initiativeView), total: n };
   }
   const where = and(eq(initiatives.tenantId, t), anyText(initiatives.status, q.status));
-  const [rows, n] = await pageAndTotal(q, () => db.select(initiativeColumns).from(initiatives).where(where).orderBy(...newestFirst).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(initiatives).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => db.select(initiativeColumns).from(initiatives).where(where).orderBy(...newestFirst).limit(q.limit).offset(q.offset),
+    () => db.select({ n: count() }).from(initiatives).where(where),
+  );
   return { items: rows.map(initiativeView), total: n };
 }
 

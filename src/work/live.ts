@@ -102,7 +102,11 @@ export async function liveInitiatives(
   const version = node.versions.get(t) ?? 0;
   const hit = node.pages.get(key);
   if (hit && hit.version === version && Date.now() - hit.at < LIVE_FRESH_MS) return hit.page;
-  const [rows, n] = await pageAndTotal(q, () => livePage(db).execute({ t, limit: q.limit, offset: q.offset }), () => liveCount(db).execute({ t }));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => livePage(db).execute({ t, limit: q.limit, offset: q.offset }),
+    () => liveCount(db).execute({ t }),
+  );
   const page = answer(rows.map(initiativeView), n, q);
   node.pages.set(key, { page, version, at: Date.now() });
   return page;

@@ -35,7 +35,11 @@ export async function listMilestones(ctx: ServiceContext, workspaceId: string, q
     q.status?.length ? anyText(milestones.status, q.status) : undefined,
   );
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(q, () => db.select().from(milestones).where(where).orderBy(milestones.createdAt, milestones.id).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(milestones).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => db.select().from(milestones).where(where).orderBy(milestones.createdAt, milestones.id).limit(q.limit).offset(q.offset),
+    () => db.select({ n: count() }).from(milestones).where(where),
+  );
   return { items: rows.map(milestoneView), total: n };
 }
 

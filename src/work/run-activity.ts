@@ -124,6 +124,10 @@ export async function liveActivity(ctx: ServiceContext, workspaceId: string, q: 
     q.initiative_id ? eq(runActivity.initiativeId, q.initiative_id.toLowerCase()) : undefined,
     agentId ? sql`exists (select 1 from ${runs} r where r.tenant_id = ${runActivity.tenantId} and r.id = ${runActivity.runId} and r.agent_id = ${agentId})` : undefined,
   );
-  const [rows, n] = await pageAndTotal(q, () => db.select().from(runActivity).where(where).orderBy(desc(runActivity.createdAt), desc(runActivity.id)).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(runActivity).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => db.select().from(runActivity).where(where).orderBy(desc(runActivity.createdAt), desc(runActivity.id)).limit(q.limit).offset(q.offset),
+    () => db.select({ n: count() }).from(runActivity).where(where),
+  );
   return { items: rows.map(activityView), total: n };
 }

@@ -75,7 +75,11 @@ export async function listRuns(ctx: ServiceContext, workspaceId: string, q: RunF
     q.initiative_id ? eq(runs.initiativeId, q.initiative_id.toLowerCase()) : undefined,
     q.status?.length ? anyText(runs.status, q.status) : undefined,
   );
-  const [rows, n] = await pageAndTotal(q, () => selectRuns(db).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(runs).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => selectRuns(db).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(q.limit).offset(q.offset),
+    () => db.select({ n: count() }).from(runs).where(where),
+  );
   return { items: rows.map((x) => runView(x.r, x.agentName)), total: n };
 }
 

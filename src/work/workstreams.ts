@@ -31,7 +31,11 @@ export async function listWorkstreams(ctx: ServiceContext, workspaceId: string, 
     q.status?.length ? anyText(workstreams.status, q.status) : undefined,
   );
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(q, () => selectWorkstreams(db).where(where).orderBy(workstreams.createdAt, workstreams.id).limit(q.limit).offset(q.offset), () => db.select({ n: count() }).from(workstreams).where(where));
+  const [rows, n] = await pageAndTotal(
+    q,
+    () => selectWorkstreams(db).where(where).orderBy(workstreams.createdAt, workstreams.id).limit(q.limit).offset(q.offset),
+    () => db.select({ n: count() }).from(workstreams).where(where),
+  );
   return { items: rows.map(workstreamView), total: n };
 }
 
