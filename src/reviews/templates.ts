@@ -41,13 +41,18 @@ export async function listTemplates(ctx: ServiceContext, tenantId: string, filte
   if (filter.language !== undefined) conditions.push(eq(templates.language, filter.language));
   if (filter.active !== undefined) conditions.push(eq(templates.active, filter.active));
   const where = and(...conditions);
-  const [rows, n] = await pageAndTotal(page, () => db
-      .select()
-      .from(templates)
-      .where(where)
-      .orderBy(asc(templates.language), asc(templates.sortOrder), asc(templates.createdAt), asc(templates.id))
-      .limit(page.limit)
-      .offset(page.offset), () => db.select({ n: count() }).from(templates).where(where));
+  const [rows, n] = await pageAndTotal(
+    page,
+    () =>
+      db
+        .select()
+        .from(templates)
+        .where(where)
+        .orderBy(asc(templates.language), asc(templates.sortOrder), asc(templates.createdAt), asc(templates.id))
+        .limit(page.limit)
+        .offset(page.offset),
+    () => db.select({ n: count() }).from(templates).where(where),
+  );
   if (n === 0) await requireTenantExists(db, t);
   return { items: rows.map(templateView), total: n };
 }
