@@ -68,10 +68,10 @@ export async function fanOut(db: Db, limit: { events: number; deliveries: number
         on conflict (endpoint_id, event_id) do nothing
         returning endpoint_id),
       last as (select txid, seq from taken order by txid desc, seq desc limit 1),
-      moved as (update webhook_cursor c set txid = last.txid, seq = last.seq, updated_at = now() from last where c.id = 1 returning 1)
+      -- A data-modifying WITH runs whether or not the query reads it.
+      moved as (update webhook_cursor c set txid = last.txid, seq = last.seq, updated_at = now() from last where c.id = 1)
       select (select count(*) from cur)::int as held, (select count(*) from batch)::int as read, (select count(*) from taken)::int as events,
-        (select count(*) from ins)::int as deliveries, (select string_agg(distinct endpoint_id::text, ',') from ins) as endpoints,
-        (select count(*) from moved)::int as moved`,
+        (select count(*) from ins)::int as deliveries, (select string_agg(distinct endpoint_id::text, ',') from ins) as endpoints`,
   );
   const read = Number(row.read);
   const events = Number(row.events);
