@@ -11,6 +11,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { withPreparedStatements } from './pglite-prepared.ts';
+import { compileRowMapper, type RowMapper } from './row-mapper.ts';
 
 export type Schema = typeof schema;
 /** A Drizzle handle: the database itself or an open transaction (both run queries). */
@@ -253,12 +254,21 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 /**
  * A query built and prepared once per database handle. Drizzle otherwise rebuilds the SQL on
  * every call, which costs more CPU than the database spends answering a primary-key lookup.
+ * Its rows are mapped by a function compiled once for its columns (row-mapper.ts); every
+ * handle's query has the same columns, so one mapper serves them all (a transaction's handle
+ * builds the query again, but compiles nothing).
  */
 export function preparedQuery<T>(build: (db: Db) => T): (db: Db) => T {
   const cache = new WeakMap<Db, T>();
+  let mapRows: RowMapper | null | undefined;
   return (db) => {
     let query = cache.get(db);
-    if (!query) cache.set(db, (query = build(db)));
+    if (!query) {
+      query = build(db);
+      if (mapRows === undefined) mapRows = compileRowMapper(query);
+      if (mapRows) (query as { customResultMapper?: RowMapper }).customResultMapper = mapRows;
+      cache.set(db, query);
+    }
     return query;
   };
 }

@@ -35,10 +35,14 @@ export interface ApiKeyListItem extends ApiKeyView {
   requestsThisHour: number;
 }
 
-/** Adds each key's requests this UTC hour (its rate-limit window), one query for the page. */
+/** Adds each key's requests this UTC hour (its rate-limit window) to its view, in place: one query for the page. */
 export async function withRequestsThisHour(rt: Runtime, keys: ApiKeyView[]): Promise<ApiKeyListItem[]> {
   const counts = await rt.rateLimits.countsThisHour(keys.map((k) => k.id));
-  return keys.map((k) => ({ ...k, requestsThisHour: counts.get(k.id) ?? 0 }));
+  // Each view is the list's own, fresh from toApiKeyView: the count goes in place, where a copy
+  // of every view cost more than the rest of the mapping.
+  const items = keys as ApiKeyListItem[];
+  for (const item of items) item.requestsThisHour = counts.get(item.id) ?? 0;
+  return items;
 }
 
 export function toApiKeyView(row: KeyRow): ApiKeyView {
@@ -49,7 +53,7 @@ export function toApiKeyView(row: KeyRow): ApiKeyView {
     tenantId: row.tenantId,
     name: row.name,
     prefix: row.prefix,
-    permissions: [...(row.permissions ?? scopePermissions(kind))],
+    permissions: row.permissions ?? [...scopePermissions(kind)], // the row's array is its own; the scope's is shared
     hourlyLimit: row.hourlyLimit,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
