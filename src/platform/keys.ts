@@ -16,6 +16,22 @@ export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
+/** The columns a key's view shows: lists read only these (never the secret's hash). */
+export const keyViewColumns = {
+  id: apiKeys.id,
+  kind: apiKeys.kind,
+  tenantId: apiKeys.tenantId,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  permissions: apiKeys.permissions,
+  hourlyLimit: apiKeys.hourlyLimit,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+};
+type KeyViewRow = Pick<KeyRow, keyof typeof keyViewColumns>;
+
 export interface ApiKeyView {
   id: string;
   kind: KeyKind;
@@ -45,7 +61,7 @@ export async function withRequestsThisHour(rt: Runtime, keys: ApiKeyView[]): Pro
   return items;
 }
 
-export function toApiKeyView(row: KeyRow): ApiKeyView {
+export function toApiKeyView(row: KeyViewRow): ApiKeyView {
   const kind = row.kind as KeyKind;
   return {
     id: row.id,
@@ -237,7 +253,7 @@ export async function findKeyByIdOrPrefix(db: Db, ref: string): Promise<KeyRow> 
 // (no SQL built per call).
 export const tenantKeyPage = preparedQuery((db) =>
   db
-    .select()
+    .select(keyViewColumns)
     .from(apiKeys)
     .where(eq(apiKeys.tenantId, sql.placeholder('t')))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
@@ -260,7 +276,7 @@ export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page
       )
     : await pageAndTotal(
         page,
-        () => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+        () => db.select(keyViewColumns).from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
         () => db.select({ n: count() }).from(apiKeys),
       );
   return { items: rows.map(toApiKeyView), total: n };

@@ -3,7 +3,7 @@
 // user's key is "not found", never "forbidden", so ids leak nothing.
 import { and, count, desc, eq } from 'drizzle-orm';
 import { forbidden, notFound } from './errors.ts';
-import { mintUserKey, revokeKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
+import { keyViewColumns, mintUserKey, revokeKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
 import { pageAndTotal, type Page } from './pagination.ts';
 import { isUuid, type ServiceContext } from './principal.ts';
 import { apiKeys } from './tables.ts';
@@ -22,7 +22,7 @@ export async function listPersonalKeys(ctx: ServiceContext, page: Page) {
   const db = ctx.rt.db;
   const [rows, n] = await pageAndTotal(
     page,
-    () => db.select().from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+    () => db.select(keyViewColumns).from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
     () => db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)),
   );
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };

@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../db/index.ts';
 import { queryAudit, type AuditFilter } from './audit-query.ts';
 import { forbidden, notFound } from './errors.ts';
 import { isUuid, requirePermission, type ServiceContext } from './principal.ts';
-import { mintKey, revokeKey, rollKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
+import { keyViewColumns, mintKey, revokeKey, rollKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
 import { pageAndTotal, type Page } from './pagination.ts';
 import { apiKeys } from './tables.ts';
 
@@ -28,7 +28,7 @@ export async function listPlatformKeys(ctx: ServiceContext, page: Page) {
   const db = ctx.rt.db;
   const [rows, n] = await pageAndTotal(
     page,
-    () => db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+    () => db.select(keyViewColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
     () => db.select({ n: count() }).from(apiKeys).where(where),
   );
   return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };

@@ -31,7 +31,7 @@ import { tenantRef, ts } from '../platform/tables.ts';
  * The search indexes' pending list, in kB (PostgreSQL's default is 4 MB). A GIN index takes new
  * rows into an unsorted pending list that every search scans in full until a vacuum merges it; a
  * burst of task writes left ~16,000 entries there and tripled the database time of each search
- * until autovacuum came by (the drift measured in bench/README.md). A small list is merged by
+ * until autovacuum came by (the drift measured in bench/history.md). A small list is merged by
  * the inserting statement itself once it fills, so searches stay fast and inserts stay batched.
  */
 const GIN_PENDING_KB = 128;
