@@ -61,9 +61,19 @@ export interface ServerProcess {
   problems: string[];
   /** The last lines of output, for diagnosing a failed start. */
   tail: string[];
+  /**
+   * Bytes the server's JavaScript heap has allocated since it started, as of its last garbage
+   * collection (the sum of each collection's `allocated` in V8's `--trace-gc-nvp` lines; 0 when
+   * the server runs without that flag). A figure over a run is short or long by at most what is
+   * allocated between two collections (one young generation, a few MB).
+   */
+  allocatedBytes(): number;
   /** SIGTERM, then wait for the graceful shutdown (which flushes the audit buffer). */
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
+
+/** A V8 `--trace-gc-nvp` line (one per garbage collection) and the bytes allocated since the one before. */
+const GC_ALLOCATED = /^\[\d+:0x[0-9a-f]+\]\s.*\bgc=.*\ballocated=(\d+)/;
 
 export async function startServer(opts: {
   cwd: string;
@@ -78,6 +88,7 @@ export async function startServer(opts: {
   });
   const problems: string[] = [];
   const tail: string[] = [];
+  let allocated = 0;
   const keep = (line: string) => {
     tail.push(line);
     if (tail.length > 60) tail.shift();
@@ -94,6 +105,11 @@ export async function startServer(opts: {
   const ready = new Promise<void>((resolve, reject) => {
     const out = readline.createInterface({ input: child.stdout! });
     out.on('line', (line) => {
+      const gc = GC_ALLOCATED.exec(line);
+      if (gc) {
+        allocated += Number(gc[1]);
+        return;
+      }
       keep(line);
       if (line.includes('listening at')) resolve();
       if (line.startsWith('{')) {
@@ -128,6 +144,7 @@ export async function startServer(opts: {
     child,
     problems,
     tail,
+    allocatedBytes: () => allocated,
     async stop(timeoutMs = 30_000) {
       const t0 = performance.now();
       if (!exited) {

@@ -124,6 +124,8 @@ interface ScenarioResult {
   /** Requests of the warmup run before the measured one (they reach the audit log too). */
   warmup: { sent: number; completed: number; non2xx: number; errors: number } | null;
   cpu: CpuUse;
+  /** Bytes the server's heap allocated a request over the measured run (see ServerProcess.allocatedBytes). */
+  allocatedPerRequest?: number;
   /** The raw-driver ceiling of the route's own SQL (scenarios with `ceiling`), measured after the server stopped. */
   ceiling?: CeilingResult & { cpu: CpuUse };
   /** req/s ÷ ceiling ops/s. */
@@ -284,8 +286,10 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
     warmup = { sent: w.requests.sent, completed: w.requests.total, non2xx: w.non2xx, errors: w.errors };
   }
   const before = sampleCpu(server.child.pid);
+  const allocatedBefore = server.allocatedBytes();
   const r = await cannon(s, f, base, settings.durationS, counter);
   const cpu = cpuBetween(before, sampleCpu(server.child.pid));
+  const allocated = server.allocatedBytes() - allocatedBefore;
   const extra = await s.after?.(ctx, r.requests.total + (warmup?.completed ?? 0));
   return {
     name: s.name,
@@ -310,6 +314,7 @@ async function runScenario(s: Scenario, f: Fixture, base: string, server: Server
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, v]) => [code, v.count])),
     warmup,
     cpu,
+    allocatedPerRequest: r.requests.total && allocated > 0 ? Math.round(allocated / r.requests.total) : undefined,
     details: extra?.details,
     data: extra?.data,
   };
@@ -439,7 +444,8 @@ async function main() {
   if (dbUrl) env.DATABASE_URL = dbUrl;
   else delete env.DATABASE_URL;
   const profDir = path.join(root, 'bench', 'results', 'prof');
-  const nodeArgs = settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  // Each garbage collection prints what was allocated since the one before: the allocation column.
+  const nodeArgs = ['--trace-gc-nvp', ...(settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
   const t0 = performance.now();
   const server = await startServer({ cwd: root, env, nodeArgs });
@@ -551,7 +557,7 @@ async function main() {
   console.log(`\norgstack bench — ${dbKind}, ${os.cpus().length} cores, Node ${process.version}, ${startedAt.toISOString()}\n`);
   console.log(
     table(
-      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'target'],
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'errors', 'non-2xx', 'server cpu', 'loadgen cpu', 'pg cpu', 'other cpu', 'alloc/req', 'target'],
       results.map((r) => [
         r.name,
         r.connections ? String(r.connections) : '-',
@@ -566,12 +572,14 @@ async function main() {
         cores(r.cpu.loadGenerator),
         dbKind === 'postgres' ? cores(r.cpu.postgres) : '-',
         cores(r.cpu.other) + (skewed(r.cpu) ? '*' : ''),
+        r.allocatedPerRequest !== undefined ? `${(r.allocatedPerRequest / 1024).toFixed(1)} KB` : '-',
         targetCell(r.name),
       ]),
-      [false, true, true, true, true, true, true, true, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, true, true, true, true, true, true, true, false],
     ),
   );
-  console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking)");
+  console.log("(cpu columns: cores busy on average, 1.00 = one core; 'other' is everything else, incl. the kernel's loopback networking;");
+  console.log(" alloc/req: what the server's JavaScript heap allocated a request, from V8's record of each garbage collection)");
   // MCP scenarios beside their REST twins (the goal on PostgreSQL: at least 70 %).
   for (const s of selected.filter((x) => x.twin)) {
     const mine = results.find((r) => r.name === s.name)!;
