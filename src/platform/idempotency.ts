@@ -86,7 +86,8 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, { rt }: { rt: R
 
   // Only a POST or a PATCH can carry an Idempotency-Key, so the two hooks go on those routes
   // alone: every other request skips them (an async hook costs a promise and a microtask turn).
-  // Route hooks run after the application's, as these did: after emptyBodies and the headers.
+  // Route hooks run after the application's, so the order stays: the claim after emptyBodies, the
+  // stored answer after the rate-limit and CORS headers are set.
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((m) => m === 'POST' || m === 'PATCH')) return;
     route.preValidation = [...[route.preValidation ?? []].flat(), claimKey];
