@@ -1,5 +1,5 @@
 // API keys: mint, list, revoke and roll. Used by the REST routes, the CLI and first-run setup.
-import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db/index.ts';
 import { apiKeys, tenants, users } from './tables.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldErrors } from './errors.ts';
@@ -17,7 +17,7 @@ export const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 type KeyRow = typeof apiKeys.$inferSelect;
 
 /** The columns a key's view shows: lists read only these (never the secret's hash). */
-export const keyViewColumns = {
+const keyViewColumns = {
   id: apiKeys.id,
   kind: apiKeys.kind,
   tenantId: apiKeys.tenantId,
@@ -249,6 +249,8 @@ export async function findKeyByIdOrPrefix(db: Db, ref: string): Promise<KeyRow> 
   return rows[0];
 }
 
+const newestFirst = [desc(apiKeys.createdAt), desc(apiKeys.id)];
+
 // A tenant's keys, newest first, and their count: the tenant list's two statements, prepared once
 // (no SQL built per call).
 export const tenantKeyPage = preparedQuery((db) =>
@@ -256,7 +258,7 @@ export const tenantKeyPage = preparedQuery((db) =>
     .select(keyViewColumns)
     .from(apiKeys)
     .where(eq(apiKeys.tenantId, sql.placeholder('t')))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .orderBy(...newestFirst)
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
     .prepare('tenant_key_page'),
@@ -265,20 +267,25 @@ export const tenantKeyCount = preparedQuery((db) =>
   db.select({ n: count() }).from(apiKeys).where(eq(apiKeys.tenantId, sql.placeholder('t'))).prepare('tenant_key_count'),
 );
 
+/** Keys matching `where` (every key without one), newest first, as views, and their total: built per call. */
+export async function keysWhere(db: Db, where: SQL | undefined, page: Page) {
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => db.select(keyViewColumns).from(apiKeys).where(where).orderBy(...newestFirst).limit(page.limit).offset(page.offset),
+    () => db.select({ n: count() }).from(apiKeys).where(where),
+  );
+  return { items: rows.map(toApiKeyView), total: n };
+}
+
 /** A tenant's keys (or, for the CLI, every key when no tenant is named: rare, built per call). */
 export async function listKeys(db: Db, filter: { tenantId?: string }, page: Page) {
   const t = filter.tenantId;
-  const [rows, n] = t
-    ? await pageAndTotal(
-        page,
-        () => tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }),
-        () => tenantKeyCount(db).execute({ t }),
-      )
-    : await pageAndTotal(
-        page,
-        () => db.select(keyViewColumns).from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-        () => db.select({ n: count() }).from(apiKeys),
-      );
+  if (!t) return keysWhere(db, undefined, page);
+  const [rows, n] = await pageAndTotal(
+    page,
+    () => tenantKeyPage(db).execute({ t, limit: page.limit, offset: page.offset }),
+    () => tenantKeyCount(db).execute({ t }),
+  );
   return { items: rows.map(toApiKeyView), total: n };
 }
 

@@ -1,10 +1,10 @@
 // A signed-in person's own user keys (`oxk_`): the dashboard's "Personal keys". Only a session
 // may manage them (a key cannot mint keys that act as a person), and only its own: another
 // user's key is "not found", never "forbidden", so ids leak nothing.
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { forbidden, notFound } from './errors.ts';
-import { keyViewColumns, mintUserKey, revokeKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
-import { pageAndTotal, type Page } from './pagination.ts';
+import { keysWhere, mintUserKey, revokeKey, withRequestsThisHour, type CreateKeyBody, type MintedKey } from './keys.ts';
+import type { Page } from './pagination.ts';
 import { isUuid, type ServiceContext } from './principal.ts';
 import { apiKeys } from './tables.ts';
 
@@ -18,14 +18,8 @@ function sessionUserOf(ctx: ServiceContext): string {
 const ownKeys = (userId: string) => and(eq(apiKeys.userId, userId), eq(apiKeys.kind, 'user'));
 
 export async function listPersonalKeys(ctx: ServiceContext, page: Page) {
-  const userId = sessionUserOf(ctx);
-  const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(
-    page,
-    () => db.select(keyViewColumns).from(apiKeys).where(ownKeys(userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-    () => db.select({ n: count() }).from(apiKeys).where(ownKeys(userId)),
-  );
-  return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
+  const { items, total } = await keysWhere(ctx.rt.db, ownKeys(sessionUserOf(ctx)), page);
+  return { items: await withRequestsThisHour(ctx.rt, items), total };
 }
 
 /** Never beyond the person's role: the minter is their own session. */

@@ -1,13 +1,13 @@
 // The operator's own operations behind /super: platform keys, usage per credential per hour,
 // and the audit log across tenants. Platform credentials only (platform keys, superadmin
 // sessions); a tenant credential gets 403 even when it holds the permission.
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/index.ts';
 import { queryAudit, type AuditFilter } from './audit-query.ts';
 import { forbidden, notFound } from './errors.ts';
 import { isUuid, requirePermission, type ServiceContext } from './principal.ts';
-import { keyViewColumns, mintKey, revokeKey, rollKey, toApiKeyView, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
-import { pageAndTotal, type Page } from './pagination.ts';
+import { keysWhere, mintKey, revokeKey, rollKey, withRequestsThisHour, type CreateKeyBody } from './keys.ts';
+import type { Page } from './pagination.ts';
 import { apiKeys } from './tables.ts';
 
 function authorizePlatform(ctx: ServiceContext, permission: string) {
@@ -24,14 +24,8 @@ async function requirePlatformKey(db: Db, keyId: string) {
 
 export async function listPlatformKeys(ctx: ServiceContext, page: Page) {
   authorizePlatform(ctx, 'keys:read');
-  const where = eq(apiKeys.kind, 'platform');
-  const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(
-    page,
-    () => db.select(keyViewColumns).from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
-    () => db.select({ n: count() }).from(apiKeys).where(where),
-  );
-  return { items: await withRequestsThisHour(ctx.rt, rows.map(toApiKeyView)), total: n };
+  const { items, total } = await keysWhere(ctx.rt.db, eq(apiKeys.kind, 'platform'), page);
+  return { items: await withRequestsThisHour(ctx.rt, items), total };
 }
 
 export async function createPlatformKey(ctx: ServiceContext, body: CreateKeyBody) {
