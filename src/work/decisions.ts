@@ -24,7 +24,7 @@ import {
 import { changeWork } from './live.ts';
 import { idIn, notFoundIn } from './references.ts';
 import { anyText } from './sql.ts';
-import { agents, decisionOptions, decisions, initiatives, runs, tasks } from './tables.ts';
+import { agents, decisionOptions, decisions, initiatives, pendingDue, pendingFirst, runs, tasks } from './tables.ts';
 import { nextStatus } from './transitions.ts';
 import { requireHuman } from './workspace.ts';
 
@@ -77,12 +77,7 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
   return { items: rows.map(decisionView), total: n };
 }
 
-const inboxOrder = [
-  sql`case when ${decisions.status} = 'pending' then 0 else 1 end`,
-  sql`case when ${decisions.status} = 'pending' then ${decisions.dueAt} end`,
-  desc(decisions.createdAt),
-  desc(decisions.id),
-];
+const inboxOrder = [pendingFirst(decisions.status), pendingDue(decisions.status, decisions.dueAt), desc(decisions.createdAt), desc(decisions.id)];
 export const decisionPage = preparedQuery((db) =>
   selectDecisions(db)
     .where(eq(decisions.tenantId, sql.placeholder('t')))

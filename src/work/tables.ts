@@ -24,6 +24,7 @@ import {
   unique,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { tenantRef, ts } from '../platform/tables.ts';
 
@@ -340,6 +341,15 @@ export const runActivity = pgTable(
 // Decisions
 
 /**
+ * The inbox's order, pending first: 0 for a pending decision, 1 for the rest; then a pending one's
+ * due time (null for the rest). The list's ORDER BY and `decisions_inbox_idx` are built from these
+ * same expressions, so a page of the inbox is read straight off the index instead of sorting every
+ * decision of the workspace (test/work/decision-inbox.test.ts checks the plan).
+ */
+export const pendingFirst = (status: AnyPgColumn) => sql`(case when ${status} = 'pending' then 0 else 1 end)`;
+export const pendingDue = (status: AnyPgColumn, dueAt: AnyPgColumn) => sql`(case when ${status} = 'pending' then ${dueAt} end)`;
+
+/**
  * An approval point. Its links (initiative, task, run) are real foreign keys that become null
  * when the row they name is deleted: the decision stays, as the record of what was decided.
  */
@@ -378,8 +388,9 @@ export const decisions = pgTable(
     foreignKey({ columns: [t.tenantId, t.initiativeId], foreignColumns: [initiatives.tenantId, initiatives.id] }).onDelete('set null'),
     foreignKey({ columns: [t.tenantId, t.taskId], foreignColumns: [tasks.tenantId, tasks.id] }).onDelete('set null'),
     foreignKey({ columns: [t.tenantId, t.runId], foreignColumns: [runs.tenantId, runs.id] }).onDelete('set null'),
-    // The inbox: pending first by SLA.
+    // The pending decisions by SLA (recommendations), and the inbox's whole order.
     index('decisions_status_due_idx').on(t.tenantId, t.status, t.dueAt),
+    index('decisions_inbox_idx').on(t.tenantId, pendingFirst(t.status), pendingDue(t.status, t.dueAt), t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('decisions_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('decisions_initiative_idx').on(t.tenantId, t.initiativeId),
     index('decisions_task_idx').on(t.tenantId, t.taskId),

@@ -1,0 +1,1 @@
+CREATE INDEX "decisions_inbox_idx" ON "decisions" USING btree ("tenant_id",(case when "status" = 'pending' then 0 else 1 end),(case when "status" = 'pending' then "due_at" end),"created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
