@@ -37,8 +37,23 @@ describe('compiled row mapping of prepared queries', () => {
       .where(eq(apiKeys.tenantId, sql.placeholder('t')))
       .prepare('mapper_test_count'),
   );
-  const nested = preparedQuery((d) =>
-    d.select({ key: { id: apiKeys.id, name: apiKeys.name }, tenant: tenants.slug }).from(apiKeys).innerJoin(tenants, eq(tenants.id, apiKeys.tenantId)).where(eq(apiKeys.tenantId, sql.placeholder('t'))).orderBy(desc(apiKeys.createdAt)).prepare('mapper_test_nested'),
+  // Nested objects of the queried table and of an inner join, and a field beside them.
+  const nestedSelect = (d: Db) =>
+    d
+      .select({ key: { id: apiKeys.id, name: apiKeys.name, hourly: apiKeys.hourlyLimit, revokedAt: apiKeys.revokedAt }, prefix: apiKeys.prefix, tenant: { slug: tenants.slug } })
+      .from(apiKeys)
+      .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .where(eq(apiKeys.tenantId, sql.placeholder('t')))
+      .orderBy(desc(apiKeys.createdAt));
+  const nested = preparedQuery((d) => nestedSelect(d).prepare('mapper_test_nested'));
+  // A left join's nested object: Drizzle makes it null when the join found nothing.
+  const leftJoined = preparedQuery((d) =>
+    d
+      .select({ id: apiKeys.id, tenant: { slug: tenants.slug } })
+      .from(apiKeys)
+      .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .where(eq(apiKeys.tenantId, sql.placeholder('t')))
+      .prepare('mapper_test_left'),
   );
 
   test('a whole-table select: the same rows as Drizzle maps them (Dates, arrays, nulls, integers)', async () => {
@@ -66,12 +81,24 @@ describe('compiled row mapping of prepared queries', () => {
     assert.equal(row.limits, 50 + (await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt)))[0].hourlyLimit);
   });
 
-  test('a nested select keeps Drizzle’s mapper, and its rows', async () => {
+  test('a nested select (the queried table, an inner join): the same rows and key order as Drizzle maps them', async () => {
     const query = nested(db);
+    assert.equal(typeof (query as unknown as { customResultMapper?: unknown }).customResultMapper, 'function', 'the compiled mapper is in use');
+    type Row = { key: { name: string | null; revokedAt: Date | null }; tenant: { slug: string } };
+    const expected = (await nestedSelect(db).execute({ t: tenantId })) as Row[];
+    const rows = (await query.execute({ t: tenantId })) as Row[];
+    assert.equal(rows.length, 2);
+    assert.deepEqual(rows, expected);
+    assert.deepEqual(rows.map((r) => [r.key.name, r.key.revokedAt instanceof Date, r.tenant.slug]), [[null, false], ['listed', true]].map(([n, r]) => [n, r, 'mapper']));
+    assert.deepEqual(JSON.stringify(rows), JSON.stringify(expected), 'the same keys in the same order, at both levels');
+  });
+
+  test('a left join’s nested object keeps Drizzle’s mapper, which can make it null', async () => {
+    const query = leftJoined(db);
     assert.equal(compileRowMapper(query), null);
     assert.equal((query as unknown as { customResultMapper?: unknown }).customResultMapper, undefined);
     const rows = await query.execute({ t: tenantId });
-    assert.deepEqual(rows.map((r) => [r.key.name, r.tenant]), [[null, 'mapper'], ['listed', 'mapper']]);
+    assert.deepEqual(rows.map((r) => r.tenant), [{ slug: 'mapper' }, { slug: 'mapper' }]);
   });
 
   test('a transaction’s handle builds the query again and maps it the same way', async () => {
