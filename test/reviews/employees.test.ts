@@ -162,6 +162,39 @@ describe('POST /tenants/{tenantId}/employees', () => {
     assert.equal((await eventsOf(a.tenant.id)).length, 20);
   });
 
+  test('creates that arrive together share a statement, each answered for its own shop: 201s, and 400s that write nothing', async () => {
+    const a = await setup('Main');
+    const second = await addShop(a.tenant.id, a.key, 'Second');
+    const other = await setup('Elsewhere');
+    // Sent at once, so they reach the server in the same turns of its event loop.
+    const shopOf = (i: number) => [a.shop.id, second.id, MISSING_ID, other.shop.id][i % 4]!;
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => t.call('POST', employeesUrl(a.tenant.id), { key: a.key, body: { shopId: shopOf(i), name: `E${i}` } })),
+    );
+    const created = [];
+    for (const [i, res] of answers.entries()) {
+      if (i % 4 < 2) {
+        assert.equal(res.statusCode, 201, res.body);
+        const { employee } = res.json();
+        assert.deepEqual([employee.name, employee.shopId, employee.shopName], [`E${i}`, shopOf(i), i % 4 === 0 ? 'Main' : 'Second']);
+        created.push(employee);
+      } else {
+        assertError(res, 400, 'validation_failed');
+        assert.deepEqual(Object.keys(res.json().fieldErrors), ['shopId']);
+      }
+    }
+    const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
+    const rows = await employeeRows(a.tenant.id);
+    assert.deepEqual(
+      rows.map((r) => ({ id: r.id, name: r.name, shopId: r.shopId, code: r.code, createdAt: r.createdAt.toISOString() })).sort(byId),
+      created.map((e) => ({ id: e.id, name: e.name, shopId: e.shopId, code: e.code, createdAt: e.createdAt })).sort(byId),
+    );
+    const evts = await eventsOf(a.tenant.id);
+    assert.deepEqual(evts.map((e) => e.type), Array(20).fill('employee.created'));
+    assert.deepEqual(evts.map((e) => e.data as { id: string }).sort(byId), [...created].sort(byId));
+    assert.equal((await employeeRows(other.tenant.id)).length, 0);
+  });
+
   test('a code that is already taken is drawn again (the unique index decides); endless collisions fail cleanly', async () => {
     const a = await setup();
     const taken = await createEmployee(a.tenant.id, a.key, a.shop.id, 'First');
