@@ -194,10 +194,13 @@ export async function listArtifacts(ctx: ServiceContext, workspaceId: string, q:
   return pageOf(ctx.rt.db, where, q);
 }
 
+/** Newest first: `artifacts_list_idx` read backwards (test/work/list-plans.test.ts). */
+export const artifactOrder = [desc(artifacts.createdAt), desc(artifacts.id)];
+
 async function pageOf(db: Db, where: SQL | undefined, page: Page): Promise<{ items: ArtifactView[]; total: number }> {
   const [rows, n] = await pageAndTotal(
     page,
-    () => db.select(artifactColumns).from(artifacts).where(where).orderBy(desc(artifacts.createdAt), desc(artifacts.id)).limit(page.limit).offset(page.offset),
+    () => db.select(artifactColumns).from(artifacts).where(where).orderBy(...artifactOrder).limit(page.limit).offset(page.offset),
     () => db.select({ n: count() }).from(artifacts).where(where),
   );
   return { items: rows.map(artifactView), total: n };

@@ -146,6 +146,8 @@ export const workstreams = pgTable(
     // constraint, not an index, so the migration creates it before the foreign keys need it.
     unique('workstreams_initiative_key').on(t.tenantId, t.initiativeId, t.id),
     foreignKey({ columns: [t.tenantId, t.initiativeId], foreignColumns: [initiatives.tenantId, initiatives.id] }).onDelete('cascade'),
+    // The list's order (oldest first), so a page is read off the index, not sorted from all of them.
+    index('workstreams_list_idx').on(t.tenantId, t.createdAt, t.id),
   ],
 );
 
@@ -454,6 +456,8 @@ export const artifacts = pgTable(
     foreignKey({ columns: [t.tenantId, t.initiativeId], foreignColumns: [initiatives.tenantId, initiatives.id] }).onDelete('cascade'),
     index('artifacts_entity_idx').on(t.tenantId, t.entityType, t.entityId, t.createdAt),
     index('artifacts_initiative_idx').on(t.tenantId, t.initiativeId),
+    // The list's order (newest first: the index read backwards).
+    index('artifacts_list_idx').on(t.tenantId, t.createdAt, t.id),
     index('artifacts_search_tsv_idx').using('gin', t.searchTsv).with({ gin_pending_list_limit: GIN_PENDING_KB }),
     index('artifacts_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')).with({ gin_pending_list_limit: GIN_PENDING_KB }),
   ],

@@ -1,7 +1,7 @@
 // Workstreams: the parallel lines of work of an initiative. `pending` and `ready` follow their
 // dependencies (another workstream of the same initiative, never a cycle); started, paused,
 // blocked and completed by actions, completed by the cascade when all their tasks are done.
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
 import { pgArray, type Db } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
@@ -22,6 +22,9 @@ export interface WorkstreamFilter extends Page {
   status?: WorkstreamStatus[];
 }
 
+/** Oldest first, as `workstreams_list_idx` holds them (test/work/list-plans.test.ts). */
+export const workstreamOrder = [asc(workstreams.createdAt), asc(workstreams.id)];
+
 export async function listWorkstreams(ctx: ServiceContext, workspaceId: string, q: WorkstreamFilter) {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');
   if (q.initiative_id !== undefined && !isUuid(q.initiative_id)) return { items: [], total: 0 };
@@ -33,7 +36,7 @@ export async function listWorkstreams(ctx: ServiceContext, workspaceId: string, 
   const db = ctx.rt.db;
   const [rows, n] = await pageAndTotal(
     q,
-    () => selectWorkstreams(db).where(where).orderBy(workstreams.createdAt, workstreams.id).limit(q.limit).offset(q.offset),
+    () => selectWorkstreams(db).where(where).orderBy(...workstreamOrder).limit(q.limit).offset(q.offset),
     () => db.select({ n: count() }).from(workstreams).where(where),
   );
   return { items: rows.map(workstreamView), total: n };

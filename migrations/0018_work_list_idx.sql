@@ -1,0 +1,2 @@
+CREATE INDEX "artifacts_list_idx" ON "artifacts" USING btree ("tenant_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "workstreams_list_idx" ON "workstreams" USING btree ("tenant_id","created_at","id");
