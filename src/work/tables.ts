@@ -346,7 +346,7 @@ export const runActivity = pgTable(
  * The inbox's order, pending first: 0 for a pending decision, 1 for the rest; then a pending one's
  * due time (null for the rest). The list's ORDER BY and `decisions_inbox_idx` are built from these
  * same expressions, so a page of the inbox is read straight off the index instead of sorting every
- * decision of the workspace (test/work/decisions.test.ts checks the plan).
+ * decision of the workspace (test/work/list-plans.test.ts checks the plan).
  */
 export const pendingFirst = (status: AnyPgColumn) => sql`(case when ${status} = 'pending' then 0 else 1 end)`;
 export const pendingDue = (status: AnyPgColumn, dueAt: AnyPgColumn) => sql`(case when ${status} = 'pending' then ${dueAt} end)`;
