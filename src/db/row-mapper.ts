@@ -37,10 +37,10 @@ export function compileRowMapper(query: unknown): RowMapper | null {
     const decoder = decoderOf(field);
     if (!decoder) return null;
     let node = shape;
+    // A select is an object, so a key is either a column or a nested object, never both.
     for (const key of path.slice(0, -1)) {
-      let inner = node.get(key);
-      if (inner === undefined) node.set(key, (inner = new Map()));
-      if (typeof inner === 'number') return null;
+      let inner = node.get(key) as Shape | undefined;
+      if (!inner) node.set(key, (inner = new Map()));
       node = inner;
     }
     node.set(path[path.length - 1]!, decoders.push(decoder) - 1);
@@ -64,7 +64,7 @@ function neverNullified({ path, field }: SelectedField, joins: Record<string, bo
   return !is(field, Column) || joins[getTableName(field.table)] === true;
 }
 
-/** The decoder Drizzle's own mapper would use for a top-level field (the same choice). */
+/** The decoder Drizzle's own mapper would use for a field (the same choice). */
 function decoderOf(field: unknown): Decoder | null {
   if (is(field, Column)) return field;
   // `decoder` is internal in Drizzle's types; its mapper reads it the same way.

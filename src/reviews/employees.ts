@@ -119,9 +119,9 @@ export async function createEmployee(ctx: ServiceContext, tenantId: string, body
   if (!isUuid(shopId)) throw unknownShop();
   const publicUrl = ctx.rt.config.publicUrl;
   const created = await employeeInserter(ctx.rt.db)(t, { id: uuidv7(), shopId, name: body.name, createdAt: new Date(), publicUrl });
-  if (!created.tenantFound) throw notFound();
-  if (created.shopName === null) throw unknownShop();
-  return created.view;
+  if (created === 'unknown tenant') throw notFound();
+  if (created === 'unknown shop') throw unknownShop();
+  return created;
 }
 
 interface NewEmployee {
@@ -131,7 +131,7 @@ interface NewEmployee {
   createdAt: Date;
   publicUrl: string;
 }
-type Inserted = { tenantFound: boolean; shopName: null } | { tenantFound: true; shopName: string; view: EmployeeView };
+type Inserted = EmployeeView | 'unknown tenant' | 'unknown shop';
 
 /**
  * Creating employees is the hot path of onboarding (bulk imports create hundreds at once), so the
@@ -158,7 +158,7 @@ async function insertTogether(db: Db, tenantId: string, batch: NewEmployee[]): P
     const rows = views.map((v, ord) => ({ ord, id: v.id, shop_id: v.shopId, name: v.name, code: v.code, at: v.createdAt, event_id: eventId(), data: v }));
     try {
       const answers = await insertEmployeesStatement(db, { tenantId, batch: JSON.stringify(rows) });
-      return answers.map((a, i): Inserted => (a.inserted && a.shop_name !== null ? { tenantFound: true, shopName: a.shop_name, view: { ...views[i]!, shopName: a.shop_name } } : { tenantFound: a.tenant_found, shopName: null }));
+      return answers.map((a, i): Inserted => (a.inserted ? { ...views[i]!, shopName: a.shop_name! } : a.tenant_found ? 'unknown shop' : 'unknown tenant'));
     } catch (err) {
       if (uniqueViolation(err) !== 'employees_code_key' || attempt >= CODE_ATTEMPTS) throw err;
     }
