@@ -240,3 +240,20 @@ export const mailOutbox = pgTable(
   },
   (t) => [index('mail_outbox_created_idx').on(t.createdAt)],
 );
+
+/**
+ * How many rows a tenant has in a table whose list shows the total, kept by triggers on that table
+ * (migration 0019), so a list's total reads a few rows instead of counting every one. A table's
+ * count is the sum of its slots: each connection adds to its own slot, so concurrent writers do
+ * not queue on one row. Read with `tenantRowCount` (row-counts.ts).
+ */
+export const tenantRowCounts = pgTable(
+  'tenant_row_counts',
+  {
+    tenantId: tenantRef(),
+    tableName: text('table_name').notNull(),
+    slot: smallint('slot').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.tableName, t.slot] })],
+);

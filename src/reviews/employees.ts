@@ -7,6 +7,7 @@ import { emitEvent, insertEventsSql } from '../platform/events.ts';
 import { coalescer } from '../platform/coalescer.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { tenants } from '../platform/tables.ts';
+import { tenantRowCount } from '../platform/row-counts.ts';
 import { pageAndTotal } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { randomToken } from '../platform/secrets.ts';
@@ -77,9 +78,7 @@ export const employeePage = preparedQuery((db) =>
     .offset(sql.placeholder('offset'))
     .prepare('employee_page'),
 );
-export const employeeCount = preparedQuery((db) =>
-  db.select({ n: count() }).from(employees).where(eq(employees.tenantId, sql.placeholder('t'))).prepare('employee_count'),
-);
+export const employeeCount = tenantRowCount('employees');
 
 const employeeById = preparedQuery((db) =>
   selectEmployees(db)

@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { pageAndTotal, type Page } from '../platform/pagination.ts';
+import { tenantRowCount } from '../platform/row-counts.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import {
   actorOfPrincipal,
@@ -86,9 +87,7 @@ export const decisionPage = preparedQuery((db) =>
     .offset(sql.placeholder('offset'))
     .prepare('decision_page'),
 );
-export const decisionCount = preparedQuery((db) =>
-  db.select({ n: count() }).from(decisions).where(eq(decisions.tenantId, sql.placeholder('t'))).prepare('decision_count'),
-);
+export const decisionCount = tenantRowCount('decisions');
 
 export async function getDecision(ctx: ServiceContext, workspaceId: string, id: string): Promise<DecisionView> {
   const t = authorizeTenant(ctx, workspaceId, 'decisions:read');

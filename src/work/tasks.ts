@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
 import { pageAndTotal, type Page } from '../platform/pagination.ts';
+import { tenantRowCount } from '../platform/row-counts.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { bumpCounts, emitInitiativeUpdated, lockInitiativeOf, recount, settle } from './cascade.ts';
 import { changeWork, workChanged } from './live.ts';
@@ -66,9 +67,7 @@ export const taskPage = preparedQuery((db) =>
     .offset(sql.placeholder('offset'))
     .prepare('task_page'),
 );
-export const taskCount = preparedQuery((db) =>
-  db.select({ n: count() }).from(tasks).where(eq(tasks.tenantId, sql.placeholder('t'))).prepare('task_count'),
-);
+export const taskCount = tenantRowCount('tasks');
 
 export async function getTask(ctx: ServiceContext, workspaceId: string, id: string): Promise<TaskView> {
   const t = authorizeTenant(ctx, workspaceId, 'initiatives:read');

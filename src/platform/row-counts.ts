@@ -1,0 +1,18 @@
+// A list's total from the counts the database keeps per tenant (tenant_row_counts, migration
+// 0019): a sum over a few slots instead of a count over every row of the tenant.
+import { and, eq, sql } from 'drizzle-orm';
+import { preparedQuery } from '../db/index.ts';
+import { tenantRowCounts } from './tables.ts';
+
+/** The tables whose rows migration 0019's triggers count. */
+export type CountedTable = 'employees' | 'tasks' | 'decisions';
+
+/** A prepared `[{ n }]` of a tenant's (placeholder `t`) rows in `table`, as pageAndTotal takes it. */
+export const tenantRowCount = (table: CountedTable) =>
+  preparedQuery((db) =>
+    db
+      .select({ n: sql<number>`coalesce(sum(${tenantRowCounts.n}), 0)::int` })
+      .from(tenantRowCounts)
+      .where(and(eq(tenantRowCounts.tenantId, sql.placeholder('t')), eq(tenantRowCounts.tableName, table)))
+      .prepare(`${table}_row_count`),
+  );
