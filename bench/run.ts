@@ -14,6 +14,7 @@ import { drizzle as drizzleMockDriver } from 'drizzle-orm/postgres-js';
 import { openDatabase, type Db } from '../src/db/index.ts';
 import * as schema from '../src/db/schema.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { DEFAULT_DATABASE_POOL_SIZE } from '../src/config.ts';
 import { backgroundLoad, cpuBetween, sampleCpu, type CpuUse } from './cpu.ts';
 import { createBenchDatabase, fmtInt, freePort, openRaw, pct, runCeiling, sleep, startServer, table, type CeilingResult, type ServerProcess } from './lib.ts';
 import { scenarios as allScenarios, seed, type Fixture, type Scenario, type Targets } from './scenarios.ts';
@@ -50,7 +51,7 @@ function readSettings() {
     cpuProfile: envFlag('BENCH_CPU_PROF', false),
     keepDatabase: envFlag('BENCH_KEEP_DATABASE', false),
     adminUrl: process.env.DATABASE_URL || undefined,
-    poolSize: Math.round(envNumber('DATABASE_POOL_SIZE', 10, 1)),
+    poolSize: Math.round(envNumber('DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE, 1)),
   };
 }
 

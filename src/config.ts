@@ -3,12 +3,21 @@
 import { z } from 'zod';
 import path from 'node:path';
 
+/**
+ * PostgreSQL connections per node. Few, because postgres.js pipelines: with 50 requests in
+ * flight, 4 connections carry several queries per write and per wake of PostgreSQL where 10
+ * carry one each, and on a 2-core machine that was worth +33 % on get-tenant, +54 % on the
+ * 50-row employee list and +29 % on employee creates (bench/README.md, 2026-12-07). A node whose
+ * requests often wait on slow queries (long reports, big exports) wants more.
+ */
+export const DEFAULT_DATABASE_POOL_SIZE = 4;
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_DATABASE_POOL_SIZE),
   DATABASE_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
