@@ -1,14 +1,14 @@
 // Employees: the people customers review. Each has a short, unguessable public code; the review
 // link PUBLIC_URL/r/<code> is computed when read, so changing PUBLIC_URL moves every link.
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { fixedStatement, preparedQuery, queryRows, uniqueViolation, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent, insertEventsSql } from '../platform/events.ts';
 import { coalescer } from '../platform/coalescer.ts';
 import { eventId, uuidv7 } from '../platform/ids.ts';
 import { tenants } from '../platform/tables.ts';
-import { tenantRowCount } from '../platform/row-counts.ts';
-import { pageAndTotal } from '../platform/pagination.ts';
+import { keptTotal, tenantRowCount } from '../platform/row-counts.ts';
+import { pageWithTotal } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { randomToken } from '../platform/secrets.ts';
 import type { UpdateEmployeeBody } from './employee-schemas.ts';
@@ -59,19 +59,22 @@ const employeeColumns = {
   createdAt: employees.createdAt,
 };
 
-/** Employees with their shop's name (a deleted shop keeps its name for its former staff). */
-const selectEmployees = (db: Db) =>
+/**
+ * Employees with their shop's name (a deleted shop keeps its name for its former staff), and
+ * any `more` columns.
+ */
+const selectEmployees = <More extends Record<string, SQL.Aliased | SQL>>(db: Db, more = {} as More) =>
   db
-    .select(employeeColumns)
+    .select({ ...employeeColumns, ...more })
     .from(employees)
     .innerJoin(shops, and(eq(shops.tenantId, employees.tenantId), eq(shops.id, employees.shopId)));
 
 const unknownShop = () => badRequest({ shopId: ["Must be one of this tenant's shops"] });
 
-// The list's two statements, prepared once (no SQL built per call). No `limit` binds NULL,
-// which PostgreSQL reads as no limit at all.
+// The list's statement (and the count an empty page past the start needs), prepared once: no SQL
+// built per call. No `limit` binds NULL, which PostgreSQL reads as no limit at all.
 export const employeePage = preparedQuery((db) =>
-  selectEmployees(db)
+  selectEmployees(db, { total: keptTotal('employees') })
     .where(eq(employees.tenantId, sql.placeholder('t')))
     .orderBy(asc(employees.createdAt), asc(employees.id))
     .limit(sql.placeholder('limit'))
@@ -90,7 +93,7 @@ const employeeById = preparedQuery((db) =>
 export async function listEmployees(ctx: ServiceContext, tenantId: string, page: { limit?: number; offset: number }) {
   const t = authorizeTenant(ctx, tenantId, 'employees:read');
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(
+  const [rows, n] = await pageWithTotal(
     page,
     () => employeePage(db).execute({ t, limit: page.limit ?? null, offset: page.offset }),
     () => employeeCount(db).execute({ t }),

@@ -1,6 +1,6 @@
 // A decision as the Work API shows it (decisionSchema in decision-schemas.ts): its columns, its
 // options gathered in the same statement, and who asked and who resolved it.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import type { Principal } from '../platform/principal.ts';
 import { apiKeys, users } from '../platform/tables.ts';
@@ -52,8 +52,9 @@ const keyNameOf = (role: 'requested' | 'resolved') =>
   sql<string | null>`(select k.name from ${apiKeys} k where "decisions"."${sql.raw(role)}_by_type" = 'key'
     and k.tenant_id = "decisions"."tenant_id" and k.id::text = "decisions"."${sql.raw(role)}_by_id")`;
 
-export const selectDecisions = (db: Db) =>
-  db.select({ d: decisionColumns, options: optionsOf, requestedKey: keyNameOf('requested'), resolvedKey: keyNameOf('resolved') }).from(decisions);
+/** Decisions with their options and key names, and any `more` columns. */
+export const selectDecisions = <More extends Record<string, SQL>>(db: Db, more = {} as More) =>
+  db.select({ d: decisionColumns, options: optionsOf, requestedKey: keyNameOf('requested'), resolvedKey: keyNameOf('resolved'), ...more }).from(decisions);
 
 export type Actor = { type: 'agent' | 'user' | 'key'; id: string | null; name: string | null; key_name?: string | null };
 

@@ -7,8 +7,8 @@ import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import { pageAndTotal, type Page } from '../platform/pagination.ts';
-import { tenantRowCount } from '../platform/row-counts.ts';
+import { pageAndTotal, pageWithTotal, type Page } from '../platform/pagination.ts';
+import { keptTotal, tenantRowCount } from '../platform/row-counts.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import {
   actorOfPrincipal,
@@ -66,10 +66,10 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
   );
   const db = ctx.rt.db;
   const unfiltered = !q.status?.length && !q.urgency?.length && !ids.some((v) => v !== undefined);
-  // The inbox as most callers read it (no filter) runs two statements prepared once; a filter
-  // combination builds its own.
+  // The inbox as most callers read it (no filter) is one statement prepared once, the page with the
+  // total the database keeps; a filter combination builds its own page and count.
   const [rows, n] = unfiltered
-    ? await pageAndTotal(q, () => decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => decisionCount(db).execute({ t }))
+    ? await pageWithTotal(q, () => decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => decisionCount(db).execute({ t }))
     : await pageAndTotal(
         q,
         () => selectDecisions(db).where(where).orderBy(...inboxOrder).limit(q.limit).offset(q.offset),
@@ -80,7 +80,7 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
 
 const inboxOrder = [pendingFirst(decisions.status), pendingDue(decisions.status, decisions.dueAt), desc(decisions.createdAt), desc(decisions.id)];
 export const decisionPage = preparedQuery((db) =>
-  selectDecisions(db)
+  selectDecisions(db, { total: keptTotal('decisions') })
     .where(eq(decisions.tenantId, sql.placeholder('t')))
     .orderBy(...inboxOrder)
     .limit(sql.placeholder('limit'))

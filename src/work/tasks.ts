@@ -6,8 +6,8 @@ import { pgArray, preparedQuery, type Db } from '../db/index.ts';
 import { badRequest, conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import { pageAndTotal, type Page } from '../platform/pagination.ts';
-import { tenantRowCount } from '../platform/row-counts.ts';
+import { pageAndTotal, pageWithTotal, type Page } from '../platform/pagination.ts';
+import { keptTotal, tenantRowCount } from '../platform/row-counts.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { bumpCounts, emitInitiativeUpdated, lockInitiativeOf, recount, settle } from './cascade.ts';
 import { changeWork, workChanged } from './live.ts';
@@ -42,10 +42,10 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
   const order = q.workstream_id ? [asc(tasks.sequence), asc(tasks.id)] : [asc(tasks.createdAt), asc(tasks.id)];
   const db = ctx.rt.db;
   const unfiltered = !q.status?.length && !ids.some((v) => v !== undefined);
-  // The workspace's list as most callers read it (no filter) runs two statements prepared once;
-  // a filter combination builds its own.
+  // The workspace's list as most callers read it (no filter) is one statement prepared once, the page with the
+  // total the database keeps; a filter combination builds its own page and count.
   const [rows, n] = unfiltered
-    ? await pageAndTotal(q, () => taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => taskCount(db).execute({ t }))
+    ? await pageWithTotal(q, () => taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => taskCount(db).execute({ t }))
     : await pageAndTotal(
         q,
         () =>
@@ -60,7 +60,7 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
 }
 
 export const taskPage = preparedQuery((db) =>
-  selectTasks(db)
+  selectTasks(db, { total: keptTotal('tasks') })
     .where(eq(tasks.tenantId, sql.placeholder('t')))
     .orderBy(asc(tasks.createdAt), asc(tasks.id))
     .limit(sql.placeholder('limit'))

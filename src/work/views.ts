@@ -157,7 +157,9 @@ const taskAgentIds = sql<string[]>`array(select a.agent_id::text from ${taskAgen
   where a.tenant_id = "tasks"."tenant_id" and a.task_id = "tasks"."id"
   order by a.position, a.agent_id)`;
 
-export const selectTasks = (db: Db) => db.select({ t: taskColumns, dependsOn: taskDependsOn, agentIds: taskAgentIds }).from(tasks);
+/** Tasks with their dependencies and agents, and any `more` columns. */
+export const selectTasks = <More extends Record<string, SQL>>(db: Db, more = {} as More) =>
+  db.select({ t: taskColumns, dependsOn: taskDependsOn, agentIds: taskAgentIds, ...more }).from(tasks);
 
 export function taskView({ t, dependsOn, agentIds }: { t: TaskRow; dependsOn: string[]; agentIds: string[] }) {
   return {

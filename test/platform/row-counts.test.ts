@@ -95,6 +95,11 @@ describe('list totals from the kept counts', () => {
     };
     assert.equal(await total('tasks'), 10);
     assert.equal(await total('decisions'), 4);
+    // Past the end, no row carries the total: the list still answers it.
+    for (const [list, n] of [['tasks', 10], ['decisions', 4]] as const) {
+      const res = await w.call('GET', `/api/client/${list}?limit=5&offset=20`);
+      assert.deepEqual(res.json(), { ok: true, data: [], total: n, pagination: { limit: 5, offset: 20, has_more: false } }, list);
+    }
 
     await w.ok('DELETE', `/api/client/tasks/${kept[0].id}`);
     await w.ok('DELETE', `/api/client/initiatives/${drop.id}`);

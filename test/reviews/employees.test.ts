@@ -290,6 +290,10 @@ describe('GET /tenants/{tenantId}/employees', () => {
     assert.deepEqual(rest.employees, expected.slice(145));
     assert.deepEqual(rest.pagination, { limit: 100, offset: 145, has_more: false }, 'without limit: the default page size');
 
+    // Past the end: no row carries the total, which is still the tenant's.
+    const beyond = (await t.call('GET', `${employeesUrl(a.tenant.id)}?limit=10&offset=300`, { key: a.key })).json();
+    assert.deepEqual(beyond, { employees: [], total: 150, pagination: { limit: 10, offset: 300, has_more: false } });
+
     for (const q of ['limit=0', 'limit=501', 'limit=abc', 'offset=-1', 'foo=1']) {
       const bad = await t.call('GET', `${employeesUrl(a.tenant.id)}?${q}`, { key: a.key });
       assertError(bad, 400, 'validation_failed');
