@@ -7,22 +7,23 @@ import { tenantRowCounts } from './tables.ts';
 /** The tables whose rows migration 0019's triggers count. */
 export type CountedTable = 'employees' | 'tasks' | 'decisions';
 
-const keptCount = (table: CountedTable) =>
+const slotsOf = (table: CountedTable) =>
   and(eq(tenantRowCounts.tenantId, sql.placeholder('t')), eq(tenantRowCounts.tableName, table));
+const sumOfSlots = sql<number>`coalesce(sum(${tenantRowCounts.n}), 0)::int`;
 
 /**
  * A tenant's (placeholder `t`) rows in `table`, as a column of a list's page: the page and its
  * total in one statement, and one snapshot.
  */
 export const keptTotal = (table: CountedTable) =>
-  sql<number>`(select coalesce(sum(${tenantRowCounts.n}), 0)::int from ${tenantRowCounts} where ${keptCount(table)})`;
+  sql<number>`(select ${sumOfSlots} from ${tenantRowCounts} where ${slotsOf(table)})`;
 
 /** A prepared `[{ n }]` of a tenant's (placeholder `t`) rows in `table`, as pageAndTotal takes it. */
 export const tenantRowCount = (table: CountedTable) =>
   preparedQuery((db) =>
     db
-      .select({ n: sql<number>`coalesce(sum(${tenantRowCounts.n}), 0)::int` })
+      .select({ n: sumOfSlots })
       .from(tenantRowCounts)
-      .where(keptCount(table))
+      .where(slotsOf(table))
       .prepare(`${table}_row_count`),
   );

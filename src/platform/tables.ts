@@ -245,7 +245,7 @@ export const mailOutbox = pgTable(
  * How many rows a tenant has in a table whose list shows the total, kept by triggers on that table
  * (migration 0019), so a list's total reads a few rows instead of counting every one. A table's
  * count is the sum of its slots: each connection adds to its own slot, so concurrent writers do
- * not queue on one row. Read with `tenantRowCount` (row-counts.ts).
+ * not queue on one row. Read with `keptTotal` and `tenantRowCount` (row-counts.ts).
  */
 export const tenantRowCounts = pgTable(
   'tenant_row_counts',
