@@ -1,13 +1,13 @@
 // Shops: a tenant's locations, each with its own Google Maps / Xiaohongshu listing. Exactly one
 // live shop is the default; a tenant always keeps at least one. Deleting is a soft delete
 // (deleted_at) because employees' review history still points at the shop.
-import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
 import { preparedQuery } from '../db/index.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { emitEvent } from '../platform/events.ts';
 import { requireTenantExists } from '../platform/tenant-exists.ts';
 import { uuidv7 } from '../platform/ids.ts';
-import { pageAndTotal, type Page } from '../platform/pagination.ts';
+import { pageWithTotal, type Page } from '../platform/pagination.ts';
 import { authorizeTenant, isUuid, type ServiceContext } from '../platform/principal.ts';
 import { googlePlaceCidOf, parseXhsInput } from '../platform/listing-urls.ts';
 import type { CreateShopBody, UpdateShopBody } from './shop-schemas.ts';
@@ -54,11 +54,15 @@ function listingColumns(body: Pick<UpdateShopBody, 'googleMapsUrl' | 'googlePlac
   return out;
 }
 
+// A tenant's live shops counted inside the page's statement: a few dozen index entries, cheaper
+// than a second round trip for the count.
+const liveShopTotal = sql<number>`(select count(*)::int from ${shops} counted where counted.tenant_id = ${sql.placeholder('t')} and counted.deleted_at is null)`;
+
 /** Live shops, oldest first (the default shop, made at provisioning, usually leads). */
-// The list's two statements, prepared once (no SQL built per call).
+// The list's statement (and the count an empty page past the start needs), prepared once.
 export const shopPage = preparedQuery((db) =>
   db
-    .select()
+    .select({ ...getTableColumns(shops), total: liveShopTotal })
     .from(shops)
     .where(and(eq(shops.tenantId, sql.placeholder('t')), isNull(shops.deletedAt)))
     .orderBy(asc(shops.createdAt), asc(shops.id))
@@ -85,7 +89,7 @@ const shopById = preparedQuery((db) =>
 export async function listShops(ctx: ServiceContext, tenantId: string, page: Page) {
   const t = authorizeTenant(ctx, tenantId, 'shops:read');
   const db = ctx.rt.db;
-  const [rows, n] = await pageAndTotal(
+  const [rows, n] = await pageWithTotal(
     page,
     () => shopPage(db).execute({ t, limit: page.limit, offset: page.offset }),
     () => shopCount(db).execute({ t }),
