@@ -6,8 +6,8 @@ import path from 'node:path';
 /**
  * PostgreSQL connections per node. Few, because postgres.js pipelines: with 50 requests in
  * flight, 4 connections carry several queries per write and per wake of PostgreSQL where 10
- * carry one each, and on a 2-core machine that was worth +33 % on get-tenant, +54 % on the
- * 50-row employee list and +29 % on employee creates (bench/README.md, 2026-12-07). A node whose
+ * carry one each, and on a 2-core machine that was worth +33 % on get-tenant, +57 % on the
+ * 50-row employee list and +32 % on employee creates (bench/README.md, 2026-12-07). A node whose
  * requests often wait on slow queries (long reports, big exports) wants more.
  */
 export const DEFAULT_DATABASE_POOL_SIZE = 4;
