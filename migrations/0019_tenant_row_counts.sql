@@ -19,25 +19,20 @@ CREATE TABLE "tenant_row_counts" (
 ALTER TABLE "tenant_row_counts" ADD CONSTRAINT "tenant_row_counts_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE FUNCTION count_tenant_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO tenant_row_counts (tenant_id, table_name, slot, n)
-      SELECT tenant_id, TG_TABLE_NAME, pg_backend_pid() % 8, count(*) FROM new_rows GROUP BY tenant_id
-      ON CONFLICT (tenant_id, table_name, slot) DO UPDATE SET n = tenant_row_counts.n + excluded.n;
-  ELSE
-    -- A tenant's own deletion cascades to its rows and to its counts: nothing left to count.
-    INSERT INTO tenant_row_counts (tenant_id, table_name, slot, n)
-      SELECT o.tenant_id, TG_TABLE_NAME, pg_backend_pid() % 8, -count(*) FROM old_rows o
-      WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = o.tenant_id) GROUP BY o.tenant_id
-      ON CONFLICT (tenant_id, table_name, slot) DO UPDATE SET n = tenant_row_counts.n + excluded.n;
-  END IF;
+  -- `changed_rows` holds the statement's inserted rows, or its deleted ones. A tenant's own
+  -- deletion cascades to its rows and to its counts: nothing is left to count for it.
+  INSERT INTO tenant_row_counts (tenant_id, table_name, slot, n)
+    SELECT c.tenant_id, TG_TABLE_NAME, pg_backend_pid() % 8, CASE TG_OP WHEN 'INSERT' THEN count(*) ELSE -count(*) END
+    FROM changed_rows c WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = c.tenant_id) GROUP BY c.tenant_id
+    ON CONFLICT (tenant_id, table_name, slot) DO UPDATE SET n = tenant_row_counts.n + excluded.n;
   RETURN NULL;
 END $$;--> statement-breakpoint
-CREATE TRIGGER employees_counted_insert AFTER INSERT ON employees REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
-CREATE TRIGGER employees_counted_delete AFTER DELETE ON employees REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
-CREATE TRIGGER tasks_counted_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
-CREATE TRIGGER tasks_counted_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
-CREATE TRIGGER decisions_counted_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
-CREATE TRIGGER decisions_counted_delete AFTER DELETE ON decisions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER employees_counted_insert AFTER INSERT ON employees REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER employees_counted_delete AFTER DELETE ON employees REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER tasks_counted_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER tasks_counted_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER decisions_counted_insert AFTER INSERT ON decisions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
+CREATE TRIGGER decisions_counted_delete AFTER DELETE ON decisions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION count_tenant_rows();--> statement-breakpoint
 -- The rows already there, counted once; the triggers above (created first, in this same
 -- transaction) hold off concurrent writes until it commits.
 INSERT INTO tenant_row_counts (tenant_id, table_name, slot, n)

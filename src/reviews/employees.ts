@@ -63,7 +63,7 @@ const employeeColumns = {
  * Employees with their shop's name (a deleted shop keeps its name for its former staff), and
  * any `more` columns.
  */
-const selectEmployees = <More extends Record<string, SQL.Aliased | SQL>>(db: Db, more = {} as More) =>
+const selectEmployees = <More extends Record<string, SQL>>(db: Db, more = {} as More) =>
   db
     .select({ ...employeeColumns, ...more })
     .from(employees)

@@ -66,8 +66,8 @@ export async function listDecisions(ctx: ServiceContext, workspaceId: string, q:
   );
   const db = ctx.rt.db;
   const unfiltered = !q.status?.length && !q.urgency?.length && !ids.some((v) => v !== undefined);
-  // The inbox as most callers read it (no filter) is one statement prepared once, the page with the
-  // total the database keeps; a filter combination builds its own page and count.
+  // The inbox as most callers read it (no filter) is one statement prepared once: the page with
+  // the total the database keeps. A filter combination builds its own page and count.
   const [rows, n] = unfiltered
     ? await pageWithTotal(q, () => decisionPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => decisionCount(db).execute({ t }))
     : await pageAndTotal(

@@ -42,8 +42,8 @@ export async function listTasks(ctx: ServiceContext, workspaceId: string, q: Tas
   const order = q.workstream_id ? [asc(tasks.sequence), asc(tasks.id)] : [asc(tasks.createdAt), asc(tasks.id)];
   const db = ctx.rt.db;
   const unfiltered = !q.status?.length && !ids.some((v) => v !== undefined);
-  // The workspace's list as most callers read it (no filter) is one statement prepared once, the page with the
-  // total the database keeps; a filter combination builds its own page and count.
+  // The workspace's list as most callers read it (no filter) is one statement prepared once:
+  // the page with the total the database keeps. A filter combination builds its own page and count.
   const [rows, n] = unfiltered
     ? await pageWithTotal(q, () => taskPage(db).execute({ t, limit: q.limit, offset: q.offset }), () => taskCount(db).execute({ t }))
     : await pageAndTotal(
